@@ -1,0 +1,68 @@
+/**
+ * Validates every environment, alone and against the others, before any construct runs.
+ */
+import { z } from "zod";
+import { cidrsOverlap, environmentSchema, EnvironmentConfig } from "./schema";
+
+/** Thrown for bad configuration; `main.ts` prints `issues` and exits non-zero, with no stack trace. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates one environment; `label` names it in messages when `env` itself is unreadable. */
+export function parseEnvironment(input: unknown, label?: string): EnvironmentConfig {
+  const result = environmentSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(formatIssues(result.error, envLabel(input, label)));
+  return result.data;
+}
+
+/**
+ * Validates a set of environments that share one OpenStack project: each must
+ * be valid, their ids unique, and their subnets must not overlap.
+ */
+export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
+  const issues: string[] = [];
+  const parsed: EnvironmentConfig[] = [];
+  inputs.forEach((input, i) => {
+    try {
+      parsed.push(parseEnvironment(input, `environment #${i + 1}`));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      issues.push(...err.issues);
+    }
+  });
+  for (let i = 0; i < parsed.length; i++) {
+    for (let j = i + 1; j < parsed.length; j++) {
+      const [a, b] = [parsed[i], parsed[j]];
+      if (a.env === b.env) issues.push(`${b.env}: env: must be unique, '${a.env}' is defined twice`);
+      if (cidrsOverlap(a.network.cidr, b.network.cidr)) {
+        issues.push(`${b.env}: network.cidr: ${b.network.cidr} overlaps ${a.env}'s ${a.network.cidr}; environments share one project and need disjoint subnets`);
+      }
+    }
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parsed;
+}
+
+function envLabel(input: unknown, fallback = "environment"): string {
+  const env = (input as { env?: unknown } | null)?.env;
+  return typeof env === "string" && env.length > 0 ? env : fallback;
+}
+
+function formatIssues(error: z.ZodError, env: string): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join(".") : "(root)";
+    let message = issue.message;
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      message = `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against config/schema.ts`;
+    } else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === "undefined") {
+      message = `is required (${issue.expected})`;
+    } else if (issue.code === z.ZodIssueCode.invalid_type) {
+      message = `must be ${issue.expected}, got ${issue.received}`;
+    }
+    return `${env}: ${path}: ${message}`;
+  });
+}

@@ -1,0 +1,85 @@
+import { Construct } from "constructs";
+import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
+import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
+import { Connections, IConnectable } from "./connections";
+import { openstackName } from "./naming";
+import { IPeer } from "./peer";
+import { Port } from "./port";
+
+export interface SecurityGroupProps {
+  /** Suffix of the OpenStack name, `<app>-<env>-<name>`. */
+  readonly name: string;
+  /**
+   * What the group is for.
+   * @default the name
+   */
+  readonly description?: string;
+  /**
+   * Port used by `connections.allowDefaultPortFrom()`.
+   * @default none
+   */
+  readonly defaultPort?: Port;
+}
+
+/**
+ * A Neutron security group. Ingress rules are added with `addIngressRule` or,
+ * better, through `connections`; adding the same rule twice is a no-op
+ * because Neutron rejects duplicates with 409 Conflict. Neutron's default
+ * egress rules (all traffic out) are kept.
+ */
+export class SecurityGroup extends Construct implements IPeer, IConnectable {
+  readonly group: NetworkingSecgroupV2;
+  readonly connections: Connections;
+  private readonly rules = new Map<string, NetworkingSecgroupRuleV2>();
+
+  constructor(scope: Construct, id: string, props: SecurityGroupProps) {
+    super(scope, id);
+    this.group = new NetworkingSecgroupV2(this, "group", {
+      name: openstackName(this, props.name),
+      description: props.description ?? props.name,
+    });
+    this.connections = new Connections({ securityGroups: [this], defaultPort: props.defaultPort });
+  }
+
+  get securityGroupId(): string {
+    return this.group.id;
+  }
+
+  get ruleSource() {
+    return { remoteGroupId: this.group.id };
+  }
+
+  get peerKey(): string {
+    return `group:${this.node.path}`;
+  }
+
+  get peerLabel(): string {
+    return `group ${this.node.id}`;
+  }
+
+  /** Admits `port` from `peer`; returns the existing rule when the same one was added before. */
+  addIngressRule(peer: IPeer, port: Port, description: string): NetworkingSecgroupRuleV2 {
+    const key = `${peer.peerKey}|${port.key}`;
+    const existing = this.rules.get(key);
+    if (existing) return existing;
+    const { protocol, fromPort, toPort } = port.props;
+    const rule = new NetworkingSecgroupRuleV2(this, `ingress-${this.rules.size}`, {
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol,
+      portRangeMin: fromPort,
+      portRangeMax: toPort,
+      remoteIpPrefix: peer.ruleSource.remoteIpPrefix,
+      remoteGroupId: peer.ruleSource.remoteGroupId,
+      securityGroupId: this.group.id,
+      description: `${description} (${port} from ${peer.peerLabel})`,
+    });
+    this.rules.set(key, rule);
+    return rule;
+  }
+
+  /** Number of distinct ingress rules. */
+  get ingressRuleCount(): number {
+    return this.rules.size;
+  }
+}

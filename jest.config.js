@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  // Type checking is `npm run build`'s job; transpiling only keeps the suite fast.
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  modulePathIgnorePatterns: ["<rootDir>/cdktf.out", "<rootDir>/dist"],
+};
