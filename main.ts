@@ -1,15 +1,11 @@
 /**
  * Entry point for `cdktf synth` / `cdktf deploy`: validated config in, one stack per environment out.
  */
-import { App } from "cdktf";
-import { ConfigError, ENVIRONMENTS, loadEnvironments } from "./config";
-import { FractalsStack } from "./stacks/fractals-stack";
+import { ConfigError, ENVIRONMENTS } from "./config";
+import { buildApp } from "./stacks/app";
 
 try {
-  const environments = loadEnvironments(ENVIRONMENTS);
-  const app = new App();
-  for (const config of environments) new FractalsStack(app, { config });
-  app.synth();
+  buildApp(ENVIRONMENTS).synth();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
