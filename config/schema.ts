@@ -80,6 +80,8 @@ export const servicesSchema = serverSchema.extend({
   volumeType: lookupName("volumeType").optional(),
   /** Refuse `terraform destroy` of the database volume. */
   preventDestroy: z.boolean().default(false),
+  /** MariaDB `max_connections`; changing it replaces only the services server (its user data). */
+  mysqlMaxConnections: z.number().int("must be an integer").min(10, "must be between 10 and 100000").max(100000, "must be between 10 and 100000").default(151),
 }).strict();
 
 const fixedWorkersSchema = serverSchema.extend({

@@ -5,11 +5,12 @@ import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { EnvironmentConfig } from "../config";
 import { AppNetwork } from "../constructs/app-network";
 import { ComputeCatalog } from "../constructs/compute-catalog";
-import { Instance } from "../constructs/instance";
+import { Controller } from "../constructs/controller";
 import { KeyPair } from "../constructs/key-pair";
+import { LbaasPool } from "../constructs/lbaas-pool";
 import { setNamePrefix } from "../constructs/naming";
-import { Port } from "../constructs/port";
-import { SecurityGroup } from "../constructs/security-group";
+import { ServicesNode } from "../constructs/services-node";
+import { WorkerGroup } from "../constructs/worker-group";
 import { addStateBackend } from "./state-backend";
 
 export interface FractalsStackProps {
@@ -17,10 +18,17 @@ export interface FractalsStackProps {
   readonly config: EnvironmentConfig;
 }
 
-/** One environment of the Fractals app: its stack id is the environment's name. */
+/**
+ * One environment of the Fractals app; the stack id is the environment's name.
+ * Every difference between environments comes from `config`.
+ */
 export class FractalsStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly network: AppNetwork;
+  readonly services?: ServicesNode;
+  readonly controller: Controller;
+  readonly loadBalancer?: LbaasPool;
+  readonly workers: WorkerGroup;
 
   constructor(scope: Construct, props: FractalsStackProps) {
     const { config } = props;
@@ -33,6 +41,8 @@ export class FractalsStack extends TerraformStack {
     new RandomProvider(this, "random");
     addStateBackend(this, config.env, config.backend);
 
+    const adminCidrs = config.access.adminCidrs;
+    const installScriptUrl = config.fractals.installScriptUrl;
     this.network = new AppNetwork(this, "network", {
       cidr: config.network.cidr,
       dnsNameservers: config.network.dnsNameservers,
@@ -40,25 +50,81 @@ export class FractalsStack extends TerraformStack {
     });
     const catalog = new ComputeCatalog(this, "catalog");
     const keyPair = new KeyPair(this, "key-pair", { publicKey: config.access.publicKey });
+    const common = { network: this.network, catalog, keyPair, installScriptUrl, adminCidrs };
 
-    const apiGroup = new SecurityGroup(this, "api-sg", { name: "api", description: "Fractals API" });
-    const workerGroup = new SecurityGroup(this, "worker-sg", { name: "worker", description: "Fractals queue workers" });
-    apiGroup.connections.allowFrom(workerGroup, Port.tcp(5672), "AMQP");
-    apiGroup.connections.allowFromCidrs(["0.0.0.0/0"], Port.tcp(config.fractals.apiPort), "Fractals API");
-    for (const group of [apiGroup, workerGroup]) {
-      group.connections.allowFromCidrs(config.access.adminCidrs, Port.tcp(22), "SSH from admin network");
+    if (config.services) {
+      this.services = new ServicesNode(this, "services", {
+        ...common,
+        image: config.services.image ?? config.image,
+        flavor: config.services.flavor,
+        volumeSizeGb: config.services.volumeSizeGb,
+        volumeType: config.services.volumeType,
+        preventDestroy: config.services.preventDestroy,
+        maxConnections: config.services.mysqlMaxConnections,
+      });
     }
 
-    const controller = new Instance(this, "controller", {
-      name: "controller",
-      network: this.network,
-      catalog,
+    this.controller = new Controller(this, "controller", {
+      ...common,
       image: config.api.image ?? config.image,
       flavor: config.api.flavor,
-      keyPair,
-      securityGroups: [apiGroup],
+      services: this.services,
+      count: config.api.count,
+      antiAffinity: config.api.antiAffinity,
       floatingIp: config.api.floatingIp,
+      apiPort: config.fractals.apiPort,
     });
-    new TerraformOutput(this, "controller_private_ip", { value: controller.privateIp });
+
+    let apiUrl: string;
+    if (config.loadBalancer) {
+      this.loadBalancer = new LbaasPool(this, "load-balancer", {
+        network: this.network,
+        members: this.controller.instances,
+        memberPort: this.controller.apiPort,
+        algorithm: config.loadBalancer.algorithm,
+        healthCheck: config.loadBalancer.healthCheck,
+      });
+      this.controller.allowApiFromCidr(this.loadBalancer.sourceCidr);
+      apiUrl = `http://${this.loadBalancer.vipAddress}:${this.loadBalancer.listenerPort}`;
+    } else {
+      this.controller.allowApiFromCidr("0.0.0.0/0");
+      apiUrl = this.controller.privateUrl;
+    }
+
+    this.workers = new WorkerGroup(this, "workers", {
+      ...common,
+      image: config.workers.image ?? config.image,
+      scaling: config.workers,
+      apiUrl,
+      amqpUrl: this.controller.amqpUrl,
+    });
+    this.controller.allowQueueFrom(this.workers);
+    if (!this.loadBalancer) this.controller.allowApiFrom(this.workers);
+
+    this.addOutputs();
+  }
+
+  private addOutputs(): void {
+    const lb = this.loadBalancer;
+    const publicHost = lb ? lb.publicAddress : this.controller.instances[0].publicIp;
+    new TerraformOutput(this, "app_url", {
+      description: "Where the Fractals API answers",
+      value: lb ? `http://${publicHost}:${lb.listenerPort}` : `http://${publicHost}:${this.controller.apiPort}`,
+    });
+    if (lb) new TerraformOutput(this, "load_balancer_vip", { description: "VIP of the load balancer on the subnet", value: lb.vipAddress });
+    const floatingIps = [
+      ...this.controller.instances.filter((i) => i.floatingIp).map((i) => i.publicIp),
+      ...(lb?.floatingIp ? [lb.floatingIp.address] : []),
+    ];
+    new TerraformOutput(this, "floating_ips", { description: "Floating IPs of this environment", value: floatingIps });
+    new TerraformOutput(this, "api_private_ips", { description: "Fixed IPs of the API servers", value: this.controller.instances.map((i) => i.privateIp) });
+    if (this.services) {
+      new TerraformOutput(this, "services_private_ip", { description: "Fixed IP of the MySQL/RabbitMQ node", value: this.services.privateIp });
+    }
+    if (this.workers.heatStack) {
+      // Heat signal URLs are pre-signed: whoever holds one can scale the group.
+      new TerraformOutput(this, "scale_up_url", { description: "POST here to add a worker", value: this.workers.scaleUpUrl, sensitive: true });
+      new TerraformOutput(this, "scale_down_url", { description: "POST here to remove a worker", value: this.workers.scaleDownUrl, sensitive: true });
+    }
   }
 }

@@ -1,0 +1,132 @@
+import { Construct } from "constructs";
+import { Op, Token } from "cdktf";
+import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
+import { WorkersConfig } from "../config";
+import { AppNetwork } from "./app-network";
+import { renderUserData } from "./cloud-init";
+import { ComputeCatalog } from "./compute-catalog";
+import { Connections, IConnectable } from "./connections";
+import {
+  cpuThresholdNs, SCALE_DOWN_URL_OUTPUT, SCALE_UP_URL_OUTPUT, WorkerTemplateParameter, workerScalingTemplate,
+} from "./heat-template";
+import { Instance } from "./instance";
+import { KeyPair } from "./key-pair";
+import { openstackName } from "./naming";
+import { Port } from "./port";
+import { SecurityGroup } from "./security-group";
+import { ServerGroup } from "./server-group";
+
+export interface WorkerGroupProps {
+  readonly network: AppNetwork;
+  readonly catalog: ComputeCatalog;
+  readonly keyPair: KeyPair;
+  /** Image name. */
+  readonly image: string;
+  /** `fixed` N servers, or `autoscale` through Heat with Aodh CPU alarms. */
+  readonly scaling: WorkersConfig;
+  /** faafo's install script URL. */
+  readonly installScriptUrl: string;
+  /** Fractals API endpoint the workers report results to. */
+  readonly apiUrl: string;
+  /** AMQP URL of the queue the workers consume. */
+  readonly amqpUrl: string;
+  /**
+   * CIDRs allowed to SSH in.
+   * @default none
+   */
+  readonly adminCidrs?: readonly string[];
+}
+
+/**
+ * Queue workers that render fractals: a fixed number of servers spread by a
+ * soft-anti-affinity group, or a Heat autoscaling group driven by CPU alarms.
+ * Workers accept nothing but SSH from the admin networks.
+ */
+export class WorkerGroup extends Construct implements IConnectable {
+  readonly securityGroup: SecurityGroup;
+  readonly connections: Connections;
+  /** The servers, in `fixed` mode. */
+  readonly instances: Instance[] = [];
+  readonly serverGroup?: ServerGroup;
+  /** The Heat stack, in `autoscale` mode. */
+  readonly heatStack?: OrchestrationStackV1;
+
+  constructor(scope: Construct, id: string, props: WorkerGroupProps) {
+    super(scope, id);
+    this.securityGroup = new SecurityGroup(this, "security-group", { name: "worker", description: "Fractals queue workers" });
+    this.connections = this.securityGroup.connections;
+    this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
+
+    const scaling = props.scaling;
+    if (scaling.mode === "fixed") {
+      this.serverGroup = new ServerGroup(this, "server-group", { name: "workers", policy: "soft-anti-affinity" });
+      const userData = workerUserData(props.installScriptUrl, props.apiUrl, props.amqpUrl);
+      for (let i = 1; i <= scaling.count; i++) {
+        this.instances.push(new Instance(this, `worker-${i}`, {
+          name: `worker-${i}`,
+          network: props.network,
+          catalog: props.catalog,
+          image: props.image,
+          flavor: scaling.flavor,
+          keyPair: props.keyPair,
+          securityGroups: [this.securityGroup],
+          serverGroup: this.serverGroup,
+          userData,
+        }));
+      }
+      return;
+    }
+
+    const template = workerScalingTemplate({
+      minSize: scaling.min,
+      desiredSize: scaling.desired,
+      maxSize: scaling.max,
+      cooldownSeconds: scaling.cooldownSeconds,
+      granularitySeconds: scaling.granularitySeconds,
+      userDataTemplate: workerUserData(props.installScriptUrl, "$api_url", "$amqp_url"),
+    });
+    const flavor = props.catalog.flavor(scaling.flavor);
+    // The thresholds scale with the flavor's vCPUs, known only once Terraform reads the flavor.
+    const threshold = (percent: number) => Token.asString(Op.mul(flavor.vcpus, cpuThresholdNs(percent, 1, scaling.granularitySeconds)));
+    const parameters: Record<WorkerTemplateParameter, string> = {
+      image: props.catalog.image(props.image).id,
+      flavor: flavor.id,
+      key_name: props.keyPair.keyPairName,
+      network: props.network.network.id,
+      security_group: this.securityGroup.securityGroupId,
+      api_url: props.apiUrl,
+      amqp_url: props.amqpUrl,
+      cpu_high_threshold: threshold(scaling.scaleUpCpuPercent),
+      cpu_low_threshold: threshold(scaling.scaleDownCpuPercent),
+    };
+    this.heatStack = new OrchestrationStackV1(this, "stack", {
+      name: openstackName(this, "workers"),
+      templateOpts: { Bin: JSON.stringify(template) },
+      parameters,
+      disableRollback: false,
+      timeout: 30,
+      // The subnet must route before workers boot and fetch the install script.
+      dependsOn: [props.network.internetGateway],
+    });
+  }
+
+  /** Signal URL that adds one worker (autoscale mode). */
+  get scaleUpUrl(): string {
+    return this.stackOutput(SCALE_UP_URL_OUTPUT);
+  }
+
+  /** Signal URL that removes one worker (autoscale mode). */
+  get scaleDownUrl(): string {
+    return this.stackOutput(SCALE_DOWN_URL_OUTPUT);
+  }
+
+  private stackOutput(key: string): string {
+    if (!this.heatStack) throw new Error(`${this.node.path}: ${key} exists only in autoscale mode`);
+    const outputs = `${this.heatStack.fqn}.outputs`;
+    return `\${lookup(zipmap(${outputs}[*].output_key, ${outputs}[*].output_value), "${key}", "")}`;
+  }
+}
+
+function workerUserData(scriptUrl: string, apiUrl: string, amqpUrl: string): string {
+  return renderUserData({ install: { scriptUrl, components: ["faafo"], roles: ["worker"], apiUrl, amqpUrl } });
+}
