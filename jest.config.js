@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // Type checking is `npm run build`'s job; transpiling only keeps the suite fast.
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+  transform: { "^.+\\.ts$": "ts-jest" },
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
   modulePathIgnorePatterns: ["<rootDir>/cdktf.out", "<rootDir>/dist"],
 };

@@ -1,0 +1,66 @@
+import { Instance } from "../../constructs/instance";
+import { LbaasPool } from "../../constructs/lbaas-pool";
+import { SecurityGroup } from "../../constructs/security-group";
+import { addressOf, Fixture, resources, single, synthWith } from "../support/synth";
+
+function pool(f: Fixture, members = 2, extra: Partial<ConstructorParameters<typeof LbaasPool>[2]> = {}): LbaasPool {
+  const sg = new SecurityGroup(f.scope, "sg", { name: "api" });
+  const instances = Array.from({ length: members }, (_, i) => new Instance(f.scope, `api-${i}`, {
+    name: `api-${i}`, network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", securityGroups: [sg],
+  }));
+  return new LbaasPool(f.scope, "lb", { network: f.network, members: instances, memberPort: 80, ...extra });
+}
+
+describe("LbaasPool", () => {
+  const json = synthWith((f) => { pool(f, 3); });
+
+  test("load balancer on the subnet, HTTP listener on 80, ROUND_ROBIN pool", () => {
+    expect(single(json, "openstack_lb_loadbalancer_v2").vip_subnet_id).toMatch(/openstack_networking_subnet_v2\./);
+    expect(single(json, "openstack_lb_listener_v2")).toMatchObject({ protocol: "HTTP", protocol_port: 80 });
+    expect(single(json, "openstack_lb_pool_v2")).toMatchObject({ protocol: "HTTP", lb_method: "ROUND_ROBIN" });
+  });
+
+  test("HTTP GET / health monitor with delay 5, timeout 5, 3 retries by default", () => {
+    expect(single(json, "openstack_lb_monitor_v2")).toMatchObject({
+      type: "HTTP", http_method: "GET", url_path: "/", delay: 5, timeout: 5, max_retries: 3,
+    });
+  });
+
+  test("one member per instance with address, port and subnet, chained after the monitor", () => {
+    const members = resources(json, "openstack_lb_member_v2");
+    expect(members).toHaveLength(3);
+    const monitor = addressOf(json, "openstack_lb_monitor_v2");
+    expect(members[0][1].depends_on).toEqual([monitor]);
+    expect(members[1][1].depends_on).toEqual([`openstack_lb_member_v2.${members[0][0]}`]);
+    expect(members[2][1].depends_on).toEqual([`openstack_lb_member_v2.${members[1][0]}`]);
+    for (const [, m] of members) {
+      expect(m).toMatchObject({ protocol_port: 80 });
+      expect(m.address).toMatch(/element\(openstack_networking_port_v2\..+\.all_fixed_ips, 0\)/);
+      expect(m.subnet_id).toMatch(/openstack_networking_subnet_v2\./);
+    }
+  });
+
+  test("listener -> pool -> monitor follow each other by reference", () => {
+    expect(single(json, "openstack_lb_pool_v2").listener_id).toBe(`\${${addressOf(json, "openstack_lb_listener_v2")}.id}`);
+    expect(single(json, "openstack_lb_monitor_v2").pool_id).toBe(`\${${addressOf(json, "openstack_lb_pool_v2")}.id}`);
+  });
+
+  test("a floating IP on the VIP port, after the router interface", () => {
+    const assoc = single(json, "openstack_networking_floatingip_associate_v2");
+    expect(assoc.port_id).toBe(`\${${addressOf(json, "openstack_lb_loadbalancer_v2")}.vip_port_id}`);
+    expect(assoc.depends_on).toEqual([addressOf(json, "openstack_networking_router_interface_v2")]);
+  });
+
+  test("algorithm and health check are configurable", () => {
+    const custom = synthWith((f) => { pool(f, 1, { algorithm: "LEAST_CONNECTIONS", healthCheck: { path: "/health", maxRetries: 5 }, floatingIp: false }); });
+    expect(single(custom, "openstack_lb_pool_v2").lb_method).toBe("LEAST_CONNECTIONS");
+    expect(single(custom, "openstack_lb_monitor_v2")).toMatchObject({ url_path: "/health", max_retries: 5, delay: 5 });
+    expect(resources(custom, "openstack_networking_floatingip_v2")).toHaveLength(0);
+  });
+
+  test("bad input fails early with the prop's name", () => {
+    expect(() => synthWith((f) => { pool(f, 0); })).toThrow(/members must list at least one instance/);
+    expect(() => synthWith((f) => { pool(f, 1, { healthCheck: { timeoutSeconds: 10, delaySeconds: 5 } }); }))
+      .toThrow(/healthCheck.timeoutSeconds \(10\) must not exceed healthCheck.delaySeconds \(5\)/);
+  });
+});

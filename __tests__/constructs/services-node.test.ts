@@ -1,0 +1,74 @@
+import { Controller } from "../../constructs/controller";
+import { MYSQL_DATA_DIR, ServicesNode } from "../../constructs/services-node";
+import { addressOf, Fixture, resources, single, synthWith } from "../support/synth";
+
+const SCRIPT = "https://example.org/install.sh";
+
+function services(f: Fixture, extra: Partial<ConstructorParameters<typeof ServicesNode>[2]> = {}): ServicesNode {
+  return new ServicesNode(f.scope, "services", {
+    network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", flavor: "m1.medium",
+    installScriptUrl: SCRIPT, volumeSizeGb: 20, ...extra,
+  });
+}
+
+describe("ServicesNode", () => {
+  const json = synthWith((f) => { services(f); });
+  const server = single(json, "openstack_compute_instance_v2");
+  const userData: string = server.user_data;
+
+  test("a Cinder v3 volume is attached to the server", () => {
+    expect(single(json, "openstack_blockstorage_volume_v3")).toMatchObject({ name: "t-test-services-data", size: 20 });
+    expect(single(json, "openstack_compute_volume_attach_v2")).toEqual(expect.objectContaining({
+      instance_id: `\${${addressOf(json, "openstack_compute_instance_v2")}.id}`,
+      volume_id: `\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`,
+    }));
+  });
+
+  test("cloud-init mounts the volume by id and label at /var/lib/mysql, never by device name", () => {
+    expect(userData.startsWith("#cloud-config\n")).toBe(true);
+    expect(userData).toContain("/dev/disk/by-id/virtio-");
+    expect(userData).toContain(`\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`);
+    expect(userData).toContain(`LABEL=fractals-db ${MYSQL_DATA_DIR} ext4`);
+    expect(userData).not.toMatch(/\/dev\/vd[b-z]|\/dev\/sd[b-z]/);
+    // The mount runs before the install script, so MySQL initializes onto the volume.
+    expect(userData.indexOf("fractals-mount-data\n")).toBeLessThan(userData.indexOf("install.sh"));
+    expect(userData).toContain("-i database -i messaging");
+  });
+
+  test("passwords come from random_password and appear only as references", () => {
+    const passwords = resources(json, "random_password");
+    expect(passwords).toHaveLength(2);
+    for (const [id, body] of passwords) {
+      expect(body).toMatchObject({ length: 32, special: true, override_special: "-_" });
+      expect(userData).toContain(`\${random_password.${id}.result}`);
+    }
+  });
+
+  test("prevent_destroy only when asked", () => {
+    expect(single(json, "openstack_blockstorage_volume_v3").lifecycle).toBeUndefined();
+    const guarded = synthWith((f) => { services(f, { preventDestroy: true, volumeType: "ssd" }); });
+    expect(single(guarded, "openstack_blockstorage_volume_v3")).toMatchObject({ lifecycle: { prevent_destroy: true }, volume_type: "ssd" });
+  });
+
+  test("max_connections reaches the MariaDB drop-in; bad values fail early", () => {
+    const tuned = synthWith((f) => { services(f, { maxConnections: 500 }); });
+    expect(single(tuned, "openstack_compute_instance_v2").user_data).toContain("max_connections = 500");
+    expect(() => synthWith((f) => { services(f, { maxConnections: 1 }); })).toThrow(/maxConnections must be an integer >= 10/);
+  });
+
+  test("MySQL and AMQP are admitted only from the API's group, by remote group", () => {
+    const tiered = synthWith((f) => {
+      const s = services(f);
+      new Controller(f.scope, "api", {
+        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", installScriptUrl: SCRIPT, services: s,
+      });
+    });
+    const rules = resources(tiered, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+      .filter((r) => [3306, 5672].includes(r.port_range_min));
+    expect(rules.map((r) => r.port_range_min).sort()).toEqual([3306, 5672]);
+    for (const r of rules) {
+      expect(r.remote_group_id).toMatch(/openstack_networking_secgroup_v2\.api_security-group/);
+      expect(r.remote_ip_prefix).toBeUndefined();
+    }
+  });
+});

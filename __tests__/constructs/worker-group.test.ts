@@ -1,0 +1,111 @@
+import { WorkersConfig } from "../../config";
+import { cpuThresholdNs, HeatTemplate } from "../../constructs/heat-template";
+import { WorkerGroup } from "../../constructs/worker-group";
+import { Fixture, resources, single, synthWith } from "../support/synth";
+
+const AUTOSCALE: WorkersConfig = {
+  mode: "autoscale", flavor: "m1.medium", min: 2, desired: 3, max: 10,
+  scaleUpCpuPercent: 80, scaleDownCpuPercent: 20, granularitySeconds: 300, cooldownSeconds: 120,
+};
+
+function workers(f: Fixture, scaling: WorkersConfig): WorkerGroup {
+  return new WorkerGroup(f.scope, "workers", {
+    network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", scaling,
+    installScriptUrl: "https://example.org/install.sh", apiUrl: "http://10.0.0.5:80", amqpUrl: "amqp://u:p@10.0.0.6:5672/",
+  });
+}
+
+describe("cpuThresholdNs", () => {
+  test("80% of 2 vCPUs over 300 s is 480000000000 CPU-nanoseconds", () => {
+    expect(cpuThresholdNs(80, 2, 300)).toBe(480000000000);
+  });
+
+  test("scales linearly with each factor", () => {
+    expect(cpuThresholdNs(40, 2, 300)).toBe(240000000000);
+    expect(cpuThresholdNs(80, 4, 300)).toBe(960000000000);
+    expect(cpuThresholdNs(80, 2, 60)).toBe(96000000000);
+  });
+});
+
+describe("WorkerGroup, fixed", () => {
+  const json = synthWith((f) => { workers(f, { mode: "fixed", flavor: "m1.small", count: 3 }); });
+
+  test("N servers in one soft-anti-affinity group", () => {
+    const servers = resources(json, "openstack_compute_instance_v2").map(([, r]) => r);
+    expect(servers.map((s) => s.name)).toEqual(["t-test-worker-1", "t-test-worker-2", "t-test-worker-3"]);
+    expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ policies: ["soft-anti-affinity"] });
+    for (const s of servers) {
+      expect(s.user_data).toContain("-i faafo -r worker -e 'http://10.0.0.5:80' -m 'amqp://u:p@10.0.0.6:5672/'");
+      expect(s.scheduler_hints).toHaveLength(1);
+    }
+  });
+
+  test("workers admit nothing without admin CIDRs", () => {
+    expect(resources(json, "openstack_networking_secgroup_rule_v2")).toHaveLength(0);
+  });
+
+  test("scale URLs exist only in autoscale mode", () => {
+    expect(() => synthWith((f) => workers(f, { mode: "fixed", flavor: "m1.small", count: 1 }).scaleUpUrl)).toThrow(/only in autoscale mode/);
+  });
+});
+
+describe("WorkerGroup, autoscale", () => {
+  const json = synthWith((f) => { workers(f, AUTOSCALE); });
+  const stack = single(json, "openstack_orchestration_stack_v1");
+  const template: HeatTemplate = JSON.parse(stack.template_opts.Bin);
+  const byType = (type: string) => Object.entries(template.resources).filter(([, r]) => r.type === type);
+
+  test("one Heat stack and no Nova servers of our own", () => {
+    expect(stack.name).toBe("t-test-workers");
+    expect(resources(json, "openstack_compute_instance_v2")).toHaveLength(0);
+    expect(Object.keys(stack.template_opts)).toEqual(["Bin"]);
+  });
+
+  test("AutoScalingGroup of OS::Nova::Server with min, desired and max", () => {
+    const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
+    expect(asg.properties).toMatchObject({ min_size: 2, desired_capacity: 3, max_size: 10 });
+    const member = (asg.properties.resource as any);
+    expect(member.type).toBe("OS::Nova::Server");
+    expect(member.properties.metadata).toEqual({ "metering.server_group": { get_param: "OS::stack_id" } });
+    expect(member.properties.user_data.str_replace.template).toContain("-r worker -e '$api_url' -m '$amqp_url'");
+  });
+
+  test("two scaling policies, +1 and -1, with the cooldown", () => {
+    const policies = byType("OS::Heat::ScalingPolicy").map(([, p]) => p.properties);
+    expect(policies.map((p) => p.scaling_adjustment).sort()).toEqual([-1, 1]);
+    for (const p of policies) expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 120, auto_scaling_group_id: { get_resource: "workers" } });
+  });
+
+  test("two Gnocchi alarms on cpu with rate:mean, querying the stack id and signalling with trust+", () => {
+    const alarms = byType("OS::Aodh::GnocchiAggregationByResourcesAlarm");
+    expect(alarms).toHaveLength(2);
+    for (const [, alarm] of alarms) {
+      expect(alarm.properties).toMatchObject({ metric: "cpu", aggregation_method: "rate:mean", granularity: 300, resource_type: "instance" });
+      expect(JSON.stringify(alarm.properties.query)).toContain('server_group');
+      expect(JSON.stringify(alarm.properties.query)).toContain('OS::stack_id');
+      expect(JSON.stringify(alarm.properties.alarm_actions)).toMatch(/trust\+url.*signal_url/);
+    }
+    expect(alarms.map(([, a]) => a.properties.comparison_operator).sort()).toEqual(["gt", "lt"]);
+  });
+
+  test("thresholds are vCPUs of the flavor times percent x 1e9 x granularity", () => {
+    const flavorId = Object.keys(json.data!.openstack_compute_flavor_v2)[0];
+    expect(stack.parameters.cpu_high_threshold).toBe(`\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(80, 1, 300)})}`);
+    expect(stack.parameters.cpu_low_threshold).toBe(`\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(20, 1, 300)})}`);
+  });
+
+  test("the AMQP URL is a hidden parameter, never inside the template", () => {
+    expect(template.parameters.amqp_url.hidden).toBe(true);
+    expect(stack.template_opts.Bin).not.toContain("amqp://");
+    expect(stack.parameters.amqp_url).toBe("amqp://u:p@10.0.0.6:5672/");
+  });
+
+  test("outputs give the scale-up and scale-down signal URLs", () => {
+    expect(template.outputs.scale_up_url.value).toEqual({ get_attr: ["scale_up_policy", "signal_url"] });
+    expect(template.outputs.scale_down_url.value).toEqual({ get_attr: ["scale_down_policy", "signal_url"] });
+  });
+
+  test("the stack waits for the router interface", () => {
+    expect(stack.depends_on).toEqual([expect.stringMatching(/^openstack_networking_router_interface_v2\./)]);
+  });
+});
