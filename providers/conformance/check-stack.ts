@@ -1,0 +1,186 @@
+/**
+ * Checks one synthesized stack (`cdk.tf.json`) against the provider schemas:
+ * its provider configurations, every resource and data source (arguments,
+ * nested blocks, validations, argument relations, meta-arguments) and every
+ * reference to a resource or data source in any expression of the stack.
+ */
+import { checkBody, Report, ROOT } from "./check-block";
+import { isExpression, Reference, referencesIn } from "./expressions";
+import { Finding, RuleId } from "./findings";
+import {
+  checkCountAndForEach, checkDependsOn, checkLifecycle, checkProviderReference,
+  DATA_META_ARGUMENTS, RESOURCE_META_ARGUMENTS, StackIndex,
+} from "./meta-arguments";
+import { ProviderSchema, SchemaIndex, TypeSchema } from "./schema-index";
+import { isPlainObject } from "./value-types";
+
+/** The parts of Terraform's JSON configuration syntax the checker reads. */
+export interface TerraformJson {
+  readonly terraform?: { readonly required_providers?: Record<string, string | { readonly source?: string }> };
+  readonly provider?: Record<string, unknown>;
+  readonly resource?: Record<string, Record<string, unknown>>;
+  readonly data?: Record<string, Record<string, unknown>>;
+  readonly output?: Record<string, unknown>;
+  readonly locals?: Record<string, unknown>;
+}
+
+export function checkStack(stack: string, config: TerraformJson, index: SchemaIndex): Finding[] {
+  const findings: Finding[] = [];
+  const reporter = (address: string): Report => (path: string, rule: RuleId, message: string) =>
+    findings.push({ stack, address, path, rule, message });
+
+  const requiredProviders = config.terraform?.required_providers ?? {};
+  const providerSchema = (localName: string): ProviderSchema | undefined => {
+    const entry = requiredProviders[localName];
+    const source = typeof entry === "string" ? entry : entry?.source;
+    // Without a required_providers entry Terraform assumes hashicorp/<name>.
+    return index.forSource(source ?? `hashicorp/${localName}`);
+  };
+
+  const stackIndex: StackIndex = {
+    addresses: new Set([
+      ...instances(config.resource).map(([type, name]) => `${type}.${name}`),
+      ...instances(config.data).map(([type, name]) => `data.${type}.${name}`),
+    ]),
+    providerConfigs: checkProviderConfigs(config, providerSchema, reporter),
+  };
+
+  for (const mode of ["resource", "data"] as const) {
+    for (const [type, name, body] of instances(mode === "resource" ? config.resource : config.data)) {
+      const address = mode === "resource" ? `${type}.${name}` : `data.${type}.${name}`;
+      const report = reporter(address);
+      if (!isPlainObject(body)) {
+        report("", "block-shape", "must be an object");
+        continue;
+      }
+      const providerRef = typeof body.provider === "string" ? body.provider.replace(/^\$\{|\}$/g, "") : undefined;
+      const localName = providerRef?.split(".")[0] ?? type.split("_")[0];
+      checkProviderReference(body, type.split("_")[0], stackIndex, report);
+      checkCountAndForEach(body, report);
+      checkDependsOn(body, stackIndex, report);
+
+      const provider = providerSchema(localName);
+      const schema: TypeSchema | undefined = provider && (mode === "resource" ? provider.resources : provider.dataSources)[type];
+      checkLifecycle(body, mode, schema?.block, stackIndex, report);
+      if (!provider) {
+        report("", "unknown-provider", `no vendored schema for provider '${localName}' (${describeSource(requiredProviders[localName])}); add it under providers/ or fix required_providers`);
+      } else if (!schema) {
+        report("", "unknown-type", `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}`);
+      } else {
+        const metaArguments = mode === "resource" ? RESOURCE_META_ARGUMENTS : DATA_META_ARGUMENTS;
+        checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, root: body, report }, metaArguments);
+      }
+    }
+  }
+
+  checkReferences(config, stackIndex, providerSchema, reporter);
+  return findings;
+}
+
+/** Provider blocks: schema conformance, one default configuration, unique aliases. Returns the configurations. */
+function checkProviderConfigs(
+  config: TerraformJson,
+  providerSchema: (localName: string) => ProviderSchema | undefined,
+  reporter: (address: string) => Report,
+): Map<string, Set<string>> {
+  const configs = new Map<string, Set<string>>();
+  for (const [localName, value] of Object.entries(config.provider ?? {})) {
+    const aliases = new Set<string>();
+    configs.set(localName, aliases);
+    for (const body of Array.isArray(value) ? value : [value]) {
+      const alias = isPlainObject(body) && typeof body.alias === "string" ? body.alias : "";
+      const address = alias ? `provider.${localName}.${alias}` : `provider.${localName}`;
+      const report = reporter(address);
+      if (!isPlainObject(body)) {
+        report("", "provider-config", "must be an object");
+        continue;
+      }
+      if (aliases.has(alias)) {
+        report(alias ? "alias" : "", "provider-config", alias ? `alias '${alias}' is configured twice` : "more than one default (unaliased) configuration");
+      }
+      aliases.add(alias);
+      const schema = providerSchema(localName);
+      if (!schema) {
+        report("", "unknown-provider", `no vendored schema for provider '${localName}'`);
+        continue;
+      }
+      checkBody(body, schema.provider.block, ROOT, { behaviour: schema.provider.behaviour, root: body, report }, new Set(["alias", "version"]));
+    }
+  }
+  return configs;
+}
+
+/**
+ * Every `${type.name.attr}` in resources, data sources, outputs and locals must
+ * name something declared in the stack, and `attr` must exist on its type.
+ */
+function checkReferences(
+  config: TerraformJson,
+  stack: StackIndex,
+  providerSchema: (localName: string) => ProviderSchema | undefined,
+  reporter: (address: string) => Report,
+): void {
+  const counted = new Set(
+    [...instances(config.resource).map(([t, n, b]) => [`${t}.${n}`, b] as const),
+      ...instances(config.data).map(([t, n, b]) => [`data.${t}.${n}`, b] as const)]
+      .filter(([, b]) => isPlainObject(b) && (b.count !== undefined || b.for_each !== undefined))
+      .map(([address]) => address),
+  );
+  const check = (address: string, body: unknown) => {
+    const report = reporter(address);
+    for (const [path, expression] of expressionsIn(body, "")) {
+      for (const ref of referencesIn(expression)) {
+        const problem = referenceProblem(ref, stack, counted, providerSchema);
+        if (problem) report(path, "reference", problem);
+      }
+    }
+  };
+  for (const [type, name, body] of instances(config.resource)) check(`${type}.${name}`, body);
+  for (const [type, name, body] of instances(config.data)) check(`data.${type}.${name}`, body);
+  for (const [name, body] of Object.entries(config.output ?? {})) check(`output.${name}`, body);
+  for (const [name, body] of Object.entries(config.locals ?? {})) check(`local.${name}`, body);
+}
+
+function referenceProblem(
+  ref: Reference,
+  stack: StackIndex,
+  counted: ReadonlySet<string>,
+  providerSchema: (localName: string) => ProviderSchema | undefined,
+): string | undefined {
+  if (!stack.addresses.has(ref.address)) {
+    return `refers to '${ref.address}', which is not declared in this stack`;
+  }
+  if (counted.has(ref.address) && !ref.indexed && ref.attribute) {
+    return `'${ref.address}' has count or for_each: select an instance ('${ref.address}[0].${ref.attribute}') or use a splat`;
+  }
+  const provider = providerSchema(ref.type.split("_")[0]);
+  const schema = provider && (ref.mode === "resource" ? provider.resources : provider.dataSources)[ref.type];
+  if (!schema || !ref.attribute) return undefined;
+  const block = schema.block;
+  if (!(ref.attribute in (block.attributes ?? {})) && !(ref.attribute in (block.block_types ?? {}))) {
+    return `'${ref.type}' has no attribute '${ref.attribute}' (in '${ref.address}.${ref.attribute}')`;
+  }
+  return undefined;
+}
+
+/** [path, expression] for every expression string in a value, skipping cdktf's `//` metadata. */
+function expressionsIn(value: unknown, path: string): [string, string][] {
+  if (isExpression(value)) return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => expressionsIn(v, `${path}[${i}]`));
+  if (isPlainObject(value)) {
+    return Object.entries(value)
+      .filter(([k]) => k !== "//")
+      .flatMap(([k, v]) => expressionsIn(v, path ? `${path}.${k}` : k));
+  }
+  return [];
+}
+
+function instances(blocks: Record<string, Record<string, unknown>> | undefined): [string, string, unknown][] {
+  return Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName ?? {}).map(([name, body]) => [type, name, body] as [string, string, unknown]));
+}
+
+function describeSource(entry: string | { readonly source?: string } | undefined): string {
+  const source = typeof entry === "string" ? entry : entry?.source;
+  return source ? `source ${source}` : "not in required_providers, so Terraform assumes hashicorp/<name>";
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run check [cdktf.out]`: checks every synthesized stack against the
+ * vendored provider schemas. Without an argument it synthesizes all
+ * environments of config/ into a temporary directory first. Exits 1 when
+ * there is a finding (or the configuration is invalid), 0 otherwise.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ConfigError, ENVIRONMENTS } from "../../config";
+import { buildApp } from "../../stacks/app";
+import { checkSynthesizedApp } from "./check-app";
+import { formatFinding, RULES } from "./findings";
+
+function main(args: string[]): number {
+  if (args.length > 1 || args[0] === "--help") {
+    console.error("usage: npm run check [-- <cdktf.out directory>]");
+    return 2;
+  }
+  let outdir = args[0];
+  const temporary = outdir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "fractals-check-")) : undefined;
+  try {
+    if (temporary) {
+      outdir = temporary;
+      buildApp(ENVIRONMENTS, { outdir }).synth();
+    }
+    const { stacks, findings } = checkSynthesizedApp(outdir!);
+    for (const finding of findings) console.error(formatFinding(finding));
+    const rules = Object.keys(RULES).length;
+    if (findings.length > 0) {
+      console.error(`\n${findings.length} finding(s) in ${stacks.join(", ")}`);
+      return 1;
+    }
+    console.log(`conformance: ${stacks.length} stack(s) (${stacks.join(", ")}) pass ${rules} rules against the vendored provider schemas`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 1;
+  } finally {
+    if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
