@@ -1,0 +1,103 @@
+import { AttributePath } from "./plan-json";
+import { childMarker, Redactor } from "./sensitive-values";
+
+/** Shown for values Terraform learns only while applying. */
+export const KNOWN_AFTER_APPLY = "(known after apply)";
+
+/** One changed leaf attribute, its values already rendered and masked. */
+export interface AttributeChange {
+  readonly path: AttributePath;
+  /** Undefined when the attribute was absent or null before. */
+  readonly before?: string;
+  /** Undefined when the attribute is absent or null after. */
+  readonly after?: string;
+  /** Part of `replace_paths`: changing it is why the resource is replaced. */
+  readonly forcesReplacement: boolean;
+}
+
+/** A resource's two sides, shaped like a plan's `change` (the synth diff leaves out what it lacks). */
+export interface AttributeDiffInput {
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly afterUnknown?: unknown;
+  readonly beforeSensitive?: unknown;
+  readonly afterSensitive?: unknown;
+  readonly replacePaths?: readonly AttributePath[];
+}
+
+/**
+ * The leaf attributes that differ between `before` and `after`, in path
+ * order. Nested objects and lists are walked down to their leaves so a
+ * reviewer sees `network[0].uuid`, not two blobs of JSON.
+ */
+export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): AttributeChange[] {
+  const changes: AttributeChange[] = [];
+  const replacePaths = input.replacePaths ?? [];
+
+  const walk = (path: (string | number)[], b: unknown, a: unknown, unknown: unknown, bs: unknown, as: unknown): void => {
+    const forcesReplacement = replacePaths.some((rp) => isPrefix(rp, path) || isPrefix(path, rp));
+    const before = b === null || b === undefined ? undefined : redactor.render(b, bs, path);
+    if (unknown === true) {
+      changes.push({ path, before, after: KNOWN_AFTER_APPLY, forcesReplacement });
+      return;
+    }
+    const sensitive = bs === true || as === true;
+    if (!sensitive && canDescend(b, a, unknown)) {
+      for (const key of childKeys(b, a, unknown)) {
+        walk([...path, key], child(b, key), child(a, key), child(unknown, key), childMarker(bs, key), childMarker(as, key));
+      }
+      return;
+    }
+    if (sameValue(b, a)) return;
+    const after = a === null || a === undefined ? undefined : redactor.render(a, as, path);
+    changes.push({ path, before, after, forcesReplacement });
+  };
+
+  walk([], input.before, input.after, input.afterUnknown, input.beforeSensitive, input.afterSensitive);
+  return changes;
+}
+
+/** `a.b[0]["x.y"]`: how Terraform itself writes attribute paths. */
+export function formatPath(path: AttributePath): string {
+  return path
+    .map((segment, i) => {
+      if (typeof segment === "number") return `[${segment}]`;
+      if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
+      return `[${JSON.stringify(segment)}]`;
+    })
+    .join("");
+}
+
+function isPrefix(prefix: AttributePath, path: AttributePath): boolean {
+  return prefix.length <= path.length && prefix.every((segment, i) => segment === path[i]);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Walk into both sides when they are the same kind of container (or one side is missing). */
+function canDescend(b: unknown, a: unknown, unknown: unknown): boolean {
+  const sides = [b, a, unknown].filter((v) => v !== null && v !== undefined && v !== false);
+  if (sides.length === 0) return false;
+  return sides.every(Array.isArray) || sides.every(isObject);
+}
+
+function childKeys(...sides: unknown[]): (string | number)[] {
+  if (sides.some(Array.isArray)) {
+    const length = Math.max(...sides.map((s) => (Array.isArray(s) ? s.length : 0)));
+    return Array.from({ length }, (_, i) => i);
+  }
+  const keys = new Set<string>();
+  for (const side of sides) if (isObject(side)) for (const key of Object.keys(side)) keys.add(key);
+  return [...keys].sort();
+}
+
+function child(value: unknown, key: string | number): unknown {
+  if (value === null || typeof value !== "object") return undefined;
+  return (value as Record<string | number, unknown>)[key];
+}
+
+function sameValue(b: unknown, a: unknown): boolean {
+  return JSON.stringify(b ?? null) === JSON.stringify(a ?? null);
+}

@@ -1,0 +1,53 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parsePlanJson, PreviewError } from "./plan-json";
+import { StackPlan } from "./plan-preview";
+
+/**
+ * Reads `<stack>.json` plans from `dir`. Stacks named in `expected` come
+ * first, in that order, and one without a file is reported as having no
+ * plan; other stacks follow in `order`, then alphabetically.
+ */
+export function readPlanDir(dir: string, options: { expected?: readonly string[]; order?: readonly string[] } = {}): StackPlan[] {
+  requireDir(dir, "--plans");
+  const files = readdirSync(dir).filter((name) => name.endsWith(".json"));
+  const found = new Map(files.map((file) => [basename(file, ".json"), join(dir, file)]));
+  const expected = options.expected ?? [];
+  if (found.size === 0 && expected.length === 0) throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
+
+  const rank = (stack: string) => {
+    const i = (options.order ?? []).indexOf(stack);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const others = [...found.keys()].filter((stack) => !expected.includes(stack)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return [...expected, ...others].map((stack) => {
+    const file = found.get(stack);
+    return file === undefined ? { stack } : { stack, plan: parsePlanJson(readJson(file), file) };
+  });
+}
+
+/** `<dir>/stacks/<stack>/cdk.tf.json` of a `cdktf synth` output, by stack name. */
+export function readSynthDir(dir: string, flag: string): Map<string, unknown> {
+  requireDir(dir, flag);
+  const stacksDir = join(dir, "stacks");
+  if (!existsSync(stacksDir)) throw new PreviewError(`${flag} ${dir}: not a cdktf synth output (no stacks/ directory)`);
+  const stacks = new Map<string, unknown>();
+  for (const stack of readdirSync(stacksDir).sort()) {
+    const file = join(stacksDir, stack, "cdk.tf.json");
+    if (existsSync(file)) stacks.set(stack, readJson(file));
+  }
+  return stacks;
+}
+
+function requireDir(dir: string, flag: string): void {
+  if (!existsSync(dir)) throw new PreviewError(`${flag} ${dir}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new PreviewError(`${flag} ${dir}: not a directory`);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new PreviewError(`${file}: malformed JSON (${(err as Error).message})`);
+  }
+}

@@ -1,0 +1,106 @@
+import { diffAttributes, formatPath } from "./attribute-diff";
+import { changeKind, ChangeKind } from "./change-kind";
+import { code } from "./markdown";
+import { PlanJson, ResourceChange } from "./plan-json";
+import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
+import { Redactor } from "./sensitive-values";
+
+/** One stack's plan, as `terraform show -json` printed it. */
+export interface StackPlan {
+  readonly stack: string;
+  /** Undefined when the stack was expected but Terraform produced no plan. */
+  readonly plan?: PlanJson;
+}
+
+const PLAN_WORDING: Record<ChangeKind, KindWording> = {
+  create: { column: "Add", label: "create", warning: "will be created" },
+  update: { column: "Change", label: "update", warning: "will be updated in place" },
+  replace: { column: "Replace", label: "replace", warning: "will be **replaced**" },
+  delete: { column: "Destroy", label: "destroy", warning: "will be **destroyed**" },
+};
+
+/**
+ * Attributes that hold secrets in resource types whose provider might not
+ * mark them (or in plans from older providers): masked whatever the markers say.
+ */
+const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  random_password: ["result", "bcrypt_hash"],
+  openstack_compute_keypair_v2: ["private_key"],
+  openstack_identity_application_credential_v3: ["secret"],
+};
+
+/** Why Terraform chose the action, where that is not obvious from the diff. */
+const ACTION_REASONS: Readonly<Record<string, string>> = {
+  replace_because_tainted: "tainted",
+  replace_by_request: "replacement requested (-replace)",
+  replace_by_triggers: "replace_triggered_by",
+  delete_because_no_resource_config: "removed from the configuration",
+  delete_because_no_module: "its module was removed",
+  delete_because_wrong_repetition: "count/for_each changed",
+  delete_because_count_index: "count reduced",
+  delete_because_each_key: "for_each key removed",
+  delete_because_no_move_target: "moved to an address that does not exist",
+};
+
+/** The Markdown comment for several stacks' plans. */
+export function renderPlanPreview(plans: readonly StackPlan[], options: RenderOptions = {}): string {
+  return renderReport(planReport(plans), options);
+}
+
+export function planReport(plans: readonly StackPlan[]): Report {
+  const versions = [...new Set(plans.map((p) => p.plan?.terraform_version).filter((v): v is string => v !== undefined))];
+  return {
+    title: "Terraform plan preview",
+    wording: PLAN_WORDING,
+    stacks: plans.map(stackReport),
+    footer: versions.length > 0 ? `<sub>Terraform ${versions.join(", ")}</sub>` : undefined,
+  };
+}
+
+function stackReport({ stack, plan }: StackPlan): StackReport {
+  if (plan === undefined) return { name: stack, entries: [], problem: "No plan: Terraform failed before planning (see the workflow log)." };
+  const redactor = Redactor.forPlan(plan);
+  const entries: ReportEntry[] = [];
+  for (const rc of plan.resource_changes ?? []) {
+    const kind = changeKind(rc.change.actions);
+    if (kind !== undefined) entries.push(entryOf(rc, kind, redactor));
+  }
+  return { name: stack, entries, problem: problemOf(plan) };
+}
+
+function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): ReportEntry {
+  const { change } = rc;
+  const replacePaths = change.replace_paths ?? [];
+  const attributes = diffAttributes(
+    {
+      before: change.before,
+      after: change.after,
+      afterUnknown: change.after_unknown,
+      beforeSensitive: withSecretAttributes(rc.type, change.before_sensitive),
+      afterSensitive: withSecretAttributes(rc.type, change.after_sensitive),
+      replacePaths,
+    },
+    redactor,
+  );
+  const notes: string[] = [];
+  if (kind === "replace" && replacePaths.length > 0) notes.push(`forced by ${replacePaths.map((p) => code(formatPath(p))).join(", ")}`);
+  const reason = rc.action_reason === undefined ? undefined : ACTION_REASONS[rc.action_reason];
+  if (reason) notes.push(reason);
+  if (rc.previous_address) notes.push(`moved from ${code(rc.previous_address)}`);
+  if (rc.deposed) notes.push(`deposed object ${code(rc.deposed)}`);
+  const address = rc.address;
+  return { address, type: rc.type, kind, note: notes.length > 0 ? notes.join("; ") : undefined, attributes };
+}
+
+function withSecretAttributes(type: string, marker: unknown): unknown {
+  const secret = SECRET_ATTRIBUTES[type];
+  if (secret === undefined || marker === true) return marker;
+  const base = marker !== null && typeof marker === "object" && !Array.isArray(marker) ? marker : {};
+  return { ...base, ...Object.fromEntries(secret.map((name) => [name, true])) };
+}
+
+function problemOf(plan: PlanJson): string | undefined {
+  if (plan.errored) return "The plan failed: below is what Terraform planned before the error (see the workflow log).";
+  if (plan.complete === false) return "The plan is incomplete: some changes were deferred to a later plan.";
+  return undefined;
+}

@@ -1,0 +1,284 @@
+import { AttributeChange, formatPath } from "./attribute-diff";
+import { CHANGE_KINDS, ChangeCounts, ChangeKind, emptyCounts } from "./change-kind";
+import { alert, code, codeBlock, details, escapeText, table } from "./markdown";
+import { statefulLoss, StatefulRule } from "./stateful-resources";
+
+/** Identifies the preview comment so the workflow updates it instead of adding another. */
+export const PREVIEW_MARKER = "<!-- fractals-plan-preview -->";
+
+/** GitHub rejects comment bodies of this many characters or more. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+/** Default budget: under the limit with room to spare for what the workflow may add. */
+export const DEFAULT_MAX_CHARS = 65_000;
+
+/** Attribute lines shown per resource; a resource with more says how many it left out. */
+const MAX_ATTRIBUTES_PER_RESOURCE = 60;
+
+/** One changed resource. */
+export interface ReportEntry {
+  readonly address: string;
+  readonly type: string;
+  readonly kind: ChangeKind;
+  /** Short HTML shown after the address, e.g. what forces a replacement. */
+  readonly note?: string;
+  readonly attributes: readonly AttributeChange[];
+}
+
+export interface StackReport {
+  readonly name: string;
+  readonly entries: readonly ReportEntry[];
+  /** Shown with the stack when its plan is not to be trusted as complete (e.g. it errored). */
+  readonly problem?: string;
+}
+
+export interface KindWording {
+  /** Summary table header: "Destroy". */
+  readonly column: string;
+  /** Before an address: "destroy". */
+  readonly label: string;
+  /** After an address in a warning: "will be **destroyed**" (Markdown). */
+  readonly warning: string;
+}
+
+/** Everything a preview comment says; both modes (plans, synth diff) build one. */
+export interface Report {
+  readonly title: string;
+  /** Markdown shown under the title. */
+  readonly intro?: string;
+  /** How this mode names each kind of change. */
+  readonly wording: Readonly<Record<ChangeKind, KindWording>>;
+  readonly stacks: readonly StackReport[];
+  /** Markdown line closing the comment. */
+  readonly footer?: string;
+}
+
+export interface RenderOptions {
+  /**
+   * Character budget for the whole body.
+   * @default DEFAULT_MAX_CHARS
+   */
+  readonly maxChars?: number;
+  /** Where the untruncated plans are (the workflow run); named in the truncation note. */
+  readonly fullOutputUrl?: string;
+  /** @default STATEFUL_RESOURCES */
+  readonly statefulRules?: readonly StatefulRule[];
+}
+
+export function countKinds(entries: readonly ReportEntry[]): ChangeCounts {
+  const counts = emptyCounts();
+  for (const entry of entries) counts[entry.kind]++;
+  return counts;
+}
+
+type Detail = "full" | "line" | "none";
+
+interface Item {
+  readonly stack: number;
+  readonly entry: ReportEntry;
+  readonly full: string;
+  readonly line: string;
+  detail: Detail;
+}
+
+interface Warning {
+  readonly stack: string;
+  readonly entry: ReportEntry;
+  readonly loss?: string;
+}
+
+/** Room kept for the truncation note and the per-stack "not listed" lines while choosing what to drop. */
+const NOTE_RESERVE = 1_200;
+const OMITTED_LINE_RESERVE = 200;
+
+/**
+ * Renders the comment body within `maxChars`. When everything does not fit,
+ * attribute details go first, least important first: creates, then updates,
+ * then replacements and deletions, each from the bottom up; then whole entries
+ * in the same order. The summary table and the warnings stay; a note says what
+ * was left out.
+ */
+export function renderReport(report: Report, options: RenderOptions = {}): string {
+  const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+  const stacks = report.stacks.map((stack) => ({ ...stack, entries: sortEntries(stack.entries, options.statefulRules) }));
+  const items: Item[] = stacks.flatMap((stack, index) =>
+    stack.entries.map((entry) => ({ stack: index, entry, full: renderFull(report, entry), line: renderLine(report, entry), detail: "full" as Detail })),
+  );
+  const warnings = collectWarnings(stacks, options.statefulRules);
+  const compose = (warningLimit: number) => composeReport(report, stacks, items, warnings, warningLimit, options.fullOutputUrl);
+
+  let text = compose(warnings.length);
+  if (text.length <= maxChars) return text;
+
+  const order = demotionOrder(items);
+  const steps = [...order.map((item) => [item, "line"] as const), ...order.map((item) => [item, "none"] as const)];
+  // Plan the cuts on sizes (cheap), then re-render one cut at a time if the estimate fell short.
+  let next = 0;
+  let estimate = text.length + NOTE_RESERVE + OMITTED_LINE_RESERVE * stacks.length;
+  for (; next < steps.length && estimate > maxChars; next++) {
+    const [item, target] = steps[next];
+    estimate -= itemSize(item, item.detail) - itemSize(item, target);
+    item.detail = target;
+  }
+  text = compose(warnings.length);
+  for (; next < steps.length && text.length > maxChars; next++) {
+    const [item, target] = steps[next];
+    item.detail = target;
+    text = compose(warnings.length);
+  }
+
+  // The warnings are kept whole unless they alone overflow the budget; the
+  // most serious come first, so the least serious are the ones cut.
+  let warningLimit = warnings.length;
+  while (text.length > maxChars && warningLimit > 0) {
+    warningLimit = Math.floor(warningLimit * 0.8);
+    text = compose(warningLimit);
+  }
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 40)}\n\n… (cut at ${maxChars} characters)`;
+}
+
+const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 2, create: 3 };
+
+/** Deletions, then replacements, updates and creates; stateful first within each. */
+function sortEntries(entries: readonly ReportEntry[], rules?: readonly StatefulRule[]): ReportEntry[] {
+  const stateful = (e: ReportEntry) => (statefulLoss(e, rules) === undefined ? 1 : 0);
+  return [...entries].sort(
+    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || stateful(a) - stateful(b) || a.address.localeCompare(b.address),
+  );
+}
+
+function collectWarnings(stacks: readonly StackReport[], rules?: readonly StatefulRule[]): Warning[] {
+  const warnings = stacks.flatMap((stack) =>
+    stack.entries
+      .filter((entry) => entry.kind === "delete" || entry.kind === "replace")
+      .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry, rules) })),
+  );
+  // Stable sort: stateful first, stack order and delete-before-replace kept.
+  return warnings.sort((a, b) => (a.loss === undefined ? 1 : 0) - (b.loss === undefined ? 1 : 0));
+}
+
+/** Least important first: creates, updates, then replacements and deletions, each bottom-up. */
+function demotionOrder(items: readonly Item[]): Item[] {
+  const tier = (kind: ChangeKind) => (kind === "create" ? 0 : kind === "update" ? 1 : 2);
+  return [0, 1, 2].flatMap((t) => items.filter((item) => tier(item.entry.kind) === t).reverse());
+}
+
+function itemSize(item: Item, detail: Detail): number {
+  if (detail === "none") return 0;
+  return (detail === "full" ? item.full.length : item.line.length) + 2;
+}
+
+function composeReport(
+  report: Report,
+  stacks: readonly StackReport[],
+  items: readonly Item[],
+  warnings: readonly Warning[],
+  warningLimit: number,
+  fullOutputUrl: string | undefined,
+): string {
+  const parts: string[] = [PREVIEW_MARKER, `## ${report.title}`];
+  if (report.intro) parts.push(report.intro);
+
+  const kinds = report.wording;
+  const rows = stacks.map((stack) => {
+    const counts = countKinds(stack.entries);
+    const name = stack.problem ? `${escapeText(stack.name)} ❌` : escapeText(stack.name);
+    return [name, ...CHANGE_KINDS.map((kind) => String(counts[kind]))];
+  });
+  parts.push(table(["Stack", ...CHANGE_KINDS.map((kind) => kinds[kind].column)], ["left", "right", "right", "right", "right"], rows));
+
+  const note = truncationNote(items, warnings.length - warningLimit, fullOutputUrl);
+  if (note) parts.push(note);
+  parts.push(...renderWarnings(report, warnings.slice(0, warningLimit)));
+
+  stacks.forEach((stack, index) => {
+    const problem = stack.problem ? `❌ ${stack.problem}` : undefined;
+    if (stack.entries.length === 0) {
+      parts.push(`**${escapeText(stack.name)}**: ${problem ?? "no changes."}`);
+      return;
+    }
+    parts.push(`### ${escapeText(stack.name)}`);
+    if (problem) parts.push(problem);
+    const stackItems = items.filter((item) => item.stack === index);
+    for (const item of stackItems) if (item.detail !== "none") parts.push(item.detail === "full" ? item.full : item.line);
+    const omitted = stackItems.filter((item) => item.detail === "none");
+    if (omitted.length > 0) parts.push(`_${describeKinds(omitted)} not listed here (comment size limit)._`);
+  });
+  if (report.footer) parts.push(report.footer);
+  return `${parts.join("\n\n")}\n`;
+}
+
+function renderWarnings(report: Report, warnings: readonly Warning[]): string[] {
+  const stateful = warnings.filter((w) => w.loss !== undefined);
+  const other = warnings.filter((w) => w.loss === undefined);
+  const line = (w: Warning) =>
+    `- **${escapeText(w.stack)}**: ${code(w.entry.address)} ${report.wording[w.entry.kind].warning}${w.entry.note ? ` (${w.entry.note})` : ""}` +
+    (w.loss ? `. **${escapeText(w.loss)}.**` : "");
+  const blocks: string[] = [];
+  if (stateful.length > 0) {
+    blocks.push(alert("CAUTION", [`**Data loss: ${plural(stateful.length, "stateful resource")} would be destroyed or replaced.**`, ...stateful.map(line)]));
+  }
+  if (other.length > 0) {
+    blocks.push(alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed or replaced.**`, ...other.map(line)]));
+  }
+  return blocks;
+}
+
+function truncationNote(items: readonly Item[], warningsCut: number, fullOutputUrl: string | undefined): string | undefined {
+  const withoutDetails = items.filter((item) => item.detail === "line");
+  const unlisted = items.filter((item) => item.detail === "none");
+  if (withoutDetails.length === 0 && unlisted.length === 0 && warningsCut === 0) return undefined;
+  const said: string[] = [`This comment was shortened to stay under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit.`];
+  if (withoutDetails.length > 0) said.push(`Attribute details are left out for ${describeKinds(withoutDetails)}.`);
+  if (unlisted.length > 0) said.push(`${capitalize(describeKinds(unlisted))} are not listed at all.`);
+  said.push(
+    warningsCut > 0
+      ? `The summary table is complete; ${plural(warningsCut, "less serious replacement or deletion", "less serious replacements or deletions")} are missing from the warnings.`
+      : "The summary table and the warnings are complete.",
+  );
+  if (fullOutputUrl) said.push(`The full plans are in [the workflow run](${fullOutputUrl}).`);
+  return alert("NOTE", [said.join(" ")]);
+}
+
+/** "3 resources (2 to create, 1 to update)". */
+function describeKinds(items: readonly Item[]): string {
+  const counts = countKinds(items.map((item) => item.entry));
+  const words: Record<ChangeKind, string> = { create: "to create", update: "to update", replace: "to replace", delete: "to destroy" };
+  const parts = CHANGE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind]} ${words[kind]}`);
+  return `${plural(items.length, "resource")} (${parts.join(", ")})`;
+}
+
+function renderFull(report: Report, entry: ReportEntry): string {
+  if (entry.attributes.length === 0) return renderLine(report, entry);
+  const shown = entry.attributes.slice(0, MAX_ATTRIBUTES_PER_RESOURCE);
+  const lines = shown.flatMap(attributeLines);
+  const hidden = entry.attributes.length - shown.length;
+  if (hidden > 0) lines.push(`# … ${plural(hidden, "more attribute")} not shown`);
+  return details(summaryOf(report, entry), codeBlock("diff", lines));
+}
+
+function renderLine(report: Report, entry: ReportEntry): string {
+  return `- ${summaryOf(report, entry)}`;
+}
+
+function summaryOf(report: Report, entry: ReportEntry): string {
+  return `<b>${report.wording[entry.kind].label}</b> ${code(entry.address)}${entry.note ? ` — ${entry.note}` : ""}`;
+}
+
+/** Diff lines: `-` old value, `+` new value, so GitHub colours them. */
+function attributeLines(change: AttributeChange): string[] {
+  const path = formatPath(change.path);
+  const lines: string[] = [];
+  if (change.before !== undefined) lines.push(`- ${path} = ${change.before}`);
+  if (change.after !== undefined) lines.push(`+ ${path} = ${change.after}`);
+  if (change.forcesReplacement && lines.length > 0) lines[lines.length - 1] += "   # forces replacement";
+  return lines;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
