@@ -7,7 +7,7 @@ import { IPeer } from "./peer";
 import { Port } from "./port";
 
 export interface SecurityGroupProps {
-  /** Suffix of the OpenStack name, `<app>-<env>-<name>`. */
+  /** Middle of the OpenStack name, `<app>-<env>-<name>-sg`. */
   readonly name: string;
   /**
    * What the group is for.
@@ -31,11 +31,13 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
   readonly group: NetworkingSecgroupV2;
   readonly connections: Connections;
   private readonly rules = new Map<string, NetworkingSecgroupRuleV2>();
+  private readonly label: string;
 
   constructor(scope: Construct, id: string, props: SecurityGroupProps) {
     super(scope, id);
+    this.label = props.name;
     this.group = new NetworkingSecgroupV2(this, "group", {
-      name: openstackName(this, props.name),
+      name: openstackName(this, `${props.name}-sg`),
       description: props.description ?? props.name,
     });
     this.connections = new Connections({ securityGroups: [this], defaultPort: props.defaultPort });
@@ -54,7 +56,7 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
   }
 
   get peerLabel(): string {
-    return `group ${this.node.id}`;
+    return `group ${this.label}`;
   }
 
   /** Admits `port` from `peer`; returns the existing rule when the same one was added before. */

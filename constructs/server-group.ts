@@ -5,7 +5,7 @@ import { openstackName } from "./naming";
 export type PlacementPolicy = "anti-affinity" | "soft-anti-affinity" | "affinity" | "soft-affinity";
 
 export interface ServerGroupProps {
-  /** Suffix of the OpenStack name. */
+  /** Middle of the OpenStack name, `<app>-<env>-<name>-group`. */
   readonly name: string;
   /**
    * `anti-affinity` fails to boot when hosts run out; `soft-anti-affinity` spreads when it can.
@@ -21,7 +21,7 @@ export class ServerGroup extends Construct {
   constructor(scope: Construct, id: string, props: ServerGroupProps) {
     super(scope, id);
     this.group = new ComputeServergroupV2(this, "group", {
-      name: openstackName(this, props.name),
+      name: openstackName(this, `${props.name}-group`),
       policies: [props.policy ?? "soft-anti-affinity"],
     });
   }

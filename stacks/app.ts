@@ -1,3 +1,4 @@
+import * as path from "path";
 import { App } from "cdktf";
 import { loadEnvironments } from "../config";
 import { FractalsStack } from "./fractals-stack";
@@ -5,9 +6,14 @@ import { FractalsStack } from "./fractals-stack";
 export interface BuildAppOptions {
   /**
    * Where `app.synth()` writes `stacks/<env>/cdk.tf.json`.
-   * @default "cdktf.out", or what the cdktf CLI asks for
+   * @default what the cdktf CLI asks for, else "cdktf.out"
    */
   readonly outdir?: string;
+  /**
+   * Directory of the local state files (`terraform.<env>.tfstate`).
+   * @default the current directory (the project root) for the default outdir, else `outdir`
+   */
+  readonly stateDir?: string;
 }
 
 /**
@@ -17,7 +23,14 @@ export interface BuildAppOptions {
  */
 export function buildApp(inputs: readonly unknown[], options: BuildAppOptions = {}): App {
   const environments = loadEnvironments(inputs);
-  const app = new App({ outdir: options.outdir });
-  for (const config of environments) new FractalsStack(app, { config });
+  const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const stateDir = path.resolve(options.stateDir ?? (options.outdir ?? process.cwd()));
+  const app = new App({ outdir });
+  for (const config of environments) {
+    // Terraform runs in <outdir>/stacks/<env>; a relative path keeps the synthesized JSON
+    // identical on every machine while the state stays outside cdktf.out.
+    const localStatePath = path.relative(path.join(outdir, "stacks", config.env), path.join(stateDir, `terraform.${config.env}.tfstate`));
+    new FractalsStack(app, { config, localStatePath });
+  }
   return app;
 }

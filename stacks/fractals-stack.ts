@@ -16,6 +16,11 @@ import { addStateBackend } from "./state-backend";
 export interface FractalsStackProps {
   /** A validated environment (see `config/load.ts`). */
   readonly config: EnvironmentConfig;
+  /**
+   * State file of the local backend, relative to the stack's working directory.
+   * @default "terraform.<env>.tfstate"
+   */
+  readonly localStatePath?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ export class FractalsStack extends TerraformStack {
     // No credentials here: the provider reads clouds.yaml / OS_* at plan time.
     new OpenstackProvider(this, "openstack", { cloud: config.cloud, region: config.region });
     new RandomProvider(this, "random");
-    addStateBackend(this, config.env, config.backend);
+    addStateBackend(this, config.backend, props.localStatePath ?? `terraform.${config.env}.tfstate`);
 
     const adminCidrs = config.access.adminCidrs;
     const installScriptUrl = config.fractals.installScriptUrl;

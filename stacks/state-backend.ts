@@ -2,18 +2,18 @@ import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
 import { BackendConfig } from "../config";
 
 /**
- * Local state by default (`terraform.<env>.tfstate` beside cdktf.json); or an
+ * Local state by default (at `localStatePath`); or an
  * S3-compatible object store such as Swift's S3 API or Ceph RGW, whose
  * credentials Terraform reads from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
  */
-export function addStateBackend(stack: TerraformStack, env: string, backend: BackendConfig): void {
+export function addStateBackend(stack: TerraformStack, backend: BackendConfig, localStatePath: string): void {
   if (backend.type === "local") {
-    new LocalBackend(stack, { path: `terraform.${env}.tfstate` });
+    new LocalBackend(stack, { path: localStatePath });
     return;
   }
   new S3Backend(stack, {
     bucket: backend.bucket,
-    key: `fractals/${env}.tfstate`,
+    key: `fractals/${stack.node.id}.tfstate`,
     region: backend.region,
     endpoints: { s3: backend.endpoint },
     usePathStyle: true,

@@ -38,7 +38,7 @@ describe("Controller", () => {
       expect(api.user_data).toMatch(/-m 'amqp:\/\/faafo:\$\{random_password\.services_credentials_queue-password_[^}]+\}@\$\{element\(openstack_networking_port_v2\.services_server_port/);
       expect(api.scheduler_hints).toEqual([{ group: expect.stringMatching(/openstack_compute_servergroup_v2\./) }]);
     }
-    expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ name: "t-test-api", policies: ["anti-affinity"] });
+    expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ name: "t-test-api-group", policies: ["anti-affinity"] });
   });
 
   test("more than one all-in-one controller is refused", () => {

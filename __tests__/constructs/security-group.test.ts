@@ -62,7 +62,7 @@ describe("SecurityGroup and Connections", () => {
   test("the group keeps Neutron's default egress (no delete_default_rules)", () => {
     const json = synthWith(({ scope }) => { new SecurityGroup(scope, "a", { name: "a", description: "why" }); });
     const [, group] = resources(json, "openstack_networking_secgroup_v2")[0];
-    expect(group).toEqual(expect.objectContaining({ name: "t-test-a", description: "why" }));
+    expect(group).toEqual(expect.objectContaining({ name: "t-test-a-sg", description: "why" }));
     expect(group.delete_default_rules).toBeUndefined();
   });
 

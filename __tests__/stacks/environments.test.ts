@@ -1,0 +1,168 @@
+import { Testing } from "cdktf";
+import { ENVIRONMENTS, loadEnvironments } from "../../config";
+import { FractalsStack } from "../../stacks/fractals-stack";
+import { resources, TerraformJson } from "../support/synth";
+
+const configs = loadEnvironments(ENVIRONMENTS);
+const synthesized: Record<string, TerraformJson> = {};
+for (const config of configs) {
+  const app = Testing.app();
+  synthesized[config.env] = JSON.parse(Testing.synth(new FractalsStack(app, { config })));
+}
+const { dev, staging, prod } = synthesized;
+
+/** Every `name` of every resource, with the environment and address it came from. */
+function openstackNames(): [string, string][] {
+  const names: [string, string][] = [];
+  for (const [env, json] of Object.entries(synthesized)) {
+    for (const [type, byId] of Object.entries(json.resource ?? {})) {
+      if (!type.startsWith("openstack_")) continue;
+      for (const [id, body] of Object.entries(byId)) {
+        if (typeof body.name === "string") names.push([body.name, `${env}: ${type}.${id}`]);
+      }
+    }
+  }
+  return names;
+}
+
+describe.each(configs.map((c) => c.env))("%s stack", (env) => {
+  const json = synthesized[env];
+
+  test("matches the snapshot", () => {
+    expect(JSON.stringify(json, null, 2)).toMatchSnapshot();
+  });
+
+  test("declares the OpenStack provider without credentials, pinned to the vendored schema's version", () => {
+    expect(json.terraform.required_providers.openstack).toEqual({ source: "terraform-provider-openstack/openstack", version: "3.4.0" });
+    const [provider] = json.provider.openstack;
+    for (const key of ["password", "token", "application_credential_secret", "user_name", "auth_url"]) {
+      expect(provider[key]).toBeUndefined();
+    }
+  });
+
+  test("keeps state in a local backend per environment by default", () => {
+    expect(json.terraform.backend.local.path).toMatch(new RegExp(`terraform\\.${env}\\.tfstate$`));
+  });
+
+  test("prefixes every OpenStack name with <app>-<env>-", () => {
+    const names = openstackNames().filter(([, where]) => where.startsWith(`${env}:`));
+    expect(names.length).toBeGreaterThan(5);
+    for (const [name] of names) expect(name.startsWith(`fractals-${env}-`)).toBe(true);
+  });
+
+  test("has the foundation resources", () => {
+    for (const type of [
+      "openstack_networking_network_v2", "openstack_networking_subnet_v2", "openstack_networking_router_v2",
+      "openstack_networking_router_interface_v2", "openstack_networking_secgroup_v2", "openstack_networking_secgroup_rule_v2",
+      "openstack_networking_port_v2", "openstack_compute_instance_v2", "openstack_compute_keypair_v2",
+    ]) expect(resources(json, type).length).toBeGreaterThan(0);
+  });
+
+  test("admits MySQL and AMQP only by remote group, never from a CIDR", () => {
+    const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+      .filter((r) => r.port_range_min <= 5672 && r.port_range_max >= 3306);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.remote_group_id).toBeDefined();
+      expect(r.remote_ip_prefix).toBeUndefined();
+    }
+  });
+
+  test("never admits SSH from 0.0.0.0/0", () => {
+    const open = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+      .filter((r) => r.port_range_min <= 22 && r.port_range_max >= 22 && r.remote_ip_prefix === "0.0.0.0/0");
+    expect(open).toEqual([]);
+  });
+
+  test("outputs the app URL and the floating IPs", () => {
+    expect(Object.keys(json.output ?? {})).toEqual(expect.arrayContaining(["app_url", "floating_ips"]));
+  });
+});
+
+describe("across environments", () => {
+  test("no OpenStack name repeats within or across environments", () => {
+    const seen = new Map<string, string>();
+    for (const [name, where] of openstackNames()) {
+      expect(seen.has(name) ? `${name} in ${seen.get(name)} and ${where}` : undefined).toBeUndefined();
+      seen.set(name, where);
+    }
+  });
+});
+
+describe("dev", () => {
+  test("a controller running API, database and queue, one fixed worker, no load balancer", () => {
+    expect(resources(dev, "openstack_lb_loadbalancer_v2")).toHaveLength(0);
+    const servers = resources(dev, "openstack_compute_instance_v2").map(([, s]) => s);
+    expect(servers.map((s) => s.name).sort()).toEqual(["fractals-dev-controller", "fractals-dev-worker-1"]);
+    expect(servers.find((s) => s.name === "fractals-dev-controller")!.user_data).toContain("-i database -i messaging -i faafo -r api");
+    expect(resources(dev, "openstack_orchestration_stack_v1")).toHaveLength(0);
+  });
+
+  test("the floating IP is on the controller's port", () => {
+    const [[portId]] = resources(dev, "openstack_networking_port_v2").filter(([, p]) => p.name === "fractals-dev-controller-port");
+    const [[, assoc]] = resources(dev, "openstack_networking_floatingip_associate_v2");
+    expect(assoc.port_id).toBe(`\${openstack_networking_port_v2.${portId}.id}`);
+  });
+
+  test("the API is public; the worker reaches the API and the queue by group", () => {
+    const rules = resources(dev, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
+    expect(rules).toEqual(expect.arrayContaining([
+      expect.objectContaining({ port_range_min: 80, remote_ip_prefix: "0.0.0.0/0" }),
+      expect.objectContaining({ port_range_min: 80, remote_group_id: expect.stringContaining("workers_security-group") }),
+      expect.objectContaining({ port_range_min: 5672, remote_group_id: expect.stringContaining("workers_security-group") }),
+    ]));
+  });
+});
+
+describe.each([["staging", 2, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s", (env, apiCount, [min, desired, max]) => {
+  const json = synthesized[env];
+
+  test("has the load balancer, Heat autoscaling, a volume and generated passwords", () => {
+    for (const type of ["openstack_lb_loadbalancer_v2", "openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2",
+      "openstack_orchestration_stack_v1", "openstack_blockstorage_volume_v3", "openstack_compute_volume_attach_v2", "random_password"]) {
+      expect(resources(json, type).length).toBeGreaterThan(0);
+    }
+    expect(resources(json, "openstack_lb_member_v2")).toHaveLength(apiCount);
+  });
+
+  test(`runs ${apiCount} API servers and scales workers ${min}..${max}`, () => {
+    const apis = resources(json, "openstack_compute_instance_v2").filter(([, s]) => /-api-\d+$/.test(s.name));
+    expect(apis).toHaveLength(apiCount);
+    const [[, stack]] = resources(json, "openstack_orchestration_stack_v1");
+    const asg = JSON.parse(stack.template_opts.Bin).resources.workers.properties;
+    expect([asg.min_size, asg.desired_capacity, asg.max_size]).toEqual([min, desired, max]);
+  });
+
+  test("the API admits the subnet CIDR on its port (amphorae are in none of our groups)", () => {
+    const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
+    const cidr = env === "staging" ? "10.20.0.0/24" : "10.30.0.0/24";
+    expect(rules).toContainEqual(expect.objectContaining({ port_range_min: 80, remote_ip_prefix: cidr, security_group_id: expect.stringContaining("controller_security-group") }));
+    expect(rules.filter((r) => r.remote_ip_prefix === "0.0.0.0/0")).toEqual([]);
+  });
+
+  test("outputs the VIP, the services IP and the scale URLs as sensitive", () => {
+    expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(["load_balancer_vip", "services_private_ip", "scale_up_url", "scale_down_url"]));
+    expect(json.output!.scale_up_url.sensitive).toBe(true);
+    expect(json.output!.scale_down_url.sensitive).toBe(true);
+  });
+});
+
+describe("prod", () => {
+  test("the database volume has prevent_destroy; staging's does not", () => {
+    expect(resources(prod, "openstack_blockstorage_volume_v3")[0][1].lifecycle).toEqual({ prevent_destroy: true });
+    expect(resources(staging, "openstack_blockstorage_volume_v3")[0][1].lifecycle).toBeUndefined();
+  });
+
+  test("API servers are in an anti-affinity group", () => {
+    const [[, group]] = resources(prod, "openstack_compute_servergroup_v2");
+    expect(group.policies).toEqual(["anti-affinity"]);
+    const apis = resources(prod, "openstack_compute_instance_v2").filter(([, s]) => /-api-\d+$/.test(s.name));
+    for (const [, api] of apis) expect(api.scheduler_hints).toHaveLength(1);
+  });
+
+  test("SSH only from the admin CIDRs, on every group", () => {
+    const ssh = resources(prod, "openstack_networking_secgroup_rule_v2").map(([, r]) => r).filter((r) => r.port_range_min === 22);
+    expect(ssh).toHaveLength(3);
+    for (const r of ssh) expect(r.remote_ip_prefix).toBe("203.0.113.0/24");
+  });
+});
