@@ -115,6 +115,8 @@ function checkNestedBlocks(value: unknown, blockType: SchemaBlockType, at: BodyL
     elements = Object.entries(value).map(([label, v]) => [`${at.path}.${label}`, v]);
   } else if (Array.isArray(value)) {
     elements = value.map((v, i) => [`${at.path}[${i}]`, v]);
+  } else if (!isPlainObject(value)) {
+    elements = [[at.path, value]];
   } else {
     elements = [[blockType.nesting_mode === "list" || blockType.nesting_mode === "set" ? `${at.path}[0]` : at.path, value]];
   }
@@ -176,7 +178,9 @@ function suggestion(key: string, candidates: string[]): string {
   const snake = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   if (snake !== key && candidates.includes(snake)) return `; did you mean '${snake}'?`;
   const close = candidates.filter((c) => editDistance(c, key) <= 2).sort((a, b) => editDistance(a, key) - editDistance(b, key));
-  return close.length > 0 ? `; did you mean '${close[0]}'?` : "";
+  const extended = candidates.filter((c) => c.startsWith(`${key}_`) || key.startsWith(`${c}_`));
+  const best = close[0] ?? (extended.length === 1 ? extended[0] : undefined);
+  return best ? `; did you mean '${best}'?` : "";
 }
 
 function editDistance(a: string, b: string): number {

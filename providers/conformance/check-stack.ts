@@ -16,7 +16,7 @@ import { isPlainObject } from "./value-types";
 
 /** The parts of Terraform's JSON configuration syntax the checker reads. */
 export interface TerraformJson {
-  readonly terraform?: { readonly required_providers?: Record<string, string | { readonly source?: string }> };
+  readonly terraform?: { readonly required_providers?: Record<string, string | { readonly source?: string; readonly version?: string }> };
   readonly provider?: Record<string, unknown>;
   readonly resource?: Record<string, Record<string, unknown>>;
   readonly data?: Record<string, Record<string, unknown>>;
@@ -55,7 +55,7 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
       }
       const providerRef = typeof body.provider === "string" ? body.provider.replace(/^\$\{|\}$/g, "") : undefined;
       const localName = providerRef?.split(".")[0] ?? type.split("_")[0];
-      checkProviderReference(body, type.split("_")[0], stackIndex, report);
+      checkProviderReference(body, stackIndex, report);
       checkCountAndForEach(body, report);
       checkDependsOn(body, stackIndex, report);
 
@@ -65,7 +65,8 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
       if (!provider) {
         report("", "unknown-provider", `no vendored schema for provider '${localName}' (${describeSource(requiredProviders[localName])}); add it under providers/ or fix required_providers`);
       } else if (!schema) {
-        report("", "unknown-type", `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}`);
+        const selected = providerRef ? ` (selected by provider = "${providerRef}")` : "";
+        report("", "unknown-type", `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}${selected}`);
       } else {
         const metaArguments = mode === "resource" ? RESOURCE_META_ARGUMENTS : DATA_META_ARGUMENTS;
         checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, root: body, report }, metaArguments);
@@ -163,13 +164,16 @@ function referenceProblem(
   return undefined;
 }
 
-/** [path, expression] for every expression string in a value, skipping cdktf's `//` metadata. */
+/**
+ * [path, expression] for every expression string in a value, skipping cdktf's
+ * `//` metadata and `replace_triggered_by`, whose targets the lifecycle rule checks.
+ */
 function expressionsIn(value: unknown, path: string): [string, string][] {
   if (isExpression(value)) return [[path, value]];
   if (Array.isArray(value)) return value.flatMap((v, i) => expressionsIn(v, `${path}[${i}]`));
   if (isPlainObject(value)) {
     return Object.entries(value)
-      .filter(([k]) => k !== "//")
+      .filter(([k]) => k !== "//" && !(path === "lifecycle" && k === "replace_triggered_by"))
       .flatMap(([k, v]) => expressionsIn(v, path ? `${path}.${k}` : k));
   }
   return [];

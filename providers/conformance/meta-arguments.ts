@@ -53,7 +53,12 @@ export function checkDependsOn(body: Record<string, unknown>, stack: StackIndex,
   });
 }
 
-export function checkProviderReference(body: Record<string, unknown>, localName: string, stack: StackIndex, report: Report): void {
+/**
+ * `provider = "<name>.<alias>"` must name a configured alias. The name may
+ * differ from the type's prefix (a second local name for the same source);
+ * whether that provider has the type is the unknown-type rule's business.
+ */
+export function checkProviderReference(body: Record<string, unknown>, stack: StackIndex, report: Report): void {
   const provider = body.provider;
   if (provider === undefined) return;
   const ref = typeof provider === "string" ? unwrap(provider) : undefined;
@@ -63,9 +68,7 @@ export function checkProviderReference(body: Record<string, unknown>, localName:
     return;
   }
   const [, name, alias = ""] = m;
-  if (name !== localName) {
-    report("provider", "provider-reference", `names provider '${name}', but the type belongs to provider '${localName}'`);
-  } else if (alias !== "" && !stack.providerConfigs.get(name)?.has(alias)) {
+  if (alias !== "" && !stack.providerConfigs.get(name)?.has(alias)) {
     report("provider", "provider-reference", `no provider configuration '${name}' with alias '${alias}' in this stack`);
   }
 }
