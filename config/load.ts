@@ -59,7 +59,8 @@ function formatIssues(error: z.ZodError, env: string): string[] {
     if (issue.code === z.ZodIssueCode.unrecognized_keys) {
       message = `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}; check the spelling against config/schema.ts`;
     } else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === "undefined") {
-      message = `is required (${issue.expected})`;
+      // Keep a field's own required_error: it says what to put there.
+      message = issue.message === "Required" ? `is required (${issue.expected})` : issue.message;
     } else if (issue.code === z.ZodIssueCode.invalid_type) {
       message = `must be ${issue.expected}, got ${issue.received}`;
     }
