@@ -31,6 +31,8 @@ export const cidr = z.string().refine(isIpv4Cidr, {
   message: "must be an IPv4 CIDR with its host bits zero, such as 10.0.0.0/24",
 });
 
+const RESERVED_PORTS = [22, 3306, 5672];
+
 const port = z.number().int("must be an integer").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
 
 const percent = z.number().gt(0, "must be greater than 0 and at most 100").max(100, "must be greater than 0 and at most 100");
@@ -153,8 +155,12 @@ export const environmentSchema = z.object({
   fractals: z.object({
     /** The Fractals install script (faafo's contrib/install.sh). */
     installScriptUrl: z.string().url("must be a URL").default("https://raw.githubusercontent.com/openstack/faafo/master/contrib/install.sh"),
-    /** Port the API listens on. */
-    apiPort: port.default(80),
+    /**
+     * Port the API listens on. Not 22, 3306 or 5672: SSH, MySQL and RabbitMQ own
+     * those on the same servers, and the API's rule (open to the world without a
+     * load balancer) would otherwise open SSH to the internet.
+     */
+    apiPort: port.refine((p) => !RESERVED_PORTS.includes(p), "must not be 22, 3306 or 5672 (SSH, MySQL and RabbitMQ use them)").default(80),
   }).strict().default({}),
   /**
    * `all-in-one`: the controller runs the API, the database and the queue (the tutorial's controller).
