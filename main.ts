@@ -1,11 +1,23 @@
 /**
  * Entry point for `cdktf synth` / `cdktf deploy`: validated config in, one stack per environment out.
  */
+import * as path from "path";
 import { ConfigError, ENVIRONMENTS } from "./config";
 import { buildApp } from "./stacks/app";
 
+/**
+ * FRACTALS_CONFIG may name a module exporting `ENVIRONMENTS` (or a JSON array)
+ * to synthesize instead of config/'s; tests feed bad input through it.
+ */
+function environments(): readonly unknown[] {
+  const file = process.env.FRACTALS_CONFIG;
+  if (!file) return ENVIRONMENTS;
+  const loaded = require(path.resolve(file)) as unknown;
+  return Array.isArray(loaded) ? loaded : (loaded as { ENVIRONMENTS: unknown[] }).ENVIRONMENTS;
+}
+
 try {
-  buildApp(ENVIRONMENTS).synth();
+  buildApp(environments()).synth();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
