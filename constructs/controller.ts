@@ -94,7 +94,12 @@ export class Controller extends Construct implements IConnectable {
     }
 
     let userData: string;
+    let credentials: ServiceCredentials | undefined;
+    // Where workers find the queue, given the first API server's address.
+    let queueUrl: (controllerIp: string) => string;
     if (props.services) {
+      const services = props.services;
+      queueUrl = () => services.amqpUrl;
       props.services.allowDatabaseFrom(this);
       props.services.allowQueueFrom(this);
       userData = renderUserData({
@@ -107,16 +112,19 @@ export class Controller extends Construct implements IConnectable {
         },
       });
     } else {
-      this.credentials = new ServiceCredentials(this, "credentials");
+      const own = new ServiceCredentials(this, "credentials");
+      credentials = own;
+      queueUrl = (controllerIp) => own.amqpUrl(controllerIp);
       userData = renderUserData({
         install: {
           scriptUrl: props.installScriptUrl,
           components: ["database", "messaging", "faafo"],
           roles: ["api"],
-          amqpUrl: this.credentials.amqpUrl("localhost"),
-          databaseUrl: this.credentials.databaseUrl("localhost"),
+          amqpUrl: own.amqpUrl("localhost"),
+          databaseUrl: own.databaseUrl("localhost"),
         },
-        after: [...this.credentials.setupCommands(), "systemctl restart faafo-api || true"],
+        // faafo's script creates its own fixed credentials; replace them, then restart the API on ours.
+        after: [...own.setupCommands(), "systemctl restart faafo-api || true"],
       });
     }
 
@@ -135,7 +143,8 @@ export class Controller extends Construct implements IConnectable {
         userData,
       }));
     }
-    this.amqpUrl = props.services?.amqpUrl ?? this.credentials!.amqpUrl(this.instances[0].privateIp);
+    this.credentials = credentials;
+    this.amqpUrl = queueUrl(this.instances[0].privateIp);
   }
 
   /** URL the API answers on inside the subnet (the first instance). */
