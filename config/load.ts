@@ -61,7 +61,7 @@ function formatIssues(error: z.ZodError, env: string): string[] {
     } else if (issue.code === z.ZodIssueCode.invalid_type && issue.received === "undefined") {
       // Keep a field's own required_error: it says what to put there.
       message = issue.message === "Required" ? `is required (${issue.expected})` : issue.message;
-    } else if (issue.code === z.ZodIssueCode.invalid_type) {
+    } else if (issue.code === z.ZodIssueCode.invalid_type && issue.message.startsWith("Expected ")) {
       message = `must be ${issue.expected}, got ${issue.received}`;
     }
     return `${env}: ${path}: ${message}`;
