@@ -1,0 +1,209 @@
+/**
+ * Table tests of bad environment configurations: each must be rejected with a
+ * ConfigError whose message names the environment, the field path and what is
+ * allowed, before any construct runs.
+ */
+import { ConfigError, ENVIRONMENTS, loadEnvironments } from "../../config";
+import { buildApp } from "../../stacks/app";
+
+type Env = Record<string, any>;
+/** dev, staging, prod as plain mutable data. */
+const environments = (): Env[] => JSON.parse(JSON.stringify(ENVIRONMENTS));
+const [DEV, STAGING, PROD] = [0, 1, 2];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+interface BadInput {
+  readonly name: string;
+  readonly breakIt: (envs: Env[]) => void;
+  readonly env: string;
+  readonly path: string;
+  /** What the message must say is allowed (or wrong). */
+  readonly allowed: RegExp;
+}
+
+const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----";
+
+const BAD: BadInput[] = [
+  { name: "a subnet overlapping another environment's", env: "staging", path: "network.cidr",
+    allowed: /10\.10\.0\.0\/16 overlaps dev's 10\.10\.0\.0\/24; environments share one project and need disjoint subnets/,
+    breakIt: (e) => { e[STAGING].network.cidr = "10.10.0.0/16"; } },
+  { name: "the same subnet as another environment", env: "prod", path: "network.cidr", allowed: /overlaps dev's 10\.10\.0\.0\/24/,
+    breakIt: (e) => { e[PROD].network.cidr = "10.10.0.0/24"; } },
+  { name: "an environment defined twice", env: "dev", path: "env", allowed: /must be unique, 'dev' is defined twice/,
+    breakIt: (e) => { e[STAGING].env = "dev"; } },
+  { name: "min above desired", env: "prod", path: "workers.desired", allowed: /must be >= min \(5\), got 2/,
+    breakIt: (e) => { e[PROD].workers.min = 5; } },
+  { name: "desired above max", env: "prod", path: "workers.max", allowed: /must be >= desired \(11\), got 10/,
+    breakIt: (e) => { e[PROD].workers.desired = 11; } },
+  { name: "max of zero", env: "staging", path: "workers.max", allowed: /must be at least 1/,
+    breakIt: (e) => { Object.assign(e[STAGING].workers, { min: 0, desired: 0, max: 0 }); } },
+  { name: "a negative fixed worker count", env: "dev", path: "workers.count", allowed: /must be at least 0/,
+    breakIt: (e) => { e[DEV].workers.count = -1; } },
+  { name: "a fractional worker count", env: "dev", path: "workers.count", allowed: /must be an integer/,
+    breakIt: (e) => { e[DEV].workers.count = 1.5; } },
+  { name: "a scale-up threshold of 0%", env: "prod", path: "workers.scaleUpCpuPercent", allowed: /must be greater than 0 and at most 100/,
+    breakIt: (e) => { e[PROD].workers.scaleUpCpuPercent = 0; } },
+  { name: "a scale-up threshold over 100%", env: "prod", path: "workers.scaleUpCpuPercent", allowed: /must be greater than 0 and at most 100/,
+    breakIt: (e) => { e[PROD].workers.scaleUpCpuPercent = 150; } },
+  { name: "a scale-down threshold above the scale-up one", env: "prod", path: "workers.scaleDownCpuPercent",
+    allowed: /must be lower than scaleUpCpuPercent \(80\), got 90/, breakIt: (e) => { e[PROD].workers.scaleDownCpuPercent = 90; } },
+  { name: "an alarm granularity below a minute", env: "prod", path: "workers.granularitySeconds", allowed: /must be between 60 and 86400/,
+    breakIt: (e) => { e[PROD].workers.granularitySeconds = 30; } },
+  { name: "a negative cooldown", env: "staging", path: "workers.cooldownSeconds", allowed: /must be between 0 and 86400/,
+    breakIt: (e) => { e[STAGING].workers.cooldownSeconds = -1; } },
+  { name: "an unknown worker mode", env: "dev", path: "workers.mode", allowed: /mode must be 'fixed' or 'autoscale'/,
+    breakIt: (e) => { e[DEV].workers.mode = "elastic"; } },
+  { name: "a prefix length over 32", env: "dev", path: "network.cidr", allowed: /must be an IPv4 CIDR with its host bits zero, such as 10\.0\.0\.0\/24/,
+    breakIt: (e) => { e[DEV].network.cidr = "10.10.0.0/33"; } },
+  { name: "a CIDR with host bits set", env: "staging", path: "network.cidr", allowed: /host bits zero/,
+    breakIt: (e) => { e[STAGING].network.cidr = "10.20.0.1/24"; } },
+  { name: "a CIDR that is not an address", env: "dev", path: "network.cidr", allowed: /must be an IPv4 CIDR/,
+    breakIt: (e) => { e[DEV].network.cidr = "banana"; } },
+  { name: "a subnet wider than /16", env: "prod", path: "network.cidr", allowed: /prefix length between \/16 and \/28/,
+    breakIt: (e) => { e[PROD].network.cidr = "10.0.0.0/8"; } },
+  { name: "a nameserver that is not an IPv4 address", env: "dev", path: "network.dnsNameservers.1", allowed: /must be an IPv4 address such as 192\.0\.2\.10/,
+    breakIt: (e) => { e[DEV].network.dnsNameservers = ["1.1.1.1", "1.1.1"]; } },
+  { name: "no nameserver", env: "dev", path: "network.dnsNameservers", allowed: /needs at least one nameserver/,
+    breakIt: (e) => { e[DEV].network.dnsNameservers = []; } },
+  { name: "an empty image", env: "dev", path: "image", allowed: /image must not be empty/,
+    breakIt: (e) => { e[DEV].image = ""; } },
+  { name: "a blank image", env: "staging", path: "image", allowed: /image must not be empty/,
+    breakIt: (e) => { e[STAGING].image = "   "; } },
+  { name: "an empty per-tier image", env: "prod", path: "api.image", allowed: /image must not be empty/,
+    breakIt: (e) => { e[PROD].api.image = ""; } },
+  { name: "a flavor name over 255 characters", env: "prod", path: "services.flavor", allowed: /at most 255 characters \(OpenStack's limit\)/,
+    breakIt: (e) => { e[PROD].services.flavor = "m".repeat(256); } },
+  { name: "a region name over 255 characters", env: "prod", path: "region", allowed: /at most 255 characters/,
+    breakIt: (e) => { e[PROD].region = "r".repeat(256); } },
+  { name: "a cloud name with characters OpenStack rejects", env: "dev", path: "cloud",
+    allowed: /may contain only letters, digits, '\.', '_' and '-', and must start with a letter or digit/,
+    breakIt: (e) => { e[DEV].cloud = "my cloud/1"; } },
+  { name: "an app name with upper case and punctuation", env: "dev", path: "app",
+    allowed: /must start with a lowercase letter and contain only lowercase letters, digits and '-'/,
+    breakIt: (e) => { e[DEV].app = "Fractals!"; } },
+  { name: "an app name longer than the name prefix allows", env: "staging", path: "app", allowed: /must be at most 24 characters/,
+    breakIt: (e) => { e[STAGING].app = "a".repeat(25); } },
+  { name: "an environment id with a space", env: "pro d", path: "env", allowed: /must start with a lowercase letter/,
+    breakIt: (e) => { e[PROD].env = "pro d"; } },
+  { name: "a missing public key", env: "prod", path: "access.publicKey", allowed: /publicKey is required \(an OpenSSH public key, e\.g\. 'ssh-ed25519 AAAA/,
+    breakIt: (e) => { delete e[PROD].access.publicKey; } },
+  { name: "a private key where the public key goes", env: "dev", path: "access.publicKey", allowed: /must be an OpenSSH public key/,
+    breakIt: (e) => { e[DEV].access.publicKey = PRIVATE_KEY; } },
+  { name: "a private key pasted after a public key", env: "dev", path: "access.publicKey", allowed: /must be a public key, never a private key/,
+    breakIt: (e) => { e[DEV].access.publicKey = `${e[DEV].access.publicKey} ${PRIVATE_KEY.replace(/\n/g, " ")}`; } },
+  { name: "SSH from 0.0.0.0/0 in prod without the opt-in", env: "prod", path: "access.adminCidrs",
+    allowed: /contains 0\.0\.0\.0\/0, which opens SSH to the whole internet; set access\.allowSshFromAnywhere: true to confirm/,
+    breakIt: (e) => { e[PROD].access.adminCidrs = ["203.0.113.0/24", "0.0.0.0/0"]; } },
+  { name: "an admin CIDR that is not a CIDR", env: "prod", path: "access.adminCidrs.1", allowed: /must be an IPv4 CIDR/,
+    breakIt: (e) => { e[PROD].access.adminCidrs = ["203.0.113.0/24", "admin-network"]; } },
+  { name: "a misspelt top-level key", env: "staging", path: "(root)", allowed: /unknown key\(s\) 'wokers'; check the spelling against config\/schema\.ts/,
+    breakIt: (e) => { e[STAGING].wokers = e[STAGING].workers; } },
+  { name: "an unknown nested key", env: "dev", path: "network", allowed: /unknown key\(s\) 'dns'/,
+    breakIt: (e) => { e[DEV].network.dns = ["1.1.1.1"]; } },
+  { name: "a tiered topology without a services node", env: "staging", path: "services", allowed: /is required when topology is 'tiered'/,
+    breakIt: (e) => { delete e[STAGING].services; } },
+  { name: "a services node in the all-in-one topology", env: "dev", path: "services", allowed: /must be omitted when topology is 'all-in-one'/,
+    breakIt: (e) => { e[DEV].services = { flavor: "m1.small", volumeSizeGb: 10 }; } },
+  { name: "an unknown topology", env: "dev", path: "topology", allowed: /must be 'all-in-one' or 'tiered'/,
+    breakIt: (e) => { e[DEV].topology = "mesh"; } },
+  { name: "several controllers in the all-in-one topology", env: "dev", path: "api.count", allowed: /must be 1 when topology is 'all-in-one'/,
+    breakIt: (e) => { e[DEV].api.count = 2; e[DEV].loadBalancer = {}; } },
+  { name: "several API instances without a load balancer", env: "staging", path: "loadBalancer", allowed: /is required when api\.count is more than 1 \(got 2\)/,
+    breakIt: (e) => { delete e[STAGING].loadBalancer; e[STAGING].api.floatingIp = true; } },
+  { name: "anti-affinity for a single instance", env: "prod", path: "api.antiAffinity", allowed: /needs api\.count of at least 2/,
+    breakIt: (e) => { e[PROD].api.count = 1; } },
+  { name: "no way in (neither load balancer nor floating IP)", env: "dev", path: "api.floatingIp", allowed: /must be true when there is no loadBalancer/,
+    breakIt: (e) => { e[DEV].api.floatingIp = false; } },
+  { name: "too many API instances", env: "prod", path: "api.count", allowed: /must be at most 50/,
+    breakIt: (e) => { e[PROD].api.count = 51; } },
+  { name: "an API count given as a string", env: "prod", path: "api.count", allowed: /must be number, got string/,
+    breakIt: (e) => { e[PROD].api.count = "3"; } },
+  { name: "an unknown load-balancing algorithm", env: "prod", path: "loadBalancer.algorithm",
+    allowed: /must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP/, breakIt: (e) => { e[PROD].loadBalancer.algorithm = "RANDOM"; } },
+  { name: "a relative health-check path", env: "staging", path: "loadBalancer.healthCheck.path", allowed: /must be an absolute URL path such as \//,
+    breakIt: (e) => { e[STAGING].loadBalancer.healthCheck = { path: "health" }; } },
+  { name: "too many health-check retries", env: "staging", path: "loadBalancer.healthCheck.maxRetries", allowed: /must be between 1 and 10/,
+    breakIt: (e) => { e[STAGING].loadBalancer.healthCheck = { maxRetries: 11 }; } },
+  { name: "a zero-sized volume", env: "prod", path: "services.volumeSizeGb", allowed: /must be at least 1 GiB/,
+    breakIt: (e) => { e[PROD].services.volumeSizeGb = 0; } },
+  { name: "a volume size that is not whole", env: "staging", path: "services.volumeSizeGb", allowed: /must be an integer/,
+    breakIt: (e) => { e[STAGING].services.volumeSizeGb = 10.5; } },
+  { name: "preventDestroy as a string", env: "prod", path: "services.preventDestroy", allowed: /must be boolean, got string/,
+    breakIt: (e) => { e[PROD].services.preventDestroy = "yes"; } },
+  { name: "a MySQL connection limit too low to run", env: "prod", path: "services.mysqlMaxConnections", allowed: /must be between 10 and 100000/,
+    breakIt: (e) => { e[PROD].services.mysqlMaxConnections = 5; } },
+  { name: "an API port out of range", env: "dev", path: "fractals.apiPort", allowed: /must be between 1 and 65535/,
+    breakIt: (e) => { e[DEV].fractals = { apiPort: 70000 }; } },
+  { name: "the API on the SSH port", env: "dev", path: "fractals.apiPort", allowed: /must not be 22, 3306 or 5672/,
+    breakIt: (e) => { e[DEV].fractals = { apiPort: 22 }; } },
+  { name: "an install script that is not a URL", env: "dev", path: "fractals.installScriptUrl", allowed: /must be a URL/,
+    breakIt: (e) => { e[DEV].fractals = { installScriptUrl: "install.sh" }; } },
+  { name: "an unknown state backend", env: "prod", path: "backend.type", allowed: /type must be 'local' or 's3'/,
+    breakIt: (e) => { e[PROD].backend = { type: "gcs" }; } },
+  { name: "an S3 bucket name with upper case", env: "prod", path: "backend.bucket", allowed: /must be a valid bucket name \(lowercase letters, digits, '\.', '-'\)/,
+    breakIt: (e) => { e[PROD].backend = { type: "s3", bucket: "Fractals-State", endpoint: "https://s3.example.com" }; } },
+  { name: "an S3 endpoint that is not a URL", env: "prod", path: "backend.endpoint", allowed: /must be a URL such as https:\/\/object-store\.example\.com/,
+    breakIt: (e) => { e[PROD].backend = { type: "s3", bucket: "fractals-state", endpoint: "s3.example.com" }; } },
+  { name: "an environment that is not an object", env: "environment #2", path: "(root)", allowed: /must be object, got null/,
+    breakIt: (e) => { e[STAGING] = null; } },
+  { name: "an environment without an id", env: "environment #1", path: "env", allowed: /is required \(string\)/,
+    breakIt: (e) => { delete e[DEV].env; } },
+  { name: "a missing flavor", env: "staging", path: "api.flavor", allowed: /flavor is required/,
+    breakIt: (e) => { delete e[STAGING].api.flavor; } },
+];
+
+/** `<env>: <path>: <message>`, the shape main.ts prints and tests rely on. */
+const WELL_FORMED = /^(environment #\d+|[a-z][a-z0-9-]*|[^:]+): (\(root\)|[A-Za-z0-9_.]+): \S.*$/;
+
+function rejection(envs: Env[]): ConfigError {
+  try {
+    loadEnvironments(envs);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("the configuration was accepted");
+}
+
+describe("bad environment configurations", () => {
+  test("the real environments are valid", () => {
+    expect(() => loadEnvironments(environments())).not.toThrow();
+  });
+
+  test("there are at least 30 bad inputs", () => expect(BAD.length).toBeGreaterThanOrEqual(30));
+
+  test.each(BAD.map((b) => [b.name, b] as const))("%s", (_, bad) => {
+    const envs = environments();
+    bad.breakIt(envs);
+    const error = rejection(envs);
+    const expected = new RegExp(`^${escape(bad.env)}: ${escape(bad.path)}: .*${bad.allowed.source}`);
+    expect(error.issues).toContainEqual(expect.stringMatching(expected));
+    for (const issue of error.issues) expect(issue).toMatch(WELL_FORMED);
+    expect(error.message).toContain(`  - ${bad.env}: ${bad.path}: `);
+  });
+
+  test("buildApp rejects bad input before any construct runs", () => {
+    const envs = environments();
+    envs[PROD].workers.min = 5;
+    expect(() => buildApp(envs, { outdir: "/nonexistent/never-written" })).toThrow(ConfigError);
+  });
+
+  test("every issue of a config with several mistakes is reported at once", () => {
+    const envs = environments();
+    envs[PROD].image = "";
+    envs[PROD].workers.scaleUpCpuPercent = 150;
+    envs[STAGING].network.cidr = "10.10.0.0/24";
+    expect(rejection(envs).issues).toEqual([
+      "prod: image: image must not be empty",
+      "prod: workers.scaleUpCpuPercent: must be greater than 0 and at most 100",
+      "staging: network.cidr: 10.10.0.0/24 overlaps dev's 10.10.0.0/24; environments share one project and need disjoint subnets",
+    ]);
+  });
+
+  test("SSH from anywhere is accepted once opted into", () => {
+    const envs = environments();
+    envs[PROD].access.adminCidrs = ["0.0.0.0/0"];
+    envs[PROD].access.allowSshFromAnywhere = true;
+    expect(() => loadEnvironments(envs)).not.toThrow();
+  });
+});
