@@ -18,9 +18,12 @@ const ENTITIES: Record<string, string> = {
   "\\": "&#92;",
 };
 
-/** Text safe in HTML and in Markdown (including table cells). */
+/**
+ * Text safe in HTML and in Markdown (including table cells). An underscore
+ * inside a word cannot start emphasis, so `resource_type` stays readable.
+ */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>"|*_[\]`\\]/g, (c) => ENTITIES[c]);
+  return text.replace(/[&<>"|*[\]`\\]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, (c) => ENTITIES[c]);
 }
 
 /** Inline code that works inside `<summary>`, tables and alerts alike. */

@@ -93,10 +93,8 @@ const OMITTED_LINE_RESERVE = 200;
 
 /**
  * Renders the comment body within `maxChars`. When everything does not fit,
- * attribute details go first, least important first: creates, then updates,
- * then replacements and deletions, each from the bottom up; then whole entries
- * in the same order. The summary table and the warnings stay; a note says what
- * was left out.
+ * the least important goes first (see `demotionSteps`). The summary table
+ * and the warnings stay; a note says what was left out.
  */
 export function renderReport(report: Report, options: RenderOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
@@ -110,8 +108,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   let text = compose(warnings.length);
   if (text.length <= maxChars) return text;
 
-  const order = demotionOrder(items);
-  const steps = [...order.map((item) => [item, "line"] as const), ...order.map((item) => [item, "none"] as const)];
+  const steps = demotionSteps(items);
   // Plan the cuts on sizes (cheap), then re-render one cut at a time if the estimate fell short.
   let next = 0;
   let estimate = text.length + NOTE_RESERVE + OMITTED_LINE_RESERVE * stacks.length;
@@ -157,10 +154,23 @@ function collectWarnings(stacks: readonly StackReport[], rules?: readonly Statef
   return warnings.sort((a, b) => (a.loss === undefined ? 1 : 0) - (b.loss === undefined ? 1 : 0));
 }
 
-/** Least important first: creates, updates, then replacements and deletions, each bottom-up. */
-function demotionOrder(items: readonly Item[]): Item[] {
-  const tier = (kind: ChangeKind) => (kind === "create" ? 0 : kind === "update" ? 1 : 2);
-  return [0, 1, 2].flatMap((t) => items.filter((item) => tier(item.entry.kind) === t).reverse());
+/**
+ * The cuts, least important first, each tier bottom-up: attribute details of
+ * creates, then of updates; then the create and update entries themselves;
+ * only then details of replacements and deletions, and last their entries
+ * (which the warnings still name).
+ */
+function demotionSteps(items: readonly Item[]): (readonly [Item, Detail])[] {
+  const of = (...kinds: ChangeKind[]) => items.filter((item) => kinds.includes(item.entry.kind)).reverse();
+  const to = (detail: Detail) => (list: Item[]) => list.map((item) => [item, detail] as const);
+  return [
+    ...to("line")(of("create")),
+    ...to("line")(of("update")),
+    ...to("none")(of("create")),
+    ...to("none")(of("update")),
+    ...to("line")(of("replace", "delete")),
+    ...to("none")(of("replace", "delete")),
+  ];
 }
 
 function itemSize(item: Item, detail: Detail): number {
@@ -244,7 +254,7 @@ function truncationNote(items: readonly Item[], warningsCut: number, fullOutputU
 function describeKinds(items: readonly Item[]): string {
   const counts = countKinds(items.map((item) => item.entry));
   const words: Record<ChangeKind, string> = { create: "to create", update: "to update", replace: "to replace", delete: "to destroy" };
-  const parts = CHANGE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind]} ${words[kind]}`);
+  const parts = CHANGE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind].toLocaleString("en-US")} ${words[kind]}`);
   return `${plural(items.length, "resource")} (${parts.join(", ")})`;
 }
 
