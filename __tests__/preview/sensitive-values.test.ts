@@ -65,7 +65,7 @@ const rootArb = fc.dictionary(keyArb, treeArb, { minKeys: 1, maxKeys: 5 }).map((
 describe("sensitive values", () => {
   test("no value under a sensitivity marker reaches the Markdown, at any depth, for any action", () => {
     fc.assert(
-      fc.property(rootArb, rootArb, fc.constantFrom(["create"], ["update"], ["delete"], ["delete", "create"]), (beforeTree, afterTree, actions) => {
+      fc.property(rootArb, rootArb, fc.constantFrom<readonly string[]>(["create"], ["update"], ["delete"], ["delete", "create"]), (beforeTree, afterTree, actions) => {
         const before = build(beforeTree);
         const after = build(afterTree);
         const plan = buildPlan([
