@@ -195,6 +195,11 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
   if (e.topology === "all-in-one" && e.services) issue(["services"], "must be omitted when topology is 'all-in-one' (the controller runs the database)");
   if (e.topology === "all-in-one" && e.api.count !== 1) issue(["api", "count"], "must be 1 when topology is 'all-in-one' (one controller holds the database)");
   if (e.api.count > 1 && !e.loadBalancer) issue(["loadBalancer"], `is required when api.count is more than 1 (got ${e.api.count})`);
+  const check = (e.loadBalancer as LoadBalancerConfig | undefined)?.healthCheck;
+  if (check && check.timeoutSeconds > check.delaySeconds) {
+    // Octavia rejects a health monitor whose timeout exceeds its delay.
+    issue(["loadBalancer", "healthCheck", "timeoutSeconds"], `must be at most delaySeconds (${check.delaySeconds}), got ${check.timeoutSeconds}`);
+  }
   if (e.api.antiAffinity && e.api.count < 2) issue(["api", "antiAffinity"], "needs api.count of at least 2");
   const open = (e.access.adminCidrs as string[]).filter((c) => prefixOf(c) === 0);
   if (open.length > 0 && !e.access.allowSshFromAnywhere) {
