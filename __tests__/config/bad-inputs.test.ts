@@ -124,6 +124,8 @@ const BAD: BadInput[] = [
     breakIt: (e) => { e[STAGING].loadBalancer.healthCheck = { path: "health" }; } },
   { name: "too many health-check retries", env: "staging", path: "loadBalancer.healthCheck.maxRetries", allowed: /must be between 1 and 10/,
     breakIt: (e) => { e[STAGING].loadBalancer.healthCheck = { maxRetries: 11 }; } },
+  { name: "a health-check timeout longer than its delay (Octavia rejects it)", env: "staging", path: "loadBalancer.healthCheck.timeoutSeconds",
+    allowed: /must be at most delaySeconds \(5\), got 10/, breakIt: (e) => { e[STAGING].loadBalancer.healthCheck = { timeoutSeconds: 10 }; } },
   { name: "a zero-sized volume", env: "prod", path: "services.volumeSizeGb", allowed: /must be at least 1 GiB/,
     breakIt: (e) => { e[PROD].services.volumeSizeGb = 0; } },
   { name: "a volume size that is not whole", env: "staging", path: "services.volumeSizeGb", allowed: /must be an integer/,
