@@ -63,16 +63,17 @@ function run(argv: readonly string[], io: Io): string | undefined {
     throw new PreviewError(`--max-chars must be a whole number from 1000 to ${GITHUB_COMMENT_LIMIT - 1}`);
   }
   const render = { maxChars, fullOutputUrl: values["full-output-url"] };
+  // Stacks in promotion order (dev, staging, prod), not alphabetical.
+  const order = ENVIRONMENTS.map((env) => env.env);
 
   let markdown: string;
   if (values.plans !== undefined) {
     if (values.base !== undefined || values.head !== undefined) throw new PreviewError("--plans cannot be combined with --base/--head");
     const expected = values.stacks?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-    const order = ENVIRONMENTS.map((env) => env.env);
     markdown = renderPlanPreview(readPlanDir(values.plans, { expected, order }), render);
   } else if (values.base !== undefined && values.head !== undefined) {
     const forceNew = loadForceNew(join(__dirname, "..", "providers"));
-    markdown = renderSynthDiff(readSynthDir(values.base, "--base"), readSynthDir(values.head, "--head"), { ...render, forceNew });
+    markdown = renderSynthDiff(readSynthDir(values.base, "--base"), readSynthDir(values.head, "--head"), { ...render, forceNew, order });
   } else {
     throw new PreviewError("give --plans <dir>, or both --base <dir> and --head <dir> (--help for usage)");
   }

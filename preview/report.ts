@@ -23,6 +23,11 @@ export interface ReportEntry {
   /** Short HTML shown after the address, e.g. what forces a replacement. */
   readonly note?: string;
   readonly attributes: readonly AttributeChange[];
+  /**
+   * Configuration that is not a managed resource (a data source, an output):
+   * listed, but neither counted in the table nor warned about.
+   */
+  readonly uncounted?: boolean;
 }
 
 export interface StackReport {
@@ -67,7 +72,7 @@ export interface RenderOptions {
 
 export function countKinds(entries: readonly ReportEntry[]): ChangeCounts {
   const counts = emptyCounts();
-  for (const entry of entries) counts[entry.kind]++;
+  for (const entry of entries) if (!entry.uncounted) counts[entry.kind]++;
   return counts;
 }
 
@@ -147,7 +152,7 @@ function sortEntries(entries: readonly ReportEntry[], rules?: readonly StatefulR
 function collectWarnings(stacks: readonly StackReport[], rules?: readonly StatefulRule[]): Warning[] {
   const warnings = stacks.flatMap((stack) =>
     stack.entries
-      .filter((entry) => entry.kind === "delete" || entry.kind === "replace")
+      .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace"))
       .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry, rules) })),
   );
   // Stable sort: stateful first, stack order and delete-before-replace kept.
@@ -155,15 +160,18 @@ function collectWarnings(stacks: readonly StackReport[], rules?: readonly Statef
 }
 
 /**
- * The cuts, least important first, each tier bottom-up: attribute details of
- * creates, then of updates; then the create and update entries themselves;
+ * The cuts, least important first, each tier bottom-up: entries that are
+ * not resources; attribute details of creates, then of updates; then the create and update entries themselves;
  * only then details of replacements and deletions, and last their entries
  * (which the warnings still name).
  */
 function demotionSteps(items: readonly Item[]): (readonly [Item, Detail])[] {
-  const of = (...kinds: ChangeKind[]) => items.filter((item) => kinds.includes(item.entry.kind)).reverse();
+  const of = (...kinds: ChangeKind[]) => items.filter((item) => !item.entry.uncounted && kinds.includes(item.entry.kind)).reverse();
+  const uncounted = items.filter((item) => item.entry.uncounted).reverse();
   const to = (detail: Detail) => (list: Item[]) => list.map((item) => [item, detail] as const);
   return [
+    ...to("line")(uncounted),
+    ...to("none")(uncounted),
     ...to("line")(of("create")),
     ...to("line")(of("update")),
     ...to("none")(of("create")),
@@ -250,11 +258,13 @@ function truncationNote(items: readonly Item[], warningsCut: number, fullOutputU
   return alert("NOTE", [said.join(" ")]);
 }
 
-/** "3 resources (2 to create, 1 to update)". */
+/** "3 resources (2 to create, 1 to update)"; data sources, outputs and the like are "other blocks". */
 function describeKinds(items: readonly Item[]): string {
   const counts = countKinds(items.map((item) => item.entry));
   const words: Record<ChangeKind, string> = { create: "to create", update: "to update", replace: "to replace", delete: "to destroy" };
   const parts = CHANGE_KINDS.filter((kind) => counts[kind] > 0).map((kind) => `${counts[kind].toLocaleString("en-US")} ${words[kind]}`);
+  const other = items.filter((item) => item.entry.uncounted).length;
+  if (other > 0) parts.push(plural(other, "other block"));
   return `${plural(items.length, "resource")} (${parts.join(", ")})`;
 }
 

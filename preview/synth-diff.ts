@@ -29,12 +29,27 @@ const INTRO = [
 ].join("\n");
 
 /** The Markdown comment comparing two `cdktf synth` outputs. */
-export function renderSynthDiff(base: SynthStacks, head: SynthStacks, options: RenderOptions & { forceNew?: ForceNewIndex } = {}): string {
-  return renderReport(synthReport(base, head, options.forceNew ?? new Map()), options);
+export interface SynthDiffOptions extends RenderOptions {
+  /** @default no attribute is known to force replacement */
+  readonly forceNew?: ForceNewIndex;
+  /**
+   * Stacks named here come first, in this order; others follow alphabetically.
+   * @default alphabetical
+   */
+  readonly order?: readonly string[];
 }
 
-export function synthReport(base: SynthStacks, head: SynthStacks, forceNew: ForceNewIndex): Report {
-  const names = [...head.keys(), ...[...base.keys()].filter((name) => !head.has(name))];
+export function renderSynthDiff(base: SynthStacks, head: SynthStacks, options: SynthDiffOptions = {}): string {
+  return renderReport(synthReport(base, head, options), options);
+}
+
+export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<SynthDiffOptions, keyof RenderOptions> = {}): Report {
+  const forceNew = options.forceNew ?? new Map<string, ReadonlySet<string>>();
+  const rank = (stack: string) => {
+    const i = (options.order ?? []).indexOf(stack);
+    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const names = [...new Set([...head.keys(), ...base.keys()])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const redactor = new Redactor();
   const stacks: StackReport[] = names.map((name) => {
     const before = addressableBlocks(base.get(name));
@@ -43,11 +58,14 @@ export function synthReport(base: SynthStacks, head: SynthStacks, forceNew: Forc
     for (const address of new Set([...before.keys(), ...after.keys()])) {
       const b = before.get(address);
       const a = after.get(address);
-      const type = (a ?? b)!.type;
+      const { type, managed } = (a ?? b)!;
       const attributes = diffAttributes({ before: b?.body ?? null, after: a?.body ?? null }, redactor);
-      if (b === undefined) entries.push({ address, type, kind: "create", attributes });
-      else if (a === undefined) entries.push({ address, type, kind: "delete", attributes });
-      else if (attributes.length > 0) entries.push(changedEntry(address, type, attributes, forceNew.get(type)));
+      const uncounted = !managed;
+      if (b === undefined) entries.push({ address, type, kind: "create", attributes, uncounted });
+      else if (a === undefined) entries.push({ address, type, kind: "delete", attributes, uncounted });
+      else if (attributes.length === 0) continue;
+      else if (managed) entries.push(changedEntry(address, type, attributes, forceNew.get(type)));
+      else entries.push({ address, type, kind: "update", attributes, uncounted });
     }
     const problem = !base.has(name) ? "New stack: not in the base commit." : !head.has(name) ? "Stack removed in this pull request." : undefined;
     return { name, entries, problem };
@@ -72,6 +90,8 @@ function isForceNew(path: AttributePath, forceNew: ReadonlySet<string> | undefin
 
 interface Block {
   readonly type: string;
+  /** A managed resource, the only kind of block that is created or destroyed in the cloud. */
+  readonly managed: boolean;
   readonly body: unknown;
 }
 
@@ -85,15 +105,15 @@ function addressableBlocks(document: unknown): Map<string, Block> {
   const blocks = new Map<string, Block>();
   const doc = asRecord(withoutMetadata(document));
   for (const [type, named] of Object.entries(asRecord(doc.resource))) {
-    for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`${type}.${name}`, { type, body });
+    for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`${type}.${name}`, { type, managed: true, body });
   }
   for (const [type, named] of Object.entries(asRecord(doc.data))) {
-    for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`data.${type}.${name}`, { type: `data.${type}`, body });
+    for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`data.${type}.${name}`, { type: `data.${type}`, managed: false, body });
   }
   for (const kind of ["output", "variable", "module", "provider"]) {
-    for (const [name, body] of Object.entries(asRecord(doc[kind]))) blocks.set(`${kind}.${name}`, { type: kind, body });
+    for (const [name, body] of Object.entries(asRecord(doc[kind]))) blocks.set(`${kind}.${name}`, { type: kind, managed: false, body });
   }
-  if (doc.terraform !== undefined) blocks.set("terraform", { type: "terraform", body: doc.terraform });
+  if (doc.terraform !== undefined) blocks.set("terraform", { type: "terraform", managed: false, body: doc.terraform });
   return blocks;
 }
 
