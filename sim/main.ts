@@ -1,0 +1,23 @@
+/**
+ * The simulator's executable: `node main.js openstack` or `node main.js random`.
+ * Terraform starts it from the launchers `sim/install.ts` writes into the
+ * filesystem mirror; FRACTALS_SIM_STATE names the cloud's file and
+ * FRACTALS_SIM_FAULTS injects failures (see sim/README.md).
+ */
+import { OpenStackProvider } from "./openstack/openstack-provider";
+import { protoDirectory, servePlugin, SimProvider } from "./plugin-server";
+import { RandomProvider } from "./random/random-provider";
+
+function providerFor(mode: string | undefined): SimProvider {
+  if (mode === "openstack") {
+    return new OpenStackProvider({ stateFile: process.env.FRACTALS_SIM_STATE || undefined, faults: process.env.FRACTALS_SIM_FAULTS });
+  }
+  if (mode === "random") return new RandomProvider();
+  process.stderr.write(`usage: main.js openstack|random (got ${JSON.stringify(mode)})\n`);
+  process.exit(2);
+}
+
+servePlugin(providerFor(process.argv[2]), protoDirectory()).catch((err: unknown) => {
+  process.stderr.write(`simulated provider failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+/** IPv4 arithmetic for allocating fixed IPs in subnets and floating IPs from the external pool. */
+
+export interface Ipv4Range {
+  /** First and last usable host addresses, as integers. */
+  readonly first: number;
+  readonly last: number;
+}
+
+export function ipToInt(ip: string): number {
+  return ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+export function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** The host range of an IPv4 CIDR (network and broadcast addresses excluded). */
+export function hostRange(cidr: string): Ipv4Range {
+  const [address, prefixText] = cidr.split("/");
+  const prefix = Number(prefixText);
+  const size = 2 ** (32 - prefix);
+  const network = Math.floor(ipToInt(address) / size) * size;
+  return size <= 2 ? { first: network, last: network + size - 1 } : { first: network + 1, last: network + size - 2 };
+}
+
+export function inCidr(ip: string, cidr: string): boolean {
+  const { first, last } = hostRange(cidr);
+  const n = ipToInt(ip);
+  return n >= first - 1 && n <= last + 1;
+}
+
+/** The lowest address of `range` not in `used`, or null when the range is exhausted. */
+export function nextFree(range: Ipv4Range, used: Set<string>): string | null {
+  for (let n = range.first; n <= range.last; n++) {
+    const ip = intToIp(n);
+    if (!used.has(ip)) return ip;
+  }
+  return null;
+}

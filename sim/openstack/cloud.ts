@@ -1,0 +1,72 @@
+/**
+ * The simulated cloud: every object OpenStack would hold, in one JSON file.
+ *
+ * Each RPC loads the file, and a mutation writes it back atomically (write
+ * then rename), so editing or deleting objects between two Terraform commands
+ * is drift the next plan sees. Terraform calls a provider concurrently, but a
+ * handler runs start to finish without yielding, so one process never
+ * interleaves two read-modify-write cycles.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ValueObject } from "../cty";
+
+export interface CloudObject {
+  readonly type: string;
+  readonly id: string;
+  state: ValueObject;
+  /** Objects the cloud made on its own behalf (a load balancer's VIP port) go when their owner goes. */
+  readonly owner?: string;
+}
+
+interface CloudFile {
+  readonly objects: CloudObject[];
+}
+
+export class Cloud {
+  private constructor(private readonly objects: CloudObject[]) {}
+
+  static load(file: string): Cloud {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Cloud([]);
+      throw err;
+    }
+    const parsed = JSON.parse(text) as CloudFile;
+    return new Cloud(Array.isArray(parsed.objects) ? parsed.objects : []);
+  }
+
+  save(file: string): void {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ objects: this.objects } satisfies CloudFile, null, 1));
+    renameSync(tmp, file);
+  }
+
+  get(type: string, id: string): CloudObject | undefined {
+    return this.objects.find((o) => o.type === type && o.id === id);
+  }
+
+  list(type: string): CloudObject[] {
+    return this.objects.filter((o) => o.type === type);
+  }
+
+  all(): readonly CloudObject[] {
+    return this.objects;
+  }
+
+  add(object: CloudObject): void {
+    this.objects.push(object);
+  }
+
+  /** Removes the object and, recursively, what it owns. */
+  remove(type: string, id: string): void {
+    const doomed = this.objects.filter((o) => o.type === type && o.id === id);
+    for (const object of doomed) {
+      this.objects.splice(this.objects.indexOf(object), 1);
+      for (const owned of this.objects.filter((o) => o.owner === object.id)) this.remove(owned.type, owned.id);
+    }
+  }
+}

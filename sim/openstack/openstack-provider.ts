@@ -1,0 +1,152 @@
+/**
+ * The simulated terraform-provider-openstack 3.4.0: the vendored schema,
+ * SDKv2-style planning from the behaviour file, and a cloud in a JSON file.
+ */
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { cloneValue, Schema, SchemaBlock, ValueObject } from "../cty";
+import { CloudError, Diagnostic } from "../diagnostics";
+import { DEFAULT_CLOUD_STATE, OPENSTACK_BEHAVIOUR, OPENSTACK_SCHEMA } from "../paths";
+import { planResourceChange } from "../planner";
+import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
+import { ResourceBehaviour, validateConfig } from "../validation";
+import { externalNetwork } from "./catalogue";
+import { Cloud } from "./cloud";
+import { COMPUTE_MODELS } from "./compute";
+import { readDataSource } from "./data-sources";
+import { FaultInjector, parseFaults } from "./faults";
+import { LOAD_BALANCER_MODELS } from "./load-balancer";
+import { ApplyContext, fillUnknowns, ResourceModel } from "./model";
+import { NETWORKING_MODELS } from "./networking";
+import { ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
+
+const MODELS: Record<string, ResourceModel> = {
+  ...NETWORKING_MODELS, ...COMPUTE_MODELS, ...LOAD_BALANCER_MODELS, ...ORCHESTRATION_MODELS,
+};
+
+interface SchemaFile {
+  provider_schemas: Record<string, { provider: Schema; resource_schemas: Record<string, Schema>; data_source_schemas: Record<string, Schema> }>;
+}
+
+interface BehaviourFile {
+  resources: Record<string, ResourceBehaviour>;
+  data_sources: Record<string, ResourceBehaviour>;
+}
+
+export interface OpenStackProviderOptions {
+  /** The simulated cloud's file. */
+  readonly stateFile?: string;
+  readonly faults?: string;
+}
+
+export class OpenStackProvider implements SimProvider {
+  readonly schemas: ProviderSchemas;
+  private readonly behaviour: BehaviourFile;
+  private readonly stateFile: string;
+  private readonly faultSpec: string | undefined;
+  private faults = new FaultInjector([]);
+  private region = "RegionOne";
+
+  constructor(options: OpenStackProviderOptions = {}) {
+    const file = JSON.parse(readFileSync(OPENSTACK_SCHEMA, "utf8")) as SchemaFile;
+    const [served] = Object.values(file.provider_schemas);
+    this.schemas = { provider: served.provider, resources: served.resource_schemas, dataSources: served.data_source_schemas };
+    this.behaviour = JSON.parse(readFileSync(OPENSTACK_BEHAVIOUR, "utf8")) as BehaviourFile;
+    this.stateFile = options.stateFile ?? DEFAULT_CLOUD_STATE;
+    this.faultSpec = options.faults;
+  }
+
+  configure(config: ValueObject): Diagnostic[] {
+    // No credentials are checked: the simulator has no Keystone.
+    this.region = typeof config.region === "string" && config.region !== "" ? config.region : process.env.OS_REGION_NAME || "RegionOne";
+    try {
+      this.faults = new FaultInjector(parseFaults(this.faultSpec));
+    } catch (err) {
+      return [{ severity: "ERROR", summary: "Invalid fault injection setting", detail: (err as Error).message }];
+    }
+    return [];
+  }
+
+  validateResource(typeName: string, config: ValueObject): Diagnostic[] {
+    return validateConfig(this.block(typeName), this.behaviour.resources[typeName], config);
+  }
+
+  validateDataSource(typeName: string, config: ValueObject): Diagnostic[] {
+    return validateConfig(this.schemas.dataSources[typeName].block, this.behaviour.data_sources[typeName], config);
+  }
+
+  planResourceChange(typeName: string, prior: ValueObject | null, proposed: ValueObject | null, config: ValueObject | null) {
+    const plan = planResourceChange(this.block(typeName), this.behaviour.resources[typeName], prior, proposed, config);
+    if (typeName === STACK && plan.planned) {
+      return { ...plan, legacyTypeSystem: planStackOutputs(prior, plan.planned, config) || plan.legacyTypeSystem };
+    }
+    return plan;
+  }
+
+  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null): ApplyResult {
+    const model = MODELS[typeName] ?? {};
+    const action = planned === null ? "deleting" : prior === null ? "creating" : "updating";
+    const cloud = Cloud.load(this.stateFile);
+    const ctx: ApplyContext = { cloud, region: this.region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
+    try {
+      this.faults.beforeApply(typeName);
+      const newState = planned === null ? this.delete(ctx, model, typeName, prior!) : prior === null
+        ? this.create(ctx, model, typeName, planned)
+        : this.update(ctx, model, typeName, prior, planned);
+      cloud.save(this.stateFile);
+      return { newState, diagnostics: [], legacyTypeSystem: model.legacyApply ?? false };
+    } catch (err) {
+      if (!(err instanceof CloudError)) throw err;
+      const id = String((prior ?? planned)?.id ?? "");
+      const url = `https://openstack.sim.invalid/${typeName}${action === "creating" ? "" : `/${id}`}`;
+      // A failed create leaves nothing behind; a failed update or delete leaves the object as it was.
+      return { newState: prior, diagnostics: [err.toDiagnostic(action, typeName, url)] };
+    }
+  }
+
+  readResource(typeName: string, state: ValueObject): ValueObject | null {
+    const found = Cloud.load(this.stateFile).get(typeName, String(state.id));
+    return found ? found.state : null;
+  }
+
+  readDataSource(typeName: string, config: ValueObject) {
+    return readDataSource(Cloud.load(this.stateFile), this.region, typeName, this.schemas.dataSources[typeName].block, config);
+  }
+
+  importResource(typeName: string, id: string): { state: ValueObject | null; diagnostics: Diagnostic[] } {
+    const found = Cloud.load(this.stateFile).get(typeName, id);
+    if (found) return { state: found.state, diagnostics: [] };
+    return { state: null, diagnostics: [{ severity: "ERROR", summary: "Cannot import non-existent remote object", detail: `${typeName} ${id} does not exist in the simulated cloud.` }] };
+  }
+
+  private block(typeName: string): SchemaBlock {
+    return this.schemas.resources[typeName].block;
+  }
+
+  private create(ctx: ApplyContext, model: ResourceModel, typeName: string, planned: ValueObject): ValueObject {
+    const state = cloneValue(planned);
+    if (typeof state.id !== "string") state.id = model.idFor?.(ctx, state) ?? randomUUID();
+    model.create?.(ctx, state);
+    fillUnknowns(this.block(typeName), state, ctx);
+    ctx.cloud.add({ type: typeName, id: String(state.id), state });
+    return state;
+  }
+
+  private update(ctx: ApplyContext, model: ResourceModel, typeName: string, prior: ValueObject, planned: ValueObject): ValueObject {
+    const stored = ctx.cloud.get(typeName, String(prior.id));
+    if (!stored) throw new CloudError(404, `${typeName} ${String(prior.id)} could not be found.`);
+    const state = cloneValue(planned);
+    model.update?.(ctx, prior, state);
+    fillUnknowns(this.block(typeName), state, ctx);
+    stored.state = state;
+    return state;
+  }
+
+  private delete(ctx: ApplyContext, model: ResourceModel, typeName: string, prior: ValueObject): null {
+    if (ctx.cloud.get(typeName, String(prior.id))) {
+      model.delete?.(ctx, prior);
+      ctx.cloud.remove(typeName, String(prior.id));
+    }
+    return null;
+  }
+}

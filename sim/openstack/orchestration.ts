@@ -1,0 +1,218 @@
+/**
+ * Heat: stacks whose template is checked as Heat would (version, parameters),
+ * whose AutoScalingGroups boot servers in the cloud, and whose `outputs` are
+ * evaluated from the template's outputs section.
+ *
+ * `outputs` is an Optional+Computed block in the SDKv2 provider: its plan
+ * says "unknown" on create and keeps the prior list on update, and apply
+ * returns what Heat reports. Terraform accepts both only from a legacy-SDK
+ * provider, so this type sets `legacy_type_system` like the real one.
+ */
+import { createHmac } from "node:crypto";
+import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
+import { CloudError } from "../diagnostics";
+import { PROJECT_ID, stableUuid } from "./catalogue";
+import { INSTANCE } from "./compute";
+import { ApplyContext, fill, ResourceModel } from "./model";
+import { createPort } from "./networking";
+
+export const STACK = "openstack_orchestration_stack_v1";
+
+const HOT_VERSIONS = [
+  "2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08", "2016-10-14", "2017-02-24", "2017-09-01",
+  "2018-03-02", "2018-08-31", "2021-04-16", "newton", "ocata", "pike", "queens", "rocky", "wallaby",
+];
+
+type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
+
+interface Template {
+  readonly heat_template_version?: Json;
+  readonly description?: Json;
+  readonly parameters?: Record<string, { type?: string; default?: Json }>;
+  readonly resources?: Record<string, { type?: string; properties?: Record<string, Json> }>;
+  readonly outputs?: Record<string, { description?: string; value?: Json }>;
+}
+
+interface StackScope {
+  readonly id: string;
+  readonly name: string;
+  readonly template: Template;
+  readonly parameters: Record<string, string>;
+  /** Resolves get_attr for resources this scope knows about. */
+  readonly groupSizes: Record<string, number>;
+}
+
+/** The plan side of the SDKv2 liberty described above; returns true when it was used. */
+export function planStackOutputs(prior: ValueObject | null, planned: ValueObject, config: ValueObject | null): boolean {
+  const configured = Array.isArray(config?.outputs) && config.outputs.length > 0;
+  if (configured) return false;
+  planned.outputs = prior === null ? UNKNOWN : prior.outputs ?? [];
+  return true;
+}
+
+export function parseTemplate(templateOpts: Value | undefined): Template {
+  const opts = isObject(templateOpts) ? templateOpts : {};
+  const body = opts.Bin;
+  if (typeof body !== "string") {
+    throw new CloudError(400, "The simulated Heat accepts templates in template_opts.Bin only (URL fetching is not simulated).");
+  }
+  let template: unknown;
+  try {
+    template = JSON.parse(body);
+  } catch {
+    try {
+      // HOT is YAML; JSON is its common subset. Loaded only for templates that need it.
+      template = (require("yaml") as typeof import("yaml")).parse(body);
+    } catch (err) {
+      throw new CloudError(400, `Error parsing template: ${(err as Error).message}`);
+    }
+  }
+  if (!template || typeof template !== "object" || Array.isArray(template)) throw new CloudError(400, "Template format is not valid: not a mapping");
+  return template as Template;
+}
+
+function checkTemplate(template: Template, given: Record<string, string>): void {
+  const version = String(template.heat_template_version ?? "");
+  if (!HOT_VERSIONS.includes(version)) {
+    throw new CloudError(400, `The template version is invalid: Unknown version (heat_template_version => ${version}). Should be one of: ${HOT_VERSIONS.join(", ")}`);
+  }
+  for (const [name, resource] of Object.entries(template.resources ?? {})) {
+    if (!resource || typeof resource.type !== "string") throw new CloudError(400, `Resource ${name} is missing "type"`);
+  }
+  const declared = template.parameters ?? {};
+  for (const name of Object.keys(given)) {
+    if (!(name in declared)) throw new CloudError(400, `The Parameter (${name}) was not defined in template.`);
+  }
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = given[name] ?? spec.default;
+    if (value === undefined) throw new CloudError(400, `The Parameter (${name}) was not provided.`);
+    if (spec.type === "number" && Number.isNaN(Number(value))) {
+      throw new CloudError(400, `Parameter '${name}' is invalid: Value '${String(value)}' is not a number`);
+    }
+  }
+}
+
+/** Evaluates the intrinsic functions the simulator understands; anything else is returned as written. */
+function evaluate(value: Json, scope: StackScope): Json {
+  if (Array.isArray(value)) return value.map((v) => evaluate(v, scope));
+  if (!value || typeof value !== "object") return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1) {
+    const [fn] = keys;
+    const arg = value[fn];
+    if (fn === "get_param") {
+      const name = String(Array.isArray(arg) ? arg[0] : arg);
+      if (name === "OS::stack_id") return scope.id;
+      if (name === "OS::stack_name") return scope.name;
+      if (name === "OS::project_id") return PROJECT_ID;
+      return scope.parameters[name] ?? scope.template.parameters?.[name]?.default ?? null;
+    }
+    if (fn === "get_resource") return stableUuid(scope.id, String(arg));
+    if (fn === "get_attr" && Array.isArray(arg)) return attribute(scope, String(arg[0]), String(arg[1]));
+    if (fn === "str_replace" && arg && typeof arg === "object" && !Array.isArray(arg)) {
+      let text = String(evaluate(arg.template, scope));
+      const params = arg.params && typeof arg.params === "object" && !Array.isArray(arg.params) ? arg.params : {};
+      for (const [placeholder, replacement] of Object.entries(params)) {
+        const resolved = evaluate(replacement, scope);
+        text = text.split(placeholder).join(typeof resolved === "string" ? resolved : JSON.stringify(resolved));
+      }
+      return text;
+    }
+    if (fn === "list_join" && Array.isArray(arg)) {
+      const [separator, ...lists] = arg;
+      return lists.flatMap((l) => evaluate(l, scope) as Json[]).join(String(separator));
+    }
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, scope)]));
+}
+
+function attribute(scope: StackScope, resourceName: string, name: string): Json {
+  const resource = scope.template.resources?.[resourceName];
+  if (!resource) throw new CloudError(400, `The Referenced Attribute (${resourceName} ${name}) is incorrect.`);
+  if (resource.type === "OS::Heat::ScalingPolicy" && (name === "signal_url" || name === "alarm_url")) {
+    // Heat's pre-signed EC2-style URL; the signature is a keyed hash, stable for the same stack and resource.
+    const arn = encodeURIComponent(`arn:openstack:heat::${PROJECT_ID}:stacks/${scope.name}/${scope.id}/resources/${resourceName}`);
+    const signature = createHmac("sha256", scope.id).update(resourceName).digest("base64url");
+    return `http://heat-cfn.sim.invalid:8000/v1/signal/${arn}?Timestamp=2026-01-01T00%3A00%3A00Z&SignatureMethod=HmacSHA256&AWSAccessKeyId=${stableUuid(scope.id, "ec2").replace(/-/g, "")}&SignatureVersion=2&Signature=${signature}`;
+  }
+  if (resource.type === "OS::Heat::AutoScalingGroup" && name === "current_size") return scope.groupSizes[resourceName] ?? 0;
+  return stableUuid(scope.id, resourceName, name);
+}
+
+function outputsOf(scope: StackScope): ValueObject[] {
+  return Object.entries(scope.template.outputs ?? {}).map(([key, output]) => {
+    const value = evaluate(output?.value ?? null, scope);
+    return { output_key: key, output_value: typeof value === "string" ? value : JSON.stringify(value), description: output?.description ?? "" };
+  });
+}
+
+function parametersOf(state: ValueObject): Record<string, string> {
+  const parameters = isObject(state.parameters) ? state.parameters : {};
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, String(v)]));
+}
+
+/**
+ * Boots (or re-boots) the servers of each AutoScalingGroup: desired capacity
+ * clamped to min..max, a port each on the group's network. Servers are owned
+ * by the stack, so they go when it goes.
+ */
+function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> {
+  for (const server of ctx.cloud.list(INSTANCE)) if (server.owner === scope.id) ctx.cloud.remove(INSTANCE, server.id);
+  const sizes: Record<string, number> = {};
+  for (const [name, resource] of Object.entries(scope.template.resources ?? {})) {
+    if (resource.type !== "OS::Heat::AutoScalingGroup") continue;
+    const props = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
+    const min = Number(props.min_size ?? 0);
+    const max = Number(props.max_size ?? min);
+    const size = Math.min(max, Math.max(min, Number(props.desired_capacity ?? min)));
+    sizes[name] = size;
+    const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
+    if (member?.type !== "OS::Nova::Server") continue;
+    const server = member.properties ?? {};
+    const networks = Array.isArray(server.networks) ? server.networks : [];
+    const networkId = (networks[0] as Record<string, Json> | undefined)?.network;
+    const groups = Array.isArray(server.security_groups) ? server.security_groups.map(String) : undefined;
+    for (let i = 0; i < size; i++) {
+      const id = stableUuid(scope.id, name, String(i));
+      ctx.cloud.add({
+        type: INSTANCE, id, owner: scope.id,
+        state: { id, name: `${scope.name}-${name}-${i}`, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null },
+      });
+      if (typeof networkId === "string") {
+        createPort(ctx, { networkId, deviceId: id, deviceOwner: "compute:nova", owner: id, securityGroupIds: groups });
+      }
+    }
+  }
+  return sizes;
+}
+
+function deploy(ctx: ApplyContext, state: ValueObject, action: "CREATE" | "UPDATE"): void {
+  const template = parseTemplate(state.template_opts);
+  const parameters = parametersOf(state);
+  checkTemplate(template, parameters);
+  const base = { id: String(state.id), name: String(state.name), template, parameters, groupSizes: {} };
+  const groupSizes = converge(ctx, base);
+  state.outputs = outputsOf({ ...base, groupSizes });
+  state.status = `${action}_COMPLETE`;
+  state.status_reason = `Stack ${action} completed successfully`;
+  fill(state, "template_description", typeof template.description === "string" ? template.description : "");
+  fill(state, "description", typeof template.description === "string" ? template.description : "");
+}
+
+const stack: ResourceModel = {
+  legacyApply: true,
+  create(ctx, state) {
+    deploy(ctx, state, "CREATE");
+    fill(state, "creation_time", ctx.now);
+    fill(state, "updated_time", "");
+    fill(state, "disable_rollback", true);
+    fill(state, "timeout", 60);
+  },
+  update(ctx, _prior, state) {
+    deploy(ctx, state, "UPDATE");
+    state.updated_time = ctx.now;
+  },
+};
+
+export const ORCHESTRATION_MODELS: Record<string, ResourceModel> = { [STACK]: stack };
+

@@ -1,0 +1,16 @@
+/** Where the simulator finds the project's files, whether it runs from sim/ or compiled from dist/sim/. */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "providers", "openstack"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`cannot find the fractals-infra checkout above ${start}`);
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(__dirname);
+export const OPENSTACK_SCHEMA = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.json");
+export const OPENSTACK_BEHAVIOUR = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.behaviour.json");
+/** The simulated cloud, unless FRACTALS_SIM_STATE names another file. */
+export const DEFAULT_CLOUD_STATE = path.join(REPO_ROOT, ".sim", "cloud.json");
