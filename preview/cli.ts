@@ -12,6 +12,9 @@ import { renderPlanPreview } from "./plan-preview";
 import { GITHUB_COMMENT_LIMIT } from "./report";
 import { loadForceNew, renderSynthDiff } from "./synth-diff";
 
+/** GitHub's limit for a job's step summary. */
+const JOB_SUMMARY_LIMIT = 1_048_576;
+
 const USAGE = `usage: preview --plans <dir> [--stacks dev,staging,prod]   (<dir>/<stack>.json from 'terraform show -json')
        preview --base <cdktf.out> --head <cdktf.out>          (no credentials: compare synthesized JSON)
 options: --out <file>  --max-chars <n>  --full-output-url <url>`;
@@ -31,7 +34,7 @@ export function main(argv: readonly string[], io: Io = PROCESS_IO): number {
     return 0;
   } catch (err) {
     // Bad input is the user's to fix: one line, no stack trace.
-    io.stderr(`preview: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`preview: ${messageOf(err)}\n`);
     return err instanceof PreviewError || isUsageError(err) ? 2 : 1;
   }
 }
@@ -59,8 +62,9 @@ function run(argv: readonly string[], io: Io): string | undefined {
   }
 
   const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
-  if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1_000 && maxChars < GITHUB_COMMENT_LIMIT)) {
-    throw new PreviewError(`--max-chars must be a whole number from 1000 to ${GITHUB_COMMENT_LIMIT - 1}`);
+  // Above GitHub's comment limit is for the job summary (1 MiB), not for a comment.
+  if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1_000 && maxChars <= JOB_SUMMARY_LIMIT)) {
+    throw new PreviewError(`--max-chars must be a whole number from 1000 to ${JOB_SUMMARY_LIMIT} (a comment needs less than ${GITHUB_COMMENT_LIMIT})`);
   }
   const render = { maxChars, fullOutputUrl: values["full-output-url"] };
   // Stacks in promotion order (dev, staging, prod), not alphabetical.
@@ -82,6 +86,12 @@ function run(argv: readonly string[], io: Io): string | undefined {
   writeFileSync(values.out, markdown);
   io.stderr(`preview: wrote ${values.out} (${markdown.length} characters)\n`);
   return undefined;
+}
+
+/** Duck-typed: errors from Node's own modules may come from another realm (as under jest), failing `instanceof Error`. */
+function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(err);
 }
 
 function isUsageError(err: unknown): boolean {
