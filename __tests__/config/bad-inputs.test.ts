@@ -147,7 +147,7 @@ const BAD: BadInput[] = [
   { name: "an S3 endpoint that is not a URL", env: "prod", path: "backend.endpoint", allowed: /must be a URL such as https:\/\/object-store\.example\.com/,
     breakIt: (e) => { e[PROD].backend = { type: "s3", bucket: "fractals-state", endpoint: "s3.example.com" }; } },
   { name: "an environment that is not an object", env: "environment #2", path: "(root)", allowed: /must be object, got null/,
-    breakIt: (e) => { e[STAGING] = null; } },
+    breakIt: (e) => { (e as unknown[])[STAGING] = null; } },
   { name: "an environment without an id", env: "environment #1", path: "env", allowed: /is required \(string\)/,
     breakIt: (e) => { delete e[DEV].env; } },
   { name: "a missing flavor", env: "staging", path: "api.flavor", allowed: /flavor is required/,

@@ -35,7 +35,7 @@ describe("dev, staging and prod", () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test("synthesized in memory, every stack conforms", () => {
-    const { stacks, findings } = checkAppInMemory(buildApp(ENVIRONMENTS), index);
+    const { stacks, findings } = checkAppInMemory(buildApp(ENVIRONMENTS, { outdir }), index);
     expect(stacks).toEqual(["dev", "staging", "prod"]);
     expect(findings.map(formatFinding)).toEqual([]);
   });
