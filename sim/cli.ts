@@ -3,7 +3,7 @@
  * against the simulated OpenStack, with no cloud and no registry.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../config";
 import { installSimulator } from "./install";
@@ -44,11 +44,6 @@ function main(argv: string[]): number {
   if (result.error) throw result.error;
   if (result.status !== 0) return result.status ?? 1;
 
-  if (command === "deploy" && existsSync(outputsFile)) {
-    const outputs = (JSON.parse(readFileSync(outputsFile, "utf8")) as Record<string, Record<string, unknown>>)[env] ?? {};
-    console.log(`\nOutputs of ${env} (simulated OpenStack; sensitive outputs omitted):`);
-    for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${JSON.stringify(value)}`);
-  }
   if (command === "destroy") {
     const left = Cloud.load(stateFile).all().length;
     console.log(`\nsimulated cloud: ${left === 0 ? "empty" : `${left} object(s) left (other environments)`}`);
