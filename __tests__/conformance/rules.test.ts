@@ -274,6 +274,10 @@ describe("values the checker must accept", () => {
       delete server(s).network;
       server(s).dynamic = { network: { for_each: ref("var.ports"), content: { port: ref("network.value") } } };
     }],
+    ["a dynamic block whose iterator name looks like a resource type", (s) => {
+      delete port(s).fixed_ip;
+      port(s).dynamic = { fixed_ip: { for_each: ref("var.subnets"), iterator: "subnet_entry", content: { subnet_id: ref("subnet_entry.value.id"), ip_address: ref("fixed_ip.key") } } };
+    }],
     ["a single block written as an object", (s) => { server(s).timeouts = { create: "30m" }; }],
     ["a provider alias that is configured", (s) => { server(s).provider = "openstack.other"; }],
     ["a conflict with a value only known at apply time (the SDK defers it)", (s) => { rule(s).remote_group_id = ref("openstack_networking_secgroup_v2.group.id"); delete rule(s).remote_ip_prefix; rule(s).remote_ip_prefix = ref("var.maybe_null"); }],

@@ -129,8 +129,10 @@ function checkReferences(
   );
   const check = (address: string, body: unknown) => {
     const report = reporter(address);
+    const iterators = dynamicIterators(body);
     for (const [path, expression] of expressionsIn(body, "")) {
       for (const ref of referencesIn(expression)) {
+        if (ref.mode === "resource" && iterators.has(ref.type)) continue;
         const problem = referenceProblem(ref, stack, counted, providerSchema);
         if (problem) report(path, "reference", problem);
       }
@@ -177,6 +179,24 @@ function expressionsIn(value: unknown, path: string): [string, string][] {
       .flatMap(([k, v]) => expressionsIn(v, path ? `${path}.${k}` : k));
   }
   return [];
+}
+
+/** Names a dynamic block's content may use for its element (`fixed_ip.value`): the block name or its `iterator`. */
+function dynamicIterators(value: unknown): Set<string> {
+  const names = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    if (!isPlainObject(v)) return;
+    if (isPlainObject(v.dynamic)) {
+      for (const [block, spec] of Object.entries(v.dynamic)) {
+        names.add(block);
+        if (isPlainObject(spec) && typeof spec.iterator === "string") names.add(spec.iterator);
+      }
+    }
+    Object.values(v).forEach(visit);
+  };
+  visit(value);
+  return names;
 }
 
 function instances(blocks: Record<string, Record<string, unknown>> | undefined): [string, string, unknown][] {
