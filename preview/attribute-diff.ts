@@ -4,6 +4,15 @@ import { childMarker, Redactor } from "./sensitive-values";
 /** Shown for values Terraform learns only while applying. */
 export const KNOWN_AFTER_APPLY = "(known after apply)";
 
+/**
+ * Path segment for a step into a string holding JSON (a Heat template, a
+ * policy document): its changes are shown key by key, not as two blobs.
+ */
+export const EMBEDDED_JSON = "\u0000json";
+
+/** Longest value shown; a longer one is cut around its first difference from the other side. */
+const MAX_VALUE_CHARS = 160;
+
 /** One changed leaf attribute, its values already rendered and masked. */
 export interface AttributeChange {
   readonly path: AttributePath;
@@ -38,7 +47,7 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
     const forcesReplacement = replacePaths.some((rp) => isPrefix(rp, path) || isPrefix(path, rp));
     const before = b === null || b === undefined ? undefined : redactor.render(b, bs, path);
     if (unknown === true) {
-      changes.push({ path, before, after: KNOWN_AFTER_APPLY, forcesReplacement });
+      changes.push({ path, before: before && shorten(before, 0), after: KNOWN_AFTER_APPLY, forcesReplacement });
       return;
     }
     const sensitive = bs === true || as === true;
@@ -49,23 +58,59 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
       return;
     }
     if (sameValue(b, a)) return;
+    const embedded = sensitive ? undefined : embeddedJson(b, a);
+    if (embedded) {
+      walk([...path, EMBEDDED_JSON], embedded[0], embedded[1], undefined, undefined, undefined);
+      return;
+    }
     const after = a === null || a === undefined ? undefined : redactor.render(a, as, path);
-    changes.push({ path, before, after, forcesReplacement });
+    const focus = before !== undefined && after !== undefined ? firstDifference(before, after) : 0;
+    changes.push({ path, before: before && shorten(before, focus), after: after && shorten(after, focus), forcesReplacement });
   };
 
   walk([], input.before, input.after, input.afterUnknown, input.beforeSensitive, input.afterSensitive);
   return changes;
 }
 
-/** `a.b[0]["x.y"]`: how Terraform itself writes attribute paths. */
+/** `a.b[0]["x.y"]`: how Terraform itself writes attribute paths; ` » ` steps into embedded JSON. */
 export function formatPath(path: AttributePath): string {
   return path
     .map((segment, i) => {
       if (typeof segment === "number") return `[${segment}]`;
+      if (segment === EMBEDDED_JSON) return " »";
+      if (i > 0 && path[i - 1] === EMBEDDED_JSON && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) return ` ${segment}`;
       if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
       return `[${JSON.stringify(segment)}]`;
     })
     .join("");
+}
+
+/** Both sides parsed, when both are strings holding a JSON object or array. */
+function embeddedJson(b: unknown, a: unknown): [unknown, unknown] | undefined {
+  const parse = (text: unknown) => {
+    if (typeof text !== "string" || !/^\s*[[{]/.test(text)) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const parsed = [parse(b), parse(a)];
+  return parsed[0] !== undefined && parsed[1] !== undefined ? [parsed[0], parsed[1]] : undefined;
+}
+
+function firstDifference(x: string, y: string): number {
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+/** At most MAX_VALUE_CHARS of `text`, a window that shows position `focus` with some context before it. */
+function shorten(text: string, focus: number): string {
+  if (text.length <= MAX_VALUE_CHARS) return text;
+  const start = Math.max(0, Math.min(focus - 40, text.length - MAX_VALUE_CHARS));
+  const end = start + MAX_VALUE_CHARS;
+  return `${start > 0 ? "…" : ""}${text.slice(start, end)}${end < text.length ? "…" : ""} (${text.length} chars)`;
 }
 
 function isPrefix(prefix: AttributePath, path: AttributePath): boolean {

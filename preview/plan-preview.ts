@@ -4,6 +4,7 @@ import { code } from "./markdown";
 import { PlanJson, ResourceChange } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
+import { disruptiveEffect } from "./stateful-resources";
 
 /** One stack's plan, as `terraform show -json` printed it. */
 export interface StackPlan {
@@ -88,8 +89,8 @@ function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): Repo
   if (reason) notes.push(reason);
   if (rc.previous_address) notes.push(`moved from ${code(rc.previous_address)}`);
   if (rc.deposed) notes.push(`deposed object ${code(rc.deposed)}`);
-  const address = rc.address;
-  return { address, type: rc.type, kind, note: notes.length > 0 ? notes.join("; ") : undefined, attributes };
+  const disruption = kind === "update" ? disruptiveEffect(rc.type, attributes.map((a) => String(a.path[0]))) : undefined;
+  return { address: rc.address, type: rc.type, kind, note: notes.length > 0 ? notes.join("; ") : undefined, attributes, disruption };
 }
 
 function withSecretAttributes(type: string, marker: unknown): unknown {

@@ -1,4 +1,4 @@
-import { AttributeChange, formatPath } from "./attribute-diff";
+import { AttributeChange, formatPath, KNOWN_AFTER_APPLY } from "./attribute-diff";
 import { CHANGE_KINDS, ChangeCounts, ChangeKind, emptyCounts } from "./change-kind";
 import { alert, code, codeBlock, details, escapeText, table } from "./markdown";
 import { statefulLoss, StatefulRule } from "./stateful-resources";
@@ -23,6 +23,8 @@ export interface ReportEntry {
   /** Short HTML shown after the address, e.g. what forces a replacement. */
   readonly note?: string;
   readonly attributes: readonly AttributeChange[];
+  /** For an in-place update that rebuilds or restarts the resource: what happens (see DISRUPTIVE_UPDATES). */
+  readonly disruption?: string;
   /**
    * Configuration that is not a managed resource (a data source, an output):
    * listed, but neither counted in the table nor warned about.
@@ -152,7 +154,7 @@ function sortEntries(entries: readonly ReportEntry[], rules?: readonly StatefulR
 function collectWarnings(stacks: readonly StackReport[], rules?: readonly StatefulRule[]): Warning[] {
   const warnings = stacks.flatMap((stack) =>
     stack.entries
-      .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace"))
+      .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace" || entry.disruption !== undefined))
       .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry, rules) })),
   );
   // Stable sort: stateful first, stack order and delete-before-replace kept.
@@ -231,13 +233,14 @@ function renderWarnings(report: Report, warnings: readonly Warning[]): string[] 
   const other = warnings.filter((w) => w.loss === undefined);
   const line = (w: Warning) =>
     `- **${escapeText(w.stack)}**: ${code(w.entry.address)} ${report.wording[w.entry.kind].warning}${w.entry.note ? ` (${w.entry.note})` : ""}` +
+    (w.entry.disruption ? `: ${escapeText(w.entry.disruption)}` : "") +
     (w.loss ? `. **${escapeText(w.loss)}.**` : "");
   const blocks: string[] = [];
   if (stateful.length > 0) {
-    blocks.push(alert("CAUTION", [`**Data loss: ${plural(stateful.length, "stateful resource")} would be destroyed or replaced.**`, ...stateful.map(line)]));
+    blocks.push(alert("CAUTION", [`**Data loss: ${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt.**`, ...stateful.map(line)]));
   }
   if (other.length > 0) {
-    blocks.push(alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed or replaced.**`, ...other.map(line)]));
+    blocks.push(alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed, replaced or disrupted.**`, ...other.map(line)]));
   }
   return blocks;
 }
@@ -270,10 +273,14 @@ function describeKinds(items: readonly Item[]): string {
 
 function renderFull(report: Report, entry: ReportEntry): string {
   if (entry.attributes.length === 0) return renderLine(report, entry);
-  const shown = entry.attributes.slice(0, MAX_ATTRIBUTES_PER_RESOURCE);
+  // A new resource's computed attributes are all unknown: one line naming them says as much as a line each.
+  const computed = entry.kind === "create" ? entry.attributes.filter((a) => a.before === undefined && a.after === KNOWN_AFTER_APPLY) : [];
+  const listed = entry.attributes.filter((a) => !computed.includes(a));
+  const shown = listed.slice(0, MAX_ATTRIBUTES_PER_RESOURCE);
   const lines = shown.flatMap(attributeLines);
-  const hidden = entry.attributes.length - shown.length;
+  const hidden = listed.length - shown.length;
   if (hidden > 0) lines.push(`# … ${plural(hidden, "more attribute")} not shown`);
+  if (computed.length > 0) lines.push(`# known after apply: ${computed.map((a) => formatPath(a.path)).join(", ")}`);
   return details(summaryOf(report, entry), codeBlock("diff", lines));
 }
 

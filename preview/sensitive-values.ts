@@ -16,9 +16,6 @@ export const SECRET_NAME = /password|passwd|secret|token|private_?key|api_?key|c
  */
 const MIN_SECRET_LENGTH = 4;
 
-/** Longest rendered value; longer ones are cut, after masking. */
-const MAX_VALUE_CHARS = 160;
-
 /**
  * A sensitivity marker (`before_sensitive`, `after_sensitive`,
  * `sensitive_values`) mirrors the value's structure; `true` at any level
@@ -53,12 +50,12 @@ export class Redactor {
     return path.some((segment) => typeof segment === "string" && SECRET_NAME.test(segment));
   }
 
-  /** `value` (at `path`, with sensitivity `marker`) as one line of text, secrets masked. */
+  /** `value` (at `path`, with sensitivity `marker`) as one line of JSON, secrets masked. */
   render(value: unknown, marker: unknown, path: AttributePath): string {
     if (marker === true || this.isSecretPath(path)) return SENSITIVE;
     const masked = this.mask(value, marker);
     if (masked === SENSITIVE) return SENSITIVE;
-    return shorten(JSON.stringify(masked) ?? "null");
+    return JSON.stringify(masked) ?? "null";
   }
 
   private mask(value: unknown, marker: unknown): unknown {
@@ -75,11 +72,6 @@ export class Redactor {
     }
     return value;
   }
-}
-
-function shorten(text: string): string {
-  if (text.length <= MAX_VALUE_CHARS) return text;
-  return `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)`;
 }
 
 /** Every string the plan marks sensitive: in changes, states, outputs and variables. */

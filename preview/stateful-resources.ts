@@ -44,3 +44,36 @@ export function statefulLoss(
   const rule = rules.find((r) => r.type === resource.type && (r.address === undefined || r.address.test(resource.address)));
   return rule?.loss;
 }
+
+/**
+ * In-place updates that are not harmless: the provider rebuilds or restarts
+ * the resource instead of replacing it, so the plan says "update" while the
+ * server loses its root disk or reboots.
+ */
+export interface DisruptiveUpdateRule {
+  readonly type: string;
+  /** Top-level attribute whose change triggers it. */
+  readonly attribute: string;
+  /** What happens; shown in the warning. */
+  readonly effect: string;
+}
+
+export const DISRUPTIVE_UPDATES: readonly DisruptiveUpdateRule[] = [
+  {
+    type: "openstack_compute_instance_v2",
+    attribute: "image_id",
+    effect: "the rebuild from the new image wipes its root disk (attached volumes are kept)",
+  },
+  { type: "openstack_compute_instance_v2", attribute: "flavor_id", effect: "the resize to the new flavor reboots it" },
+  { type: "openstack_compute_instance_v2", attribute: "flavor_name", effect: "the resize to the new flavor reboots it" },
+];
+
+/** What an in-place update of these attributes does to the resource, when it is disruptive. */
+export function disruptiveEffect(
+  type: string,
+  changedAttributes: readonly string[],
+  rules: readonly DisruptiveUpdateRule[] = DISRUPTIVE_UPDATES,
+): string | undefined {
+  const effects = rules.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.effect);
+  return effects.length > 0 ? [...new Set(effects)].join("; ") : undefined;
+}

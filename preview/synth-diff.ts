@@ -6,6 +6,7 @@ import { code } from "./markdown";
 import { AttributePath } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
+import { disruptiveEffect } from "./stateful-resources";
 
 /** Synthesized `cdk.tf.json` documents by stack name (see `readSynthDir`). */
 export type SynthStacks = ReadonlyMap<string, unknown>;
@@ -76,7 +77,10 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
 function changedEntry(address: string, type: string, attributes: AttributeChange[], forceNew: ReadonlySet<string> | undefined): ReportEntry {
   const marked = attributes.map((change) => ({ ...change, forcesReplacement: isForceNew(change.path, forceNew) }));
   const forcing = marked.filter((change) => change.forcesReplacement);
-  if (forcing.length === 0) return { address, type, kind: "update", attributes: marked };
+  if (forcing.length === 0) {
+    const disruption = disruptiveEffect(type, marked.map((change) => String(change.path[0])));
+    return { address, type, kind: "update", attributes: marked, disruption };
+  }
   const note = `ForceNew: ${[...new Set(forcing.map((change) => formatPath(change.path)))].map(code).join(", ")}`;
   return { address, type, kind: "replace", note, attributes: marked };
 }
