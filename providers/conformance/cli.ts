@@ -17,21 +17,21 @@ function main(args: string[]): number {
     console.error("usage: npm run check [-- <cdktf.out directory>]");
     return 2;
   }
-  let outdir = args[0];
-  const temporary = outdir === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "fractals-check-")) : undefined;
+  if (args[0] !== undefined && !fs.existsSync(path.join(args[0], "manifest.json"))) {
+    console.error(`${args[0]}: no manifest.json; pass a directory written by 'cdktf synth'`);
+    return 2;
+  }
+  const temporary = args[0] === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "fractals-check-")) : undefined;
+  const outdir = args[0] ?? temporary!;
   try {
-    if (temporary) {
-      outdir = temporary;
-      buildApp(ENVIRONMENTS, { outdir }).synth();
-    }
-    const { stacks, findings } = checkSynthesizedApp(outdir!);
+    if (temporary) buildApp(ENVIRONMENTS, { outdir }).synth();
+    const { stacks, findings } = checkSynthesizedApp(outdir);
     for (const finding of findings) console.error(formatFinding(finding));
-    const rules = Object.keys(RULES).length;
     if (findings.length > 0) {
       console.error(`\n${findings.length} finding(s) in ${stacks.join(", ")}`);
       return 1;
     }
-    console.log(`conformance: ${stacks.length} stack(s) (${stacks.join(", ")}) pass ${rules} rules against the vendored provider schemas`);
+    console.log(`conformance: ${stacks.length} stack(s) (${stacks.join(", ")}) pass ${Object.keys(RULES).length} rules against the vendored provider schemas`);
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -138,10 +138,6 @@ export class SchemaIndex {
   forSource(source: string): ProviderSchema | undefined {
     return this.bySource.get(normalizeSource(source));
   }
-
-  get sources(): string[] {
-    return [...this.bySource.keys()];
-  }
 }
 
 /** `hashicorp/random` and `registry.terraform.io/hashicorp/random` name the same provider. */
