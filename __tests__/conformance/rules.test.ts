@@ -198,6 +198,9 @@ const BROKEN: BrokenInput[] = [
   { name: "a reference to a counted resource without an index", rule: "reference", address: SERVER, path: "scheduler_hints[0].group",
     message: /has count or for_each: select an instance/, breakIt: (s) => { s.resource.openstack_compute_servergroup_v2.spread.count = 2; } },
 
+  { name: "an output showing a password without being sensitive", rule: "sensitive-output", address: "output.db_password", path: "value",
+    message: /shows sensitive 'random_password.db.result'; set sensitive = true on the output/,
+    breakIt: (s) => { s.output.db_password = { value: ref("random_password.db.result") }; } },
   { name: "a depends_on target that does not exist", rule: "depends-on", address: "openstack_networking_floatingip_associate_v2.fip_association", path: "depends_on[0]",
     message: /'openstack_networking_router_interface_v2.gone' is not a resource or data source of this stack/,
     breakIt: (s) => { s.resource.openstack_networking_floatingip_associate_v2.fip_association.depends_on = ["openstack_networking_router_interface_v2.gone"]; } },
@@ -278,6 +281,7 @@ describe("values the checker must accept", () => {
       delete port(s).fixed_ip;
       port(s).dynamic = { fixed_ip: { for_each: ref("var.subnets"), iterator: "subnet_entry", content: { subnet_id: ref("subnet_entry.value.id"), ip_address: ref("fixed_ip.key") } } };
     }],
+    ["a sensitive output showing a password", (s) => { s.output.db_password = { value: ref("random_password.db.result"), sensitive: true }; }],
     ["a single block written as an object", (s) => { server(s).timeouts = { create: "30m" }; }],
     ["a provider alias that is configured", (s) => { server(s).provider = "openstack.other"; }],
     ["a conflict with a value only known at apply time (the SDK defers it)", (s) => { rule(s).remote_group_id = ref("openstack_networking_secgroup_v2.group.id"); delete rule(s).remote_ip_prefix; rule(s).remote_ip_prefix = ref("var.maybe_null"); }],

@@ -75,6 +75,7 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
   }
 
   checkReferences(config, stackIndex, providerSchema, reporter);
+  checkSensitiveOutputs(config, providerSchema, reporter);
   return findings;
 }
 
@@ -164,6 +165,26 @@ function referenceProblem(
     return `'${ref.type}' has no attribute '${ref.attribute}' (in '${ref.address}.${ref.attribute}')`;
   }
   return undefined;
+}
+
+/** Terraform refuses an output that reads a sensitive attribute unless the output is marked sensitive too. */
+function checkSensitiveOutputs(
+  config: TerraformJson,
+  providerSchema: (localName: string) => ProviderSchema | undefined,
+  reporter: (address: string) => Report,
+): void {
+  for (const [name, output] of Object.entries(config.output ?? {})) {
+    if (!isPlainObject(output) || output.sensitive === true) continue;
+    for (const [path, expression] of expressionsIn(output.value, "value")) {
+      for (const ref of referencesIn(expression)) {
+        const provider = providerSchema(ref.type.split("_")[0]);
+        const schema = provider && (ref.mode === "resource" ? provider.resources : provider.dataSources)[ref.type];
+        if (ref.attribute && schema?.block.attributes?.[ref.attribute]?.sensitive) {
+          reporter(`output.${name}`)(path, "sensitive-output", `shows sensitive '${ref.address}.${ref.attribute}'; set sensitive = true on the output`);
+        }
+      }
+    }
+  }
 }
 
 /**
