@@ -1,37 +1,7 @@
 import { renderPlanPreview, StackPlan } from "../../preview/plan-preview";
 import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT } from "../../preview/report";
+import { EntryLabel, headOf, shownEntries, unescapeHtml } from "./markdown-reading";
 import { buildPlan, ChangeSpec, countsFromPlan, serverAttributes, tableCounts } from "./plan-builder";
-
-type Label = "destroy" | "replace" | "update" | "create";
-
-interface ShownEntry {
-  readonly stack: string;
-  readonly label: Label;
-  readonly address: string;
-  readonly detailed: boolean;
-}
-
-/** The resource entries the comment shows, in document order. */
-function shownEntries(markdown: string): ShownEntry[] {
-  const entries: ShownEntry[] = [];
-  let stack = "";
-  for (const line of markdown.split("\n")) {
-    const heading = /^### (\S+)$/.exec(line);
-    if (heading) stack = heading[1];
-    const entry = /^(<details><summary>|- )<b>(\w+)<\/b> <code>([^<]+)<\/code>/.exec(line);
-    if (entry) entries.push({ stack, label: entry[2] as Label, address: unescape(entry[3]), detailed: entry[1] !== "- " });
-  }
-  return entries;
-}
-
-function unescape(html: string): string {
-  return html.replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n))).replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-}
-
-/** The part above the first stack section: table, note, warnings. */
-function head(markdown: string): string {
-  return markdown.slice(0, markdown.indexOf("\n### "));
-}
 
 function bigPlans(): StackPlan[] {
   const dev: ChangeSpec[] = Array.from({ length: 3000 }, (_, i) => ({
@@ -108,7 +78,7 @@ describe("size limit", () => {
   });
 
   test("every replacement and deletion is in the warnings, the stateful ones first", () => {
-    const top = head(markdown);
+    const top = headOf(markdown);
     const caution = top.indexOf("[!CAUTION]");
     const warning = top.indexOf("[!WARNING]");
     expect(caution).toBeGreaterThan(0);
@@ -117,14 +87,14 @@ describe("size limit", () => {
     expect(top.slice(caution, warning)).toContain("services_server_5E6F7A8B");
     const destructive = plans.flatMap((p) => p.plan!.resource_changes!.filter((rc) => rc.change.actions.includes("delete")));
     expect(destructive).toHaveLength(54);
-    for (const rc of destructive) expect(unescape(top)).toContain(`<code>${rc.address}</code>`);
+    for (const rc of destructive) expect(unescapeHtml(top)).toContain(`<code>${rc.address}</code>`);
   });
 
   test("details go least important first: creates, then updates, then replacements and deletions", () => {
     // A replacement or deletion loses nothing while a create or update is still listed.
     const destructiveCut = entries.some((e) => (e.label === "replace" || e.label === "destroy") && !e.detailed);
     if (destructiveCut) expect(entries.some((e) => e.label === "create" || e.label === "update")).toBe(false);
-    const rank: Record<Label, number> = { create: 0, update: 1, replace: 2, destroy: 2 };
+    const rank: Record<EntryLabel, number> = { create: 0, update: 1, replace: 2, destroy: 2 };
     const lowestDetailed = Math.min(...entries.filter((e) => e.detailed).map((e) => rank[e.label]));
     const highestUndetailed = Math.max(-1, ...entries.filter((e) => !e.detailed).map((e) => rank[e.label]));
     expect(highestUndetailed).toBeLessThanOrEqual(lowestDetailed);
@@ -146,7 +116,7 @@ describe("size limit", () => {
   });
 
   test("within a stack, deletions come first, then replacements, updates and creates", () => {
-    const order: Record<Label, number> = { destroy: 0, replace: 1, update: 2, create: 3 };
+    const order: Record<EntryLabel, number> = { destroy: 0, replace: 1, update: 2, create: 3 };
     for (const stack of ["dev", "staging", "prod"]) {
       const ranks = entries.filter((e) => e.stack === stack).map((e) => order[e.label]);
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));

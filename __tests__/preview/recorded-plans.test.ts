@@ -1,0 +1,148 @@
+/**
+ * The renderer on real `terraform show -json` plans of the real stacks,
+ * recorded against the simulated OpenStack by preview/fixtures/record.ts
+ * (re-record: `npx ts-node --transpile-only preview/fixtures/record.ts`).
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { readPlanDir } from "../../preview/load-inputs";
+import { PlanJson } from "../../preview/plan-json";
+import { renderPlanPreview, StackPlan } from "../../preview/plan-preview";
+import { DEFAULT_MAX_CHARS, PREVIEW_MARKER } from "../../preview/report";
+import { alertAddresses, EntryLabel, headOf, shownEntries } from "./markdown-reading";
+import { countsFromPlan, tableCounts } from "./plan-builder";
+
+const FIXTURES = join(__dirname, "fixtures");
+const ORDER = ["dev", "staging", "prod"];
+
+function load(scenario: string): { plans: StackPlan[]; markdown: string } {
+  const plans = readPlanDir(join(FIXTURES, scenario), { order: ORDER });
+  return { plans, markdown: renderPlanPreview(plans) };
+}
+
+function changes(plan: PlanJson | undefined, ...actions: string[]): string[] {
+  return (plan?.resource_changes ?? []).filter((rc) => actions.includes(rc.change.actions.join(","))).map((rc) => rc.address);
+}
+
+/**
+ * Every string of eight characters or more that sits under a sensitivity
+ * marker anywhere in the plan: an independent walk, not the renderer's.
+ */
+function markedStrings(plan: unknown): string[] {
+  const found: string[] = [];
+  const all = (value: unknown): void => {
+    if (typeof value === "string") {
+      if (value.length >= 8) found.push(value);
+    } else if (value !== null && typeof value === "object") Object.values(value).forEach(all);
+  };
+  const pair = (value: unknown, marker: unknown): void => {
+    if (marker === true) all(value);
+    else if (marker !== null && typeof marker === "object" && value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) pair(item, (marker as Record<string, unknown>)[key]);
+    }
+  };
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    pair(record.before, record.before_sensitive);
+    pair(record.after, record.after_sensitive);
+    pair(record.values, record.sensitive_values);
+    Object.values(record).forEach(visit);
+  };
+  visit(plan);
+  return [...new Set(found)];
+}
+
+const SCENARIOS = readdirSync(FIXTURES).sort();
+
+describe("recorded plans", () => {
+  test("all five scenarios are recorded, from real Terraform", () => {
+    expect(SCENARIOS).toEqual(["fresh-deploy", "image-change", "password-rotation", "prod-volume-destroy", "scale-change"]);
+    for (const scenario of SCENARIOS) {
+      for (const { plan } of load(scenario).plans) expect(plan?.terraform_version).toMatch(/^1\.\d+\.\d+$/);
+    }
+  });
+
+  describe.each(SCENARIOS)("%s", (scenario) => {
+    const { plans, markdown } = load(scenario);
+    const entries = shownEntries(markdown);
+
+    test("the table's counts match resource_changes, one row per stack", () => {
+      const expected = Object.fromEntries(plans.map(({ stack, plan }) => [stack, countsFromPlan(plan!)]));
+      expect(tableCounts(markdown)).toEqual(expected);
+    });
+
+    test("fits one comment, starts with the marker, and lists every change", () => {
+      expect(markdown.startsWith(`${PREVIEW_MARKER}\n`)).toBe(true);
+      expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
+      const planned = plans.flatMap(({ plan }) => changes(plan, "create", "update", "delete", "delete,create", "create,delete"));
+      expect(entries.map((e) => e.address).sort()).toEqual(planned.sort());
+    });
+
+    test("replacements and deletions are warned about above the details, and come first in each stack", () => {
+      const warned = [...alertAddresses(markdown, "CAUTION"), ...alertAddresses(markdown, "WARNING")];
+      for (const { plan } of plans) for (const address of changes(plan, "delete", "delete,create", "create,delete")) expect(warned).toContain(address);
+      const rank: Record<EntryLabel, number> = { destroy: 0, replace: 1, update: 2, create: 3 };
+      for (const { stack } of plans) {
+        const ranks = entries.filter((e) => e.stack === stack).map((e) => rank[e.label]);
+        expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      }
+    });
+
+    test("no value marked sensitive in the plan JSON reaches the Markdown", () => {
+      for (const { plan } of plans) for (const secret of markedStrings(plan)) expect(markdown).not.toContain(secret);
+    });
+  });
+
+  test("fresh deploy: only creates, no warnings, every stack", () => {
+    const { plans, markdown } = load("fresh-deploy");
+    expect(plans.map((p) => p.stack)).toEqual(ORDER);
+    for (const counts of Object.values(tableCounts(markdown))) expect(counts.slice(1)).toEqual([0, 0, 0]);
+    expect(headOf(markdown)).not.toMatch(/\[!(CAUTION|WARNING)\]/);
+  });
+
+  test("scale change: new API servers, and the Heat template's changed key shown by itself", () => {
+    const { markdown } = load("scale-change");
+    expect(tableCounts(markdown)).toMatchObject({ staging: [3, 1, 0, 0], prod: [3, 1, 0, 0] });
+    expect(markdown).toContain("- template_opts.Bin » resources.workers.properties.max_size = 3\n+ template_opts.Bin » resources.workers.properties.max_size = 5");
+  });
+
+  test("image change: servers are rebuilt in place, the services node loudest", () => {
+    const { plans, markdown } = load("image-change");
+    const servers = plans.flatMap(({ plan }) => changes(plan, "update").filter((a) => a.startsWith("openstack_compute_instance_v2.")));
+    expect(servers.length).toBeGreaterThanOrEqual(4);
+    expect(alertAddresses(markdown, "CAUTION")).toEqual(servers.filter((a) => a.includes(".services_")));
+    expect(alertAddresses(markdown, "WARNING").sort()).toEqual(servers.filter((a) => !a.includes(".services_")).sort());
+    expect(headOf(markdown)).toContain("the rebuild from the new image wipes its root disk");
+  });
+
+  test("destroying prod's volume is the loudest warning, first in the comment", () => {
+    const { plans, markdown } = load("prod-volume-destroy");
+    const volume = changes(plans[0].plan, "delete").find((a) => a.startsWith("openstack_blockstorage_volume_v3."));
+    expect(volume).toBeDefined();
+    const head = headOf(markdown);
+    expect(head.indexOf("[!CAUTION]")).toBeLessThan(head.indexOf("[!WARNING]"));
+    expect(alertAddresses(markdown, "CAUTION")[0]).toBe(volume);
+    expect(head).toMatch(/<code>openstack_blockstorage_volume_v3\.[^<]+<\/code> will be \*\*destroyed\*\*[^\n]*\*\*Cinder volume: the data on it \(MySQL\) is lost\.\*\*/);
+  });
+
+  test("password rotation: the old passwords are in the plan JSON, never in the Markdown", () => {
+    const file = join(FIXTURES, "password-rotation", "staging.json");
+    const { plans, markdown } = load("password-rotation");
+    const plan = plans[0].plan!;
+    const passwords = (plan.prior_state!.values!.root_module!.resources ?? [])
+      .filter((r) => (r as { type?: string }).type === "random_password")
+      .map((r) => (r.values as { result: string }).result);
+    expect(passwords).toHaveLength(2);
+    // The per-scenario secrecy test above walks these very values.
+    expect(markedStrings(plan)).toEqual(expect.arrayContaining(passwords));
+    const raw = readFileSync(file, "utf8");
+    for (const password of passwords) {
+      expect(password.length).toBeGreaterThanOrEqual(16);
+      expect(raw).toContain(password);
+      expect(markdown).not.toContain(password);
+    }
+    expect(changes(plan, "delete,create", "create,delete").filter((a) => a.startsWith("random_password."))).toHaveLength(2);
+    expect(markdown).toMatch(/- result = \(sensitive value\)\n\+ result = \(known after apply\)/);
+  });
+});
