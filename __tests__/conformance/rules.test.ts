@@ -170,6 +170,9 @@ const BROKEN: BrokenInput[] = [
     message: /must be at least min_upper \+ min_lower \+ min_numeric \+ min_special \(4\), got 3/,
     breakIt: (s) => { s.resource.random_password.db.length = 3; } },
 
+  { name: "user data that changes on every plan", rule: "volatile-force-new", address: SERVER, path: "user_data",
+    message: /forces replacement and calls timestamp\(\), which changes on every plan/,
+    breakIt: (s) => { server(s).user_data = "#cloud-config\n# built ${timestamp()}\n"; } },
   { name: "an argument and the argument it conflicts with", rule: "conflicts-with", address: SERVER, path: "network_mode",
     message: /conflicts with 'network'/, breakIt: (s) => { server(s).network_mode = "auto"; } },
   { name: "a rule with both a remote group and a remote prefix", rule: "conflicts-with", address: RULE, path: "remote_group_id", count: 2,
@@ -281,6 +284,7 @@ describe("values the checker must accept", () => {
       delete port(s).fixed_ip;
       port(s).dynamic = { fixed_ip: { for_each: ref("var.subnets"), iterator: "subnet_entry", content: { subnet_id: ref("subnet_entry.value.id"), ip_address: ref("fixed_ip.key") } } };
     }],
+    ["a volatile function in an argument that updates in place", (s) => { server(s).metadata = { deployed: "${timestamp()}" }; }],
     ["a sensitive output showing a password", (s) => { s.output.db_password = { value: ref("random_password.db.result"), sensitive: true }; }],
     ["a single block written as an object", (s) => { server(s).timeouts = { create: "30m" }; }],
     ["a provider alias that is configured", (s) => { server(s).provider = "openstack.other"; }],

@@ -11,6 +11,9 @@ import { isPlainObject, typeMismatches } from "./value-types";
 import { validate } from "./validations";
 import { checkArgumentConstraints } from "./argument-constraints";
 
+/** Terraform functions whose result differs on every plan. */
+const VOLATILE_FUNCTIONS = /\b(timestamp|plantimestamp|uuid|bcrypt)\s*\(/;
+
 export type Report = (path: string, rule: RuleId, message: string) => void;
 
 export interface BodyContext {
@@ -78,9 +81,15 @@ function checkAttribute(value: unknown, attribute: SchemaAttribute, at: BodyLoca
   }
   const mismatches = typeMismatches(value, attribute.type);
   for (const m of mismatches) ctx.report(at.path + m.at, "wrong-type", m.message);
+  const behaviour = ctx.behaviour[at.schemaPath];
+  if (behaviour?.force_new && isExpression(value)) {
+    const volatile = VOLATILE_FUNCTIONS.exec(value);
+    if (volatile) {
+      ctx.report(at.path, "volatile-force-new", `forces replacement and calls ${volatile[1]}(), which changes on every plan: the resource would be replaced on every apply`);
+    }
+  }
   if (mismatches.length > 0 || isExpression(value)) return;
 
-  const behaviour = ctx.behaviour[at.schemaPath];
   const siblings = { siblings: ctx.root };
   if (behaviour?.validation && !Array.isArray(value) && !isPlainObject(value)) {
     const failure = validate(value, behaviour.validation, siblings);

@@ -24,6 +24,7 @@ export const RULES = {
   "rfc3339": "the value is not an RFC 3339 timestamp",
   "not-empty": "the value is empty or a zero value",
   "custom-validation": "a provider-specific validation failed",
+  "volatile-force-new": "an argument that forces replacement is computed by a function that changes on every plan",
   "conflicts-with": "two arguments that exclude each other are both set",
   "exactly-one-of": "not exactly one argument of a group is set",
   "at-least-one-of": "none of the arguments of a group is set",

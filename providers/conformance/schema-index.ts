@@ -58,6 +58,7 @@ export interface Validation {
 
 /** What the schema format drops, per attribute path (nested blocks as dotted paths, no indices). */
 export interface AttributeBehaviour {
+  readonly force_new?: boolean;
   readonly validation?: Validation;
   readonly elem?: { readonly validation?: Validation };
   readonly conflicts_with?: readonly string[];
