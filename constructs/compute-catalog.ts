@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-openstack-images-image-v2";
@@ -15,7 +16,7 @@ export class ComputeCatalog extends Construct {
   image(name: string): DataOpenstackImagesImageV2 {
     let image = this.images.get(name);
     if (!image) {
-      image = new DataOpenstackImagesImageV2(this, `image-${slug(name)}`, { name, mostRecent: true });
+      image = new DataOpenstackImagesImageV2(this, this.idFor("image", name), { name, mostRecent: true });
       this.images.set(name, image);
     }
     return image;
@@ -24,10 +25,17 @@ export class ComputeCatalog extends Construct {
   flavor(name: string): DataOpenstackComputeFlavorV2 {
     let flavor = this.flavors.get(name);
     if (!flavor) {
-      flavor = new DataOpenstackComputeFlavorV2(this, `flavor-${slug(name)}`, { name });
+      flavor = new DataOpenstackComputeFlavorV2(this, this.idFor("flavor", name), { name });
       this.flavors.set(name, flavor);
     }
     return flavor;
+  }
+
+  /** A readable construct id; names that differ only in case or punctuation get a hash suffix. */
+  private idFor(kind: "image" | "flavor", name: string): string {
+    const id = `${kind}-${slug(name)}`;
+    if (!this.node.tryFindChild(id)) return id;
+    return `${id}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
   }
 }
 

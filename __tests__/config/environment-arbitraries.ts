@@ -161,34 +161,8 @@ export const environmentArbitrary: fc.Arbitrary<Json> = fc.record({
     case "lb-missing": delete env.loadBalancer; env.api = { flavor: apiFlavor, count: apiCount + 1 }; break;
   }
   // Omitted optional fields are absent, as in a hand-written file.
-  return withoutLookalikeNames(JSON.parse(JSON.stringify(env)) as Json);
+  return JSON.parse(JSON.stringify(env)) as Json;
 });
-
-/**
- * Known bug, pinned by a `test.failing` in environment-properties.test.ts:
- * ComputeCatalog derives construct ids from image and flavor names, so two
- * names that differ only in case or punctuation ("m1.small", "M1-Small")
- * crash synth with a duplicate construct id. Until that is fixed, such a pair
- * is generated as one name, so the properties keep testing everything else.
- */
-function withoutLookalikeNames(env: Json): Json {
-  const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "unnamed";
-  const seen = { image: new Map<string, string>(), flavor: new Map<string, string>() };
-  const canonical = (kind: "image" | "flavor", name: unknown) => {
-    if (typeof name !== "string") return name;
-    const first = seen[kind].get(slug(name)) ?? name;
-    seen[kind].set(slug(name), first);
-    return first;
-  };
-  env.image = canonical("image", env.image);
-  for (const tier of ["api", "services", "workers"]) {
-    const t = env[tier] as Json | undefined;
-    if (!t) continue;
-    if ("image" in t) t.image = canonical("image", t.image);
-    if ("flavor" in t) t.flavor = canonical("flavor", t.flavor);
-  }
-  return env;
-}
 
 /** One to three environments sharing a project: ids and subnets collide now and then. */
 export const environmentsArbitrary: fc.Arbitrary<Json[]> = fc.array(

@@ -67,3 +67,17 @@ describe("KeyPair", () => {
     })).toThrow(/never a private key/);
   });
 });
+
+describe("ComputeCatalog", () => {
+  test("names that differ only in case or punctuation are distinct look-ups", () => {
+    const json = synthWith(({ catalog }) => {
+      catalog.image("Ubuntu 22.04");
+      catalog.image("ubuntu-22.04");
+      catalog.image("Ubuntu 22.04");
+      catalog.flavor("m1.small");
+      catalog.flavor("M1-Small");
+    });
+    expect(Object.values(json.data!.openstack_images_image_v2).map((d) => d.name).sort()).toEqual(["Ubuntu 22.04", "ubuntu-22.04"]);
+    expect(Object.values(json.data!.openstack_compute_flavor_v2).map((d) => d.name).sort()).toEqual(["M1-Small", "m1.small"]);
+  });
+});
