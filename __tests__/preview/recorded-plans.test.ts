@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SCENARIOS as RECORDED } from "../../preview/fixtures/record";
 import { readPlanDir } from "../../preview/load-inputs";
 import { PlanJson } from "../../preview/plan-json";
 import { renderPlanPreview, StackPlan } from "../../preview/plan-preview";
@@ -56,10 +57,12 @@ function markedStrings(plan: unknown): string[] {
 const SCENARIOS = readdirSync(FIXTURES).sort();
 
 describe("recorded plans", () => {
-  test("all five scenarios are recorded, from real Terraform", () => {
-    expect(SCENARIOS).toEqual(["fresh-deploy", "image-change", "password-rotation", "prod-volume-destroy", "scale-change"]);
-    for (const scenario of SCENARIOS) {
-      for (const { plan } of load(scenario).plans) expect(plan?.terraform_version).toMatch(/^1\.\d+\.\d+$/);
+  test("every scenario of record.ts is recorded, from real Terraform", () => {
+    expect(SCENARIOS).toEqual(RECORDED.map((s) => s.name).sort());
+    for (const scenario of RECORDED) {
+      const { plans } = load(scenario.name);
+      expect(plans.map((p) => p.stack).sort()).toEqual([...scenario.stacks].sort());
+      for (const { plan } of plans) expect(plan?.terraform_version).toMatch(/^1\.\d+\.\d+$/);
     }
   });
 
