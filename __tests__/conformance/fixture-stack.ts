@@ -9,6 +9,23 @@ export const FIXTURE_STACK = "fixture";
 /** Mutable on purpose: tests edit a fresh copy. */
 export type Json = Record<string, any>;
 
+/** A minimal worker group: one parameter without default, one with. */
+export const HEAT_TEMPLATE = {
+  heat_template_version: "2018-08-31",
+  parameters: { image: { type: "string" }, size: { type: "number", default: 1 } },
+  resources: {
+    group: {
+      type: "OS::Heat::AutoScalingGroup",
+      properties: {
+        min_size: { get_param: "size" },
+        resource: { type: "OS::Nova::Server", properties: { image: { get_param: "image" }, metadata: { "metering.server_group": { get_param: "OS::stack_id" } } } },
+      },
+    },
+    policy: { type: "OS::Heat::ScalingPolicy", properties: { auto_scaling_group_id: { get_resource: "group" }, scaling_adjustment: 1 } },
+  },
+  outputs: { scale_up_url: { value: { get_attr: ["policy", "signal_url"] } } },
+};
+
 export function fixtureStack(): Json & TerraformJson {
   const ref = (address: string) => `\${${address}}`;
   return {
@@ -84,6 +101,13 @@ export function fixtureStack(): Json & TerraformJson {
       },
       openstack_blockstorage_volume_v3: {
         data: { name: "fx-data", size: 10, lifecycle: { prevent_destroy: true } },
+      },
+      openstack_orchestration_stack_v1: {
+        workers: {
+          name: "fx-workers",
+          parameters: { image: "Ubuntu 22.04" },
+          template_opts: { Bin: JSON.stringify(HEAT_TEMPLATE) },
+        },
       },
       random_password: { db: { length: 32, special: true, override_special: "-_", min_upper: 2, min_numeric: 2 } },
     },

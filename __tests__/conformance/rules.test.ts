@@ -32,7 +32,15 @@ const port = (s: Json) => s.resource.openstack_networking_port_v2.port;
 const rule = (s: Json) => s.resource.openstack_networking_secgroup_rule_v2.ssh;
 const acme = (s: Json) => s.resource.acme_thing.thing;
 
+const heat = (s: Json) => s.resource.openstack_orchestration_stack_v1.workers;
+const editTemplate = (s: Json, edit: (template: Json) => void) => {
+  const template = JSON.parse(heat(s).template_opts.Bin);
+  edit(template);
+  heat(s).template_opts.Bin = JSON.stringify(template);
+};
+
 const SERVER = "openstack_compute_instance_v2.server";
+const HEAT = "openstack_orchestration_stack_v1.workers";
 const PORT = "openstack_networking_port_v2.port";
 const RULE = "openstack_networking_secgroup_rule_v2.ssh";
 
@@ -190,6 +198,18 @@ const BROKEN: BrokenInput[] = [
   { name: "an argument without the arguments it requires", rule: "required-with", address: RULE, path: "port_range_min",
     message: /requires 'port_range_max'/, breakIt: (s) => { delete rule(s).port_range_max; } },
 
+  { name: "a stack parameter the Heat template does not declare", rule: "heat-template", address: HEAT, path: "parameters.flavour",
+    message: /is not a parameter of the template \(it declares image, size\)/, breakIt: (s) => { heat(s).parameters.flavour = "m1.small"; } },
+  { name: "a Heat parameter without default that is not given", rule: "heat-template", address: HEAT, path: "parameters",
+    message: /the template's parameter 'image' has no default and is not given/, breakIt: (s) => { heat(s).parameters = {}; } },
+  { name: "get_param of an undeclared parameter", rule: "heat-template", address: HEAT, path: "template_opts.Bin.resources.group.properties.resource.properties.key_name",
+    message: /get_param 'key_name' is not a parameter of the template/,
+    breakIt: (s) => { editTemplate(s, (t) => { t.resources.group.properties.resource.properties.key_name = { get_param: "key_name" }; }); } },
+  { name: "get_attr of an undeclared resource", rule: "heat-template", address: HEAT, path: "template_opts.Bin.outputs.scale_up_url.value",
+    message: /get_attr 'scale_up_policy' is not a resource of the template/,
+    breakIt: (s) => { editTemplate(s, (t) => { t.outputs.scale_up_url.value = { get_attr: ["scale_up_policy", "signal_url"] }; }); } },
+  { name: "a template that is not a Heat template", rule: "heat-template", address: HEAT, path: "template_opts.Bin",
+    message: /is not a Heat template/, breakIt: (s) => { heat(s).template_opts.Bin = JSON.stringify({ resources: {} }); } },
   { name: "a reference to an undeclared resource", rule: "reference", address: "openstack_networking_subnet_v2.subnet", path: "network_id",
     message: /refers to 'openstack_networking_network_v2.missing', which is not declared in this stack/,
     breakIt: (s) => { s.resource.openstack_networking_subnet_v2.subnet.network_id = ref("openstack_networking_network_v2.missing.id"); } },
@@ -285,6 +305,9 @@ describe("values the checker must accept", () => {
       port(s).dynamic = { fixed_ip: { for_each: ref("var.subnets"), iterator: "subnet_entry", content: { subnet_id: ref("subnet_entry.value.id"), ip_address: ref("fixed_ip.key") } } };
     }],
     ["a volatile function in an argument that updates in place", (s) => { server(s).metadata = { deployed: "${timestamp()}" }; }],
+    ["a Heat template written in YAML", (s) => {
+      heat(s).template_opts.Bin = "heat_template_version: 2018-08-31\nparameters:\n  image: {type: string}\nresources: {}\n";
+    }],
     ["a sensitive output showing a password", (s) => { s.output.db_password = { value: ref("random_password.db.result"), sensitive: true }; }],
     ["a single block written as an object", (s) => { server(s).timeouts = { create: "30m" }; }],
     ["a provider alias that is configured", (s) => { server(s).provider = "openstack.other"; }],

@@ -5,6 +5,7 @@
  * reference to a resource or data source in any expression of the stack.
  */
 import { checkBody, Report, ROOT } from "./check-block";
+import { checkHeatStack } from "./heat-template";
 import { isExpression, Reference, referencesIn } from "./expressions";
 import { Finding, RuleId } from "./findings";
 import {
@@ -70,6 +71,7 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
       } else {
         const metaArguments = mode === "resource" ? RESOURCE_META_ARGUMENTS : DATA_META_ARGUMENTS;
         checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, root: body, report }, metaArguments);
+        if (type === "openstack_orchestration_stack_v1" && mode === "resource") checkHeatStack(body, report);
       }
     }
   }

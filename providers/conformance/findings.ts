@@ -29,6 +29,7 @@ export const RULES = {
   "exactly-one-of": "not exactly one argument of a group is set",
   "at-least-one-of": "none of the arguments of a group is set",
   "required-with": "an argument is set without the arguments it needs",
+  "heat-template": "an orchestration stack whose parameters or Heat template do not fit together",
   "reference": "an expression refers to a resource, data source or attribute that does not exist",
   "sensitive-output": "an output shows a sensitive attribute without being marked sensitive (Terraform refuses to plan)",
   "depends-on": "a depends_on entry does not name a resource or data source of the stack",
