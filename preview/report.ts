@@ -273,9 +273,10 @@ function describeKinds(items: readonly Item[]): string {
 
 function renderFull(report: Report, entry: ReportEntry): string {
   if (entry.attributes.length === 0) return renderLine(report, entry);
-  // A new resource's computed attributes are all unknown: one line naming them says as much as a line each.
-  const computed = entry.kind === "create" ? entry.attributes.filter((a) => a.before === undefined && a.after === KNOWN_AFTER_APPLY) : [];
-  const listed = entry.attributes.filter((a) => !computed.includes(a));
+  // Computed attributes that become unknown (every one on a create or a replacement): one line naming
+  // them says as much as two lines each. What forces a replacement comes first.
+  const computed = entry.attributes.filter((a) => a.after === KNOWN_AFTER_APPLY && !a.forcesReplacement);
+  const listed = entry.attributes.filter((a) => !computed.includes(a)).sort((a, b) => Number(b.forcesReplacement) - Number(a.forcesReplacement));
   const shown = listed.slice(0, MAX_ATTRIBUTES_PER_RESOURCE);
   const lines = shown.flatMap(attributeLines);
   const hidden = listed.length - shown.length;

@@ -146,6 +146,6 @@ describe("recorded plans", () => {
       expect(markdown).not.toContain(password);
     }
     expect(changes(plan, "delete,create", "create,delete").filter((a) => a.startsWith("random_password."))).toHaveLength(2);
-    expect(markdown).toMatch(/- result = \(sensitive value\)\n\+ result = \(known after apply\)/);
+    expect(markdown).toMatch(/<b>replace<\/b> <code>random_password\.[^\n]*\n\n```diff\n# known after apply: bcrypt_hash, id, result\n/);
   });
 });
