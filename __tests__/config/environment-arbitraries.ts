@@ -25,9 +25,16 @@ const BAD_KEYS = ["", "ssh-ed25519", "AAAAC3NzaC1lZDI1NTE5", "-----BEGIN OPENSSH
 const slug = fc.stringMatching(/^[a-z][a-z0-9-]{0,11}$/);
 const badSlug = fc.constantFrom("", "Dev", "1env", "pro d", "a".repeat(25), "env_1");
 
-/** Names looked up in the cloud: anything non-blank up to 255 characters. */
+/**
+ * Names looked up in the cloud: anything non-blank up to 255 characters,
+ * including names that differ only in case or punctuation (they once
+ * collided as construct ids).
+ */
 const lookupName = mostly(
-  fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),
+  fc.oneof(
+    fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),
+    fc.constantFrom("m1.small", "M1-Small", "m1_small", "Ubuntu 22.04", "ubuntu-22.04", "UBUNTU 22 04"),
+  ),
   fc.constantFrom("", "   ", "x".repeat(256)),
 );
 
