@@ -33,7 +33,7 @@ const SECRET_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
 /** Why Terraform chose the action, where that is not obvious from the diff. */
 const ACTION_REASONS: Readonly<Record<string, string>> = {
   replace_because_tainted: "tainted",
-  replace_by_request: "replacement requested (-replace)",
+  replace_by_request: "requested with -replace",
   replace_by_triggers: "replace_triggered_by",
   delete_because_no_resource_config: "removed from the configuration",
   delete_because_no_module: "its module was removed",

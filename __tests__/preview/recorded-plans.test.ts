@@ -129,6 +129,15 @@ describe("recorded plans", () => {
     expect(head).toMatch(/<code>openstack_blockstorage_volume_v3\.[^<]+<\/code> will be \*\*destroyed\*\*[^\n]*\*\*Cinder volume: the data on it \(MySQL\) is lost\.\*\*/);
   });
 
+  test("a replacement that prevent_destroy blocks: the failed plan is still shown, marked failed, the volume loudest", () => {
+    const { plans, markdown } = load("prod-volume-replace-blocked");
+    expect(plans[0].plan!.errored).toBe(true);
+    expect(markdown).toContain("| prod ❌ | 0 | 0 | 1 | 0 |");
+    expect(markdown).toContain("❌ The plan failed");
+    expect(alertAddresses(markdown, "CAUTION")).toEqual(changes(plans[0].plan, "delete,create", "create,delete"));
+    expect(alertAddresses(markdown, "CAUTION")[0]).toMatch(/^openstack_blockstorage_volume_v3\./);
+  });
+
   test("password rotation: the old passwords are in the plan JSON, never in the Markdown", () => {
     const file = join(FIXTURES, "password-rotation", "staging.json");
     const { plans, markdown } = load("password-rotation");
