@@ -206,6 +206,14 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
     issue(["access", "adminCidrs"], `contains ${open[0]}, which opens SSH to the whole internet; set access.allowSshFromAnywhere: true to confirm`);
   }
   if (!e.loadBalancer && !e.api.floatingIp) issue(["api", "floatingIp"], "must be true when there is no loadBalancer, or the app is unreachable");
+  // Every server, Octavia's VIP and amphora ports and the DHCP port take an address from the
+  // subnet's pool, which excludes the network, broadcast and gateway addresses.
+  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + 1;
+  const room = 2 ** (32 - prefixOf(e.network.cidr)) - 3;
+  if (ports > room) {
+    const prefix = 32 - Math.ceil(Math.log2(ports + 3));
+    issue(["network", "cidr"], `has room for ${room} ports, but the servers, load balancer and DHCP need up to ${ports}; use a /${prefix} or shorter prefix`);
+  }
 }
 
 export function isIpv4(s: string): boolean {
