@@ -1,7 +1,7 @@
 import { AttributeChange, formatPath, KNOWN_AFTER_APPLY } from "./attribute-diff";
 import { CHANGE_KINDS, ChangeCounts, ChangeKind, emptyCounts } from "./change-kind";
 import { alert, code, codeBlock, details, escapeText, table } from "./markdown";
-import { statefulLoss, StatefulRule } from "./stateful-resources";
+import { statefulLoss } from "./stateful-resources";
 
 /** Identifies the preview comment so the workflow updates it instead of adding another. */
 export const PREVIEW_MARKER = "<!-- fractals-plan-preview -->";
@@ -68,8 +68,6 @@ export interface RenderOptions {
   readonly maxChars?: number;
   /** Where the untruncated plans are (the workflow run); named in the truncation note. */
   readonly fullOutputUrl?: string;
-  /** @default STATEFUL_RESOURCES */
-  readonly statefulRules?: readonly StatefulRule[];
 }
 
 export function countKinds(entries: readonly ReportEntry[]): ChangeCounts {
@@ -105,11 +103,11 @@ const OMITTED_LINE_RESERVE = 200;
  */
 export function renderReport(report: Report, options: RenderOptions = {}): string {
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
-  const stacks = report.stacks.map((stack) => ({ ...stack, entries: sortEntries(stack.entries, options.statefulRules) }));
+  const stacks = report.stacks.map((stack) => ({ ...stack, entries: sortEntries(stack.entries) }));
   const items: Item[] = stacks.flatMap((stack, index) =>
     stack.entries.map((entry) => ({ stack: index, entry, full: renderFull(report, entry), line: renderLine(report, entry), detail: "full" as Detail })),
   );
-  const warnings = collectWarnings(stacks, options.statefulRules);
+  const warnings = collectWarnings(stacks);
   const compose = (warningLimit: number) => composeReport(report, stacks, items, warnings, warningLimit, options.fullOutputUrl);
 
   let text = compose(warnings.length);
@@ -144,18 +142,18 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 2, create: 3 };
 
 /** Deletions, then replacements, updates and creates; stateful first within each. */
-function sortEntries(entries: readonly ReportEntry[], rules?: readonly StatefulRule[]): ReportEntry[] {
-  const stateful = (e: ReportEntry) => (statefulLoss(e, rules) === undefined ? 1 : 0);
+function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
+  const stateful = (e: ReportEntry) => (statefulLoss(e) === undefined ? 1 : 0);
   return [...entries].sort(
     (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || stateful(a) - stateful(b) || a.address.localeCompare(b.address),
   );
 }
 
-function collectWarnings(stacks: readonly StackReport[], rules?: readonly StatefulRule[]): Warning[] {
+function collectWarnings(stacks: readonly StackReport[]): Warning[] {
   const warnings = stacks.flatMap((stack) =>
     stack.entries
       .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace" || entry.disruption !== undefined))
-      .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry, rules) })),
+      .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry) })),
   );
   // Stable sort: stateful first, stack order and delete-before-replace kept.
   return warnings.sort((a, b) => (a.loss === undefined ? 1 : 0) - (b.loss === undefined ? 1 : 0));
@@ -163,9 +161,9 @@ function collectWarnings(stacks: readonly StackReport[], rules?: readonly Statef
 
 /**
  * The cuts, least important first, each tier bottom-up: entries that are
- * not resources; attribute details of creates, then of updates; then the create and update entries themselves;
- * only then details of replacements and deletions, and last their entries
- * (which the warnings still name).
+ * not resources; attribute details of creates, then of updates; then the
+ * create and update entries themselves; only then details of replacements
+ * and deletions, and last their entries (which the warnings still name).
  */
 function demotionSteps(items: readonly Item[]): (readonly [Item, Detail])[] {
   const of = (...kinds: ChangeKind[]) => items.filter((item) => !item.entry.uncounted && kinds.includes(item.entry.kind)).reverse();
@@ -237,7 +235,7 @@ function renderWarnings(report: Report, warnings: readonly Warning[]): string[] 
     (w.loss ? `. **${escapeText(w.loss)}.**` : "");
   const blocks: string[] = [];
   if (stateful.length > 0) {
-    blocks.push(alert("CAUTION", [`**Data loss: ${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt.**`, ...stateful.map(line)]));
+    blocks.push(alert("CAUTION", [`**${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt: what ${stateful.length === 1 ? "it holds" : "they hold"} is lost.**`, ...stateful.map(line)]));
   }
   if (other.length > 0) {
     blocks.push(alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed, replaced or disrupted.**`, ...other.map(line)]));

@@ -37,11 +37,8 @@ export const STATEFUL_RESOURCES: readonly StatefulRule[] = [
 ];
 
 /** What replacing or deleting this resource loses, or undefined when a new copy is as good. */
-export function statefulLoss(
-  resource: { readonly type: string; readonly address: string },
-  rules: readonly StatefulRule[] = STATEFUL_RESOURCES,
-): string | undefined {
-  const rule = rules.find((r) => r.type === resource.type && (r.address === undefined || r.address.test(resource.address)));
+export function statefulLoss(resource: { readonly type: string; readonly address: string }): string | undefined {
+  const rule = STATEFUL_RESOURCES.find((r) => r.type === resource.type && (r.address === undefined || r.address.test(resource.address)));
   return rule?.loss;
 }
 
@@ -69,11 +66,7 @@ export const DISRUPTIVE_UPDATES: readonly DisruptiveUpdateRule[] = [
 ];
 
 /** What an in-place update of these attributes does to the resource, when it is disruptive. */
-export function disruptiveEffect(
-  type: string,
-  changedAttributes: readonly string[],
-  rules: readonly DisruptiveUpdateRule[] = DISRUPTIVE_UPDATES,
-): string | undefined {
-  const effects = rules.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.effect);
+export function disruptiveEffect(type: string, changedAttributes: readonly string[]): string | undefined {
+  const effects = DISRUPTIVE_UPDATES.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.effect);
   return effects.length > 0 ? [...new Set(effects)].join("; ") : undefined;
 }

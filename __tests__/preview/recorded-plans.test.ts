@@ -6,10 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SCENARIOS as RECORDED } from "../../preview/fixtures/record";
-import { readPlanDir } from "../../preview/load-inputs";
-import { PlanJson } from "../../preview/plan-json";
-import { renderPlanPreview, StackPlan } from "../../preview/plan-preview";
-import { DEFAULT_MAX_CHARS, PREVIEW_MARKER } from "../../preview/report";
+import { DEFAULT_MAX_CHARS, PlanJson, PREVIEW_MARKER, readPlanDir, renderPlanPreview, StackPlan } from "../../preview";
 import { alertAddresses, EntryLabel, headOf, shownEntries } from "./markdown-reading";
 import { countsFromPlan, tableCounts } from "./plan-builder";
 
