@@ -45,8 +45,9 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
 
   const walk = (path: (string | number)[], b: unknown, a: unknown, unknown: unknown, bs: unknown, as: unknown): void => {
     const forcesReplacement = replacePaths.some((rp) => isPrefix(rp, path) || isPrefix(path, rp));
-    const before = b === null || b === undefined ? undefined : redactor.render(b, bs, path);
+    const render = (value: unknown, marker: unknown) => (value === null || value === undefined ? undefined : redactor.render(value, marker, path));
     if (unknown === true) {
+      const before = render(b, bs);
       changes.push({ path, before: before && shorten(before, 0), after: KNOWN_AFTER_APPLY, forcesReplacement });
       return;
     }
@@ -63,7 +64,8 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
       walk([...path, EMBEDDED_JSON], embedded[0], embedded[1], undefined, undefined, undefined);
       return;
     }
-    const after = a === null || a === undefined ? undefined : redactor.render(a, as, path);
+    const before = render(b, bs);
+    const after = render(a, as);
     const focus = before !== undefined && after !== undefined ? firstDifference(before, after) : 0;
     changes.push({ path, before: before && shorten(before, focus), after: after && shorten(after, focus), forcesReplacement });
   };
