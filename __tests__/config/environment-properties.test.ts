@@ -14,7 +14,10 @@ import { buildApp } from "../../stacks/app";
 import { checkStack } from "../../providers/conformance/check-stack";
 import { formatFinding } from "../../providers/conformance/findings";
 import { SchemaIndex } from "../../providers/conformance/schema-index";
-import { duplicateNames, floatingIpsWithoutRoute, foreignRemoteGroups, secretLiterals, sshFromAnywhere, StackJson } from "../invariants/stack-invariants";
+import {
+  concurrentLoadBalancerChanges, duplicateNames, duplicateRules, floatingIpsWithoutRoute, foreignRemoteGroups,
+  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, StackJson,
+} from "../invariants/stack-invariants";
 import { environmentArbitrary, environmentsArbitrary } from "./environment-arbitraries";
 
 const index = SchemaIndex.vendored();
@@ -85,6 +88,10 @@ describe("environment configurations (property-based)", () => {
       expect(floatingIpsWithoutRoute(env, json)).toEqual([]);
       expect(foreignRemoteGroups(env, json)).toEqual([]);
       if (!config.access.allowSshFromAnywhere) expect(sshFromAnywhere(env, json)).toEqual([]);
+      expect(sshFromOutsideAdmins(env, json, config.access.adminCidrs)).toEqual([]);
+      expect(duplicateRules(env, json)).toEqual([]);
+      expect(concurrentLoadBalancerChanges(env, json)).toEqual([]);
+      expect(protectedResources(json).length).toBe(config.services?.preventDestroy ? 1 : 0);
     }), { numRuns: 1000 });
     // Both branches must be exercised for the property to mean something.
     expect(outcomes.synthesized).toBeGreaterThan(250);

@@ -8,7 +8,8 @@ import * as path from "path";
 import { ENVIRONMENTS, loadEnvironments } from "../../config";
 import { buildApp } from "../../stacks/app";
 import {
-  duplicateNames, floatingIpsWithoutRoute, foreignRemoteGroups, secretLiterals, sshFromAnywhere, StackJson,
+  concurrentLoadBalancerChanges, duplicateNames, duplicateRules, floatingIpsWithoutRoute, foreignRemoteGroups,
+  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, StackJson,
 } from "./stack-invariants";
 
 const ENVS = ["dev", "staging", "prod"];
@@ -106,6 +107,48 @@ describe("invariants of dev, staging and prod", () => {
   test.each(ENVS)("%s: no rule admits port 22 from 0.0.0.0/0 (none opts in)", (env) => {
     expect(configs[env].access.allowSshFromAnywhere).toBe(false);
     expect(sshFromAnywhere(env, stacks[env])).toEqual([]);
+  });
+
+  test.each(ENVS)("%s: SSH is admitted only from the configured admin CIDRs", (env) => {
+    expect(sshFromOutsideAdmins(env, stacks[env], configs[env].access.adminCidrs)).toEqual([]);
+  });
+
+  test("prod admits SSH from its admin network, and a rule from elsewhere is caught", () => {
+    const rules = Object.values(stacks.prod.resource!.openstack_networking_secgroup_rule_v2);
+    expect(rules.filter((r) => r.port_range_min === 22).map((r) => r.remote_ip_prefix)).toContain("203.0.113.0/24");
+    expect(sshFromOutsideAdmins("prod", stacks.prod, ["198.51.100.0/24"]).length).toBeGreaterThan(0);
+  });
+
+  test.each(ENVS)("%s: no two identical security group rules (Neutron answers 409)", (env) => {
+    expect(duplicateRules(env, stacks[env])).toEqual([]);
+  });
+
+  test("control: a duplicated rule is caught", () => {
+    const stack = clone(stacks.prod);
+    const rules = stack.resource!.openstack_networking_secgroup_rule_v2;
+    const [name, rule] = Object.entries(rules)[0];
+    rules.copy = clone(rule);
+    expect(duplicateRules("prod", stack)).toEqual([`prod: openstack_networking_secgroup_rule_v2.copy duplicates openstack_networking_secgroup_rule_v2.${name}`]);
+  });
+
+  test.each(["staging", "prod"])("%s: the load balancer's listener, pool, monitor and members are created one at a time", (env) => {
+    expect(Object.keys(stacks[env].resource!.openstack_lb_member_v2 ?? {}).length).toBeGreaterThan(1);
+    expect(concurrentLoadBalancerChanges(env, stacks[env])).toEqual([]);
+  });
+
+  test("control: two members that do not wait for each other are caught", () => {
+    const stack = clone(stacks.prod);
+    const members = Object.entries(stack.resource!.openstack_lb_member_v2);
+    for (const [, member] of members.slice(1)) delete member.depends_on;
+    expect(concurrentLoadBalancerChanges("prod", stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^prod: openstack_lb_member_v2\.\S+ and openstack_lb_member_v2\.\S+ can be created at the same time$/),
+    ]));
+  });
+
+  test.each(ENVS)("%s: exactly the stateful resources the config protects have prevent_destroy", (env) => {
+    const volumes = Object.keys(stacks[env].resource!.openstack_blockstorage_volume_v3 ?? {}).map((n) => `openstack_blockstorage_volume_v3.${n}`);
+    expect(volumes.length).toBe(configs[env].services ? 1 : 0);
+    expect(protectedResources(stacks[env])).toEqual(configs[env].services?.preventDestroy ? volumes : []);
   });
 
   test("with the opt-in, the rule appears; without it, synth is refused", () => {

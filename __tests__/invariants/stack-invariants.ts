@@ -117,15 +117,65 @@ export function foreignRemoteGroups(stack: string, config: StackJson): string[] 
 export function sshFromAnywhere(stack: string, config: StackJson): string[] {
   return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
     .filter(([, rule]) => rule.direction === "ingress")
-    .filter(([, rule]) => {
-      const fromAnywhere = rule.remote_group_id === undefined && rule.remote_address_group_id === undefined
-        && (rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "0.0.0.0/0" || rule.remote_ip_prefix === "::/0");
-      const protocol = rule.protocol === undefined || rule.protocol === "" || rule.protocol === "tcp" || rule.protocol === "6";
-      const min = rule.port_range_min === undefined ? 0 : Number(rule.port_range_min);
-      const max = rule.port_range_max === undefined ? 65535 : Number(rule.port_range_max);
-      return fromAnywhere && protocol && (min === 0 || min <= 22) && 22 <= (max === 0 ? 65535 : max);
-    })
+    .filter(([, rule]) => rule.remote_group_id === undefined && rule.remote_address_group_id === undefined
+      && (rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "0.0.0.0/0" || rule.remote_ip_prefix === "::/0"))
+    .filter(([, rule]) => coversPort22(rule))
     .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${rule.remote_ip_prefix ?? "anywhere"}`);
+}
+
+/** Ingress rules on port 22 whose source is not one of the configured admin CIDRs. */
+export function sshFromOutsideAdmins(stack: string, config: StackJson, adminCidrs: readonly string[]): string[] {
+  return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
+    .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule))
+    .filter(([, rule]) => !(typeof rule.remote_ip_prefix === "string" && adminCidrs.includes(rule.remote_ip_prefix)))
+    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? rule.remote_group_id ?? "anywhere")}, not an admin CIDR`);
+}
+
+/** Two identical rules in one group: Neutron answers 409 Conflict to the second. */
+export function duplicateRules(stack: string, config: StackJson): string[] {
+  const seen = new Map<string, string>();
+  const violations: string[] = [];
+  for (const [name, rule] of Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})) {
+    const key = JSON.stringify(["security_group_id", "direction", "ethertype", "protocol", "port_range_min", "port_range_max", "remote_ip_prefix", "remote_group_id"].map((k) => rule[k] ?? null));
+    const first = seen.get(key);
+    if (first) violations.push(`${stack}: openstack_networking_secgroup_rule_v2.${name} duplicates ${first}`);
+    else seen.set(key, `openstack_networking_secgroup_rule_v2.${name}`);
+  }
+  return violations;
+}
+
+/**
+ * Octavia refuses a change to a load balancer that is still PENDING_UPDATE, so
+ * its listeners, pools, monitors and members must be created one after the
+ * other: for any two of them, one must depend (transitively) on the other.
+ */
+export function concurrentLoadBalancerChanges(stack: string, config: StackJson): string[] {
+  const graph = dependencyGraph(config);
+  const children = ["openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2", "openstack_lb_member_v2", "openstack_lb_members_v2", "openstack_lb_l7policy_v2"]
+    .flatMap((type) => Object.keys(config.resource?.[type] ?? {}).map((name) => `${type}.${name}`));
+  const reach = new Map(children.map((c) => [c, reachableFrom(c, graph)]));
+  const violations: string[] = [];
+  for (let i = 0; i < children.length; i++) {
+    for (let j = i + 1; j < children.length; j++) {
+      const [a, b] = [children[i], children[j]];
+      if (!reach.get(a)!.has(b) && !reach.get(b)!.has(a)) violations.push(`${stack}: ${a} and ${b} can be created at the same time`);
+    }
+  }
+  return violations;
+}
+
+/** Resources with prevent_destroy, which must be exactly the ones the config protects. */
+export function protectedResources(config: StackJson): string[] {
+  return resources(config)
+    .filter(([, , body]) => isPlainObject(body.lifecycle) && body.lifecycle.prevent_destroy === true)
+    .map(([type, name]) => `${type}.${name}`);
+}
+
+function coversPort22(rule: Record<string, unknown>): boolean {
+  const protocol = rule.protocol === undefined || rule.protocol === "" || rule.protocol === "tcp" || rule.protocol === "6";
+  const min = rule.port_range_min === undefined ? 0 : Number(rule.port_range_min);
+  const max = rule.port_range_max === undefined ? 65535 : Number(rule.port_range_max);
+  return protocol && (min === 0 || min <= 22) && 22 <= (max === 0 ? 65535 : max);
 }
 
 /** address -> addresses it references or depends on. */
