@@ -4,9 +4,9 @@ import { parsePlanJson, PreviewError } from "./plan-json";
 import { StackPlan } from "./plan-preview";
 
 /**
- * Reads `<stack>.json` plans from `dir`. Stacks named in `expected` come
- * first, in that order, and one without a file is reported as having no
- * plan; other stacks follow in `order`, then alphabetically.
+ * Reads `<stack>.json` plans from `dir`, stacks in `order`, then
+ * alphabetically. A stack named in `expected` without a file is reported as
+ * having no plan (Terraform failed before writing one).
  */
 export function readPlanDir(dir: string, options: { expected?: readonly string[]; order?: readonly string[] } = {}): StackPlan[] {
   requireDir(dir, "--plans");
@@ -19,8 +19,8 @@ export function readPlanDir(dir: string, options: { expected?: readonly string[]
     const i = (options.order ?? []).indexOf(stack);
     return i === -1 ? Number.MAX_SAFE_INTEGER : i;
   };
-  const others = [...found.keys()].filter((stack) => !expected.includes(stack)).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  return [...expected, ...others].map((stack) => {
+  const stacks = [...new Set([...expected, ...found.keys()])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return stacks.map((stack) => {
     const file = found.get(stack);
     return file === undefined ? { stack } : { stack, plan: parsePlanJson(readJson(file), file) };
   });

@@ -36,7 +36,7 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
   const work = mkdtempSync(join(tmpdir(), "preview-workflow-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  test("plan every stack, then render one comment whose table matches the plans", () => {
+  test("plan every stack, then render one comment whose table matches the plans; a stack that fails to plan shows as failed", () => {
     const checkout = join(work, "checkout");
     const runnerTemp = join(work, "runner");
     const outputFile = join(work, "github-output");
@@ -44,6 +44,10 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
     mkdirSync(checkout, { recursive: true });
     writeFileSync(outputFile, "");
     buildApp(ENVIRONMENTS, { outdir: join(checkout, "cdktf.out"), stateDir: checkout }).synth();
+    // Staging refers to an undeclared variable: Terraform fails before writing a plan.
+    const stagingFile = join(checkout, "cdktf.out", "stacks", "staging", "cdk.tf.json");
+    const staging = JSON.parse(readFileSync(stagingFile, "utf8"));
+    writeFileSync(stagingFile, JSON.stringify({ ...staging, output: { ...staging.output, broken: { value: "${var.undeclared}" } } }));
     const simulator = installSimulator(join(work, "sim"));
     const env = {
       ...process.env,
@@ -67,7 +71,7 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
 
     const plan = bash(step("Plan every stack").run!, checkout);
     expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
-    expect(outputs()).toEqual({ STACKS: "dev,prod,staging", FAILED: "" });
+    expect(outputs()).toEqual({ STACKS: "dev,prod,staging", FAILED: " staging" });
 
     const render = bash(step("Render the plan preview").run!, ROOT);
     expect(render.status).toBe(0);
@@ -75,8 +79,14 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
     expect(comment.startsWith(PREVIEW_MARKER)).toBe(true);
     expect(comment.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
     const plans = readPlanDir(join(runnerTemp, "plans"));
-    expect(plans.map((p) => p.stack).sort()).toEqual(["dev", "prod", "staging"]);
-    expect(tableCounts(comment)).toEqual(Object.fromEntries(plans.map((p) => [p.stack, countsFromPlan(p.plan!)])));
+    expect(plans.map((p) => p.stack).sort()).toEqual(["dev", "prod"]);
+    expect(tableCounts(comment)).toEqual({
+      ...Object.fromEntries(plans.map((p) => [p.stack, countsFromPlan(p.plan!)])),
+      staging: [0, 0, 0, 0],
+    });
+    expect(comment).toContain("| staging ❌ |");
+    expect(comment).toContain("**staging**: ❌ No plan");
+    expect(Object.keys(tableCounts(comment))).toEqual(["dev", "staging", "prod"]);
     expect(existsSync(join(runnerTemp, "full.md"))).toBe(true);
   }, 300_000);
 });
