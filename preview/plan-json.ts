@@ -19,6 +19,7 @@ const changeSchema = z
     before_sensitive: z.unknown().optional(),
     after_sensitive: z.unknown().optional(),
     replace_paths: z.array(z.array(z.union([z.string(), z.number()]))).optional(),
+    importing: z.object({ id: z.string().optional() }).passthrough().optional(),
   })
   .passthrough();
 

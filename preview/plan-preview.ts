@@ -88,6 +88,7 @@ function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): Repo
   const reason = rc.action_reason === undefined ? undefined : ACTION_REASONS[rc.action_reason];
   if (reason) notes.push(reason);
   if (rc.previous_address) notes.push(`moved from ${code(rc.previous_address)}`);
+  if (change.importing) notes.push(change.importing.id ? `imported from ${code(change.importing.id)}` : "imported");
   if (rc.deposed) notes.push(`deposed object ${code(rc.deposed)}`);
   const disruption = kind === "update" ? disruptiveEffect(rc.type, attributes.map((a) => String(a.path[0]))) : undefined;
   return { address: rc.address, type: rc.type, kind, note: notes.length > 0 ? notes.join("; ") : undefined, attributes, disruption };
