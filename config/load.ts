@@ -21,7 +21,7 @@ export function parseEnvironment(input: unknown, label?: string): EnvironmentCon
 
 /**
  * Validates a set of environments that share one OpenStack project: each must
- * be valid, their ids unique, and their subnets must not overlap.
+ * be valid, their ids and name prefixes unique, and their subnets must not overlap.
  */
 export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
   const issues: string[] = [];
@@ -38,6 +38,9 @@ export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[
     for (let j = i + 1; j < parsed.length; j++) {
       const [a, b] = [parsed[i], parsed[j]];
       if (a.env === b.env) issues.push(`${b.env}: env: must be unique, '${a.env}' is defined twice`);
+      else if (`${a.app}-${a.env}` === `${b.app}-${b.env}`) {
+        issues.push(`${b.env}: app: '${b.app}-${b.env}' is also ${a.env}'s name prefix, so their OpenStack names would collide; change app or env`);
+      }
       if (cidrsOverlap(a.network.cidr, b.network.cidr)) {
         issues.push(`${b.env}: network.cidr: ${b.network.cidr} overlaps ${a.env}'s ${a.network.cidr}; environments share one project and need disjoint subnets`);
       }
