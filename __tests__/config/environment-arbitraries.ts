@@ -171,8 +171,16 @@ export const environmentArbitrary: fc.Arbitrary<Json> = fc.record({
   return JSON.parse(JSON.stringify(env)) as Json;
 });
 
-/** One to three environments sharing a project: ids and subnets collide now and then. */
+/**
+ * One to three environments sharing a project: ids, name prefixes
+ * ("fractals" + "dev-qa" vs "fractals-dev" + "qa") and subnets collide now and then.
+ */
 export const environmentsArbitrary: fc.Arbitrary<Json[]> = fc.array(
-  fc.tuple(environmentArbitrary, fc.constantFrom("dev", "staging", "prod", "qa"), fc.constantFrom("10.10.0.0/24", "10.10.0.0/16", "10.20.0.0/24", "10.30.0.128/25")),
+  fc.tuple(
+    environmentArbitrary,
+    fc.constantFrom("fractals", "fractals-dev"),
+    fc.constantFrom("dev", "staging", "prod", "qa", "dev-qa"),
+    fc.constantFrom("10.10.0.0/24", "10.10.0.0/16", "10.20.0.0/24", "10.30.0.128/25", "10.40.0.0/24"),
+  ),
   { minLength: 1, maxLength: 3 },
-).map((items) => items.map(([env, id, cidr], i) => (i % 2 === 0 ? env : { ...env, env: id, network: { ...(env.network as Json), cidr } })));
+).map((items) => items.map(([env, app, id, cidr], i) => (i === 0 ? env : { ...env, app, env: id, network: { ...(env.network as Json), cidr } })));

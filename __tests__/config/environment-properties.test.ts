@@ -46,23 +46,31 @@ describe("environment configurations (property-based)", () => {
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test("1,000 sets of environments: a clear ConfigError, or valid environments that can share a project", () => {
+    const outcomes = { rejected: 0, accepted: 0, acceptedTogether: 0 };
     fc.assert(fc.property(environmentsArbitrary, (inputs) => {
       let configs: EnvironmentConfig[];
       try {
         configs = loadEnvironments(inputs);
       } catch (error) {
         expectClearIssues(error, inputs);
+        outcomes.rejected++;
         return;
       }
+      outcomes.accepted++;
+      if (configs.length > 1) outcomes.acceptedTogether++;
       for (let i = 0; i < configs.length; i++) {
         for (let j = i + 1; j < configs.length; j++) {
           expect(configs[i].env).not.toBe(configs[j].env);
+          expect(`${configs[i].app}-${configs[i].env}`).not.toBe(`${configs[j].app}-${configs[j].env}`);
           expect(cidrsOverlap(configs[i].network.cidr, configs[j].network.cidr)).toBe(false);
         }
         const w = configs[i].workers;
         if (w.mode === "autoscale") expect(w.min <= w.desired && w.desired <= w.max && w.scaleDownCpuPercent < w.scaleUpCpuPercent).toBe(true);
       }
     }), { numRuns: 1000 });
+    expect(outcomes.rejected).toBeGreaterThan(250);
+    expect(outcomes.accepted).toBeGreaterThan(100);
+    expect(outcomes.acceptedTogether).toBeGreaterThan(20);
   });
 
   test("1,000 environments: a clear ConfigError, or stacks that conform and keep the invariants", () => {
