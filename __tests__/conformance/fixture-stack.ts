@@ -31,7 +31,7 @@ export function fixtureStack(): Json & TerraformJson {
   return {
     terraform: {
       required_providers: {
-        openstack: { source: "registry.terraform.io/terraform-provider-openstack/openstack" },
+        openstack: { source: "registry.terraform.io/terraform-provider-openstack/openstack", version: "~> 3.4" },
         random: { source: "hashicorp/random", version: "3.7.2" },
       },
     },

@@ -47,6 +47,12 @@ const RULE = "openstack_networking_secgroup_rule_v2.ssh";
 const BROKEN: BrokenInput[] = [
   { name: "a provider with no vendored schema", rule: "unknown-provider", address: "aws_instance.web", path: "",
     message: /no vendored schema for provider 'aws'/, breakIt: (s) => { res(s).aws_instance = { web: { ami: "ami-1" } }; } },
+  { name: "a provider version range that excludes the vendored schema", rule: "provider-version", address: "terraform.required_providers.openstack", path: "version",
+    message: /'~> 4.0' excludes 3.4.0, the release whose schema is vendored/,
+    breakIt: (s) => { s.terraform.required_providers.openstack.version = "~> 4.0"; } },
+  { name: "an unpinned provider", rule: "provider-version", address: "terraform.required_providers.random", path: "version",
+    message: /is not set, so Terraform installs the newest release; pin it to the vendored schema's 3.7.2/,
+    breakIt: (s) => { delete s.terraform.required_providers.random.version; } },
   { name: "a resource type the provider does not have", rule: "unknown-type", address: "openstack_compute_instance_v9.x", path: "",
     message: /not a resource of registry.terraform.io\/terraform-provider-openstack\/openstack/,
     breakIt: (s) => { res(s).openstack_compute_instance_v9 = { x: { name: "x" } }; } },

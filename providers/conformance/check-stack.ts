@@ -14,6 +14,7 @@ import {
 } from "./meta-arguments";
 import { ProviderSchema, SchemaIndex, TypeSchema } from "./schema-index";
 import { isPlainObject } from "./value-types";
+import { satisfies } from "./version-constraints";
 
 /** The parts of Terraform's JSON configuration syntax the checker reads. */
 export interface TerraformJson {
@@ -38,6 +39,7 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
     return index.forSource(source ?? `hashicorp/${localName}`);
   };
 
+  checkProviderVersions(requiredProviders, providerSchema, reporter);
   const stackIndex: StackIndex = {
     addresses: new Set([
       ...instances(config.resource).map(([type, name]) => `${type}.${name}`),
@@ -79,6 +81,25 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
   checkReferences(config, stackIndex, providerSchema, reporter);
   checkSensitiveOutputs(config, providerSchema, reporter);
   return findings;
+}
+
+/** Each provider with a vendored schema must be pinned to a version range that includes the vendored release. */
+function checkProviderVersions(
+  requiredProviders: NonNullable<NonNullable<TerraformJson["terraform"]>["required_providers"]>,
+  providerSchema: (localName: string) => ProviderSchema | undefined,
+  reporter: (address: string) => Report,
+): void {
+  for (const [localName, entry] of Object.entries(requiredProviders)) {
+    const schema = providerSchema(localName);
+    if (!schema?.version) continue;
+    const constraint = typeof entry === "string" ? undefined : entry.version;
+    const report = reporter(`terraform.required_providers.${localName}`);
+    if (constraint === undefined) {
+      report("version", "provider-version", `is not set, so Terraform installs the newest release; pin it to the vendored schema's ${schema.version}`);
+    } else if (!satisfies(schema.version, constraint)) {
+      report("version", "provider-version", `'${constraint}' excludes ${schema.version}, the release whose schema is vendored under providers/`);
+    }
+  }
 }
 
 /** Provider blocks: schema conformance, one default configuration, unique aliases. Returns the configurations. */

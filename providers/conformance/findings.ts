@@ -3,6 +3,7 @@
 /** Every rule the checker enforces; tests have one deliberately broken input per rule. */
 export const RULES = {
   "unknown-provider": "the provider has no vendored schema, or is missing from required_providers",
+  "provider-version": "required_providers does not pin a version its vendored schema describes",
   "unknown-type": "the resource or data source type is not in its provider's schema",
   "unknown-attribute": "an argument the schema does not declare",
   "unknown-block": "a nested block the schema does not declare",

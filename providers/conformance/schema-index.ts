@@ -75,6 +75,8 @@ export interface TypeSchema {
 export interface ProviderSchema {
   /** Fully qualified source address, e.g. registry.terraform.io/hashicorp/random. */
   readonly source: string;
+  /** The provider release the schema was taken from, when known. */
+  readonly version?: string;
   readonly provider: TypeSchema;
   readonly resources: Record<string, TypeSchema>;
   readonly dataSources: Record<string, TypeSchema>;
@@ -84,6 +86,7 @@ export interface ProviderSchema {
 export interface ProviderSchemaFiles {
   readonly schema: SchemasJson;
   readonly behaviour?: BehaviourJson;
+  readonly version?: string;
 }
 
 interface SchemasJson {
@@ -103,9 +106,9 @@ interface BehaviourJson {
 const PROVIDERS_DIR = path.resolve(__dirname, "..");
 
 /** The schema files vendored in this repository, relative to providers/. */
-const VENDORED: readonly { schema: string; behaviour: string }[] = [
-  { schema: "openstack/openstack-3.4.0.json", behaviour: "openstack/openstack-3.4.0.behaviour.json" },
-  { schema: "random/random-schema.json", behaviour: "random/random-behaviour.json" },
+const VENDORED: readonly { schema: string; behaviour: string; version: string }[] = [
+  { schema: "openstack/openstack-3.4.0.json", behaviour: "openstack/openstack-3.4.0.behaviour.json", version: "3.4.0" },
+  { schema: "random/random-schema.json", behaviour: "random/random-behaviour.json", version: "3.7.2" },
 ];
 
 export class SchemaIndex {
@@ -114,19 +117,21 @@ export class SchemaIndex {
     return new SchemaIndex(VENDORED.map((files) => ({
       schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as SchemasJson,
       behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourJson,
+      version: files.version,
     })));
   }
 
   private readonly bySource = new Map<string, ProviderSchema>();
 
   constructor(files: readonly ProviderSchemaFiles[]) {
-    for (const { schema, behaviour } of files) {
+    for (const { schema, behaviour, version } of files) {
       for (const [source, p] of Object.entries(schema.provider_schemas)) {
         const typeSchemas = (blocks: Record<string, { block: SchemaBlock }> | undefined, extra: BehaviourJson["resources"]) =>
           Object.fromEntries(Object.entries(blocks ?? {}).map(([name, s]) =>
             [name, { block: s.block, behaviour: extra?.[name]?.attributes ?? {} }]));
         this.bySource.set(normalizeSource(source), {
           source: normalizeSource(source),
+          version,
           provider: { block: p.provider.block, behaviour: behaviour?.provider?.attributes ?? {} },
           resources: typeSchemas(p.resource_schemas, behaviour?.resources),
           dataSources: typeSchemas(p.data_source_schemas, behaviour?.data_sources),
