@@ -31,7 +31,10 @@ export interface BodyLocation {
 
 export const ROOT: BodyLocation = { path: "", schemaPath: "" };
 
-/** cdktf's `//` metadata and, at the top level, the meta-arguments the caller checks itself. */
+/**
+ * Checks `body` against `block`, skipping cdktf's `//` metadata and `skipKeys`
+ * (at the top level, the meta-arguments the caller checks itself).
+ */
 export function checkBody(
   body: Record<string, unknown>,
   block: SchemaBlock,
