@@ -23,12 +23,13 @@ interface Step {
   readonly run?: string;
   readonly with?: { readonly script?: string };
 }
-const steps: Step[] = parse(readFileSync(join(ROOT, ".github/workflows/plan-preview.yml"), "utf8")).jobs.preview.steps;
-const step = (name: string): Step => {
-  const found = steps.find((s) => s.name === name);
-  if (!found) throw new Error(`no step named ${JSON.stringify(name)} in plan-preview.yml`);
+function stepOf(workflow: string, name: string): Step {
+  const jobs: Record<string, { steps: Step[] }> = parse(readFileSync(join(ROOT, ".github/workflows", workflow), "utf8")).jobs;
+  const found = Object.values(jobs).flatMap((job) => job.steps).find((s) => s.name === name);
+  if (!found) throw new Error(`no step named ${JSON.stringify(name)} in ${workflow}`);
   return found;
-};
+}
+const step = (name: string) => stepOf("plan-preview.yml", name);
 
 const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
 
@@ -91,48 +92,94 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
   }, 300_000);
 });
 
-describe("plan-preview.yml comment step", () => {
-  type Comment = { id: number; body: string; user: { type: string } };
+type Comment = { id: number; body: string; user: { type: string } };
+type Call = { method: string; args: Record<string, unknown> };
 
-  /** Runs the step's script the way actions/github-script does, against an in-memory pull request. */
-  async function runScript(existing: Comment[], body: string) {
-    const calls: { method: string; args: Record<string, unknown> }[] = [];
-    const record = (method: string) => async (args: Record<string, unknown>) => {
-      calls.push({ method, args });
-      return { data: {} };
-    };
-    const github = {
-      paginate: async () => existing,
-      rest: { issues: { listComments: record("listComments"), updateComment: record("updateComment"), createComment: record("createComment") } },
-    };
-    const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
-    const dir = mkdtempSync(join(tmpdir(), "preview-comment-"));
-    const file = join(dir, "preview.md");
-    writeFileSync(file, body);
-    process.env.PREVIEW_FILE = file;
-    try {
-      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
-      await new AsyncFunction("github", "context", "require", step("Create or update the comment").with!.script!)(github, context, require);
-    } finally {
-      delete process.env.PREVIEW_FILE;
-      rmSync(dir, { recursive: true, force: true });
-    }
-    return calls;
+/** Runs a github-script step's script as actions/github-script does, against an in-memory repository. */
+async function runScript(script: string, env: Record<string, string>, data: { comments: Comment[]; pulls?: unknown[] }) {
+  const calls: Call[] = [];
+  const record = (method: string) => async (args: Record<string, unknown>) => {
+    calls.push({ method, args });
+    return { data: {} };
+  };
+  const rest = {
+    issues: { listComments: record("listComments"), updateComment: record("updateComment"), createComment: record("createComment") },
+    pulls: { list: record("pulls.list") },
+  };
+  const github = {
+    rest,
+    paginate: async (method: unknown, args: Record<string, unknown>) => {
+      if (method === rest.pulls.list) {
+        calls.push({ method: "pulls.list", args });
+        return data.pulls ?? [];
+      }
+      return data.comments;
+    },
+  };
+  const failures: string[] = [];
+  const core = { setFailed: (message: string) => failures.push(message), info: () => undefined };
+  const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+    await new AsyncFunction("github", "context", "core", "require", script)(github, context, core, require);
+  } finally {
+    process.env = saved;
   }
+  return { calls: calls.filter((c) => c.method !== "pulls.list"), pullQueries: calls.filter((c) => c.method === "pulls.list"), failures };
+}
 
-  const body = `${PREVIEW_MARKER}\n## Terraform plan preview\n`;
+const artifacts = mkdtempSync(join(tmpdir(), "preview-comment-"));
+afterAll(() => rmSync(artifacts, { recursive: true, force: true }));
+let artifactCount = 0;
+
+function previewFile(body: string): string {
+  const file = join(artifacts, `preview-${++artifactCount}.md`);
+  writeFileSync(file, body);
+  return file;
+}
+
+const body = `${PREVIEW_MARKER}\n## Terraform plan preview\n`;
+
+describe("plan-preview.yml comment step", () => {
+  const script = step("Create or update the comment").with!.script!;
+  const env = { PREVIEW_FILE: previewFile(body) };
 
   test("creates the comment when the pull request has none", async () => {
-    const calls = await runScript([{ id: 1, body: "LGTM", user: { type: "User" } }], body);
+    const { calls } = await runScript(script, env, { comments: [{ id: 1, body: "LGTM", user: { type: "User" } }] });
     expect(calls).toEqual([{ method: "createComment", args: { owner: "o", repo: "r", issue_number: 7, body } }]);
   });
 
   test("updates the bot's marked comment in place, never a person's", async () => {
-    const existing = [
+    const comments = [
       { id: 1, body: `${PREVIEW_MARKER} quoted by a reviewer`, user: { type: "User" } },
       { id: 2, body: `${PREVIEW_MARKER}\nold preview`, user: { type: "Bot" } },
     ];
-    const calls = await runScript(existing, body);
+    const { calls } = await runScript(script, env, { comments });
     expect(calls).toEqual([{ method: "updateComment", args: { owner: "o", repo: "r", comment_id: 2, body } }]);
+  });
+});
+
+describe("plan-preview-comment.yml (forks)", () => {
+  const script = stepOf("plan-preview-comment.yml", "Create or update the comment").with!.script!;
+  const run = { HEAD_OWNER: "forker", HEAD_BRANCH: "feature", HEAD_SHA: "abc123" };
+
+  test("comments on the open pull request whose head is the commit that ran", async () => {
+    const pulls = [{ number: 41, head: { sha: "old999" } }, { number: 42, head: { sha: "abc123" } }];
+    const { calls, pullQueries } = await runScript(script, { ...run, PREVIEW_FILE: previewFile(body) }, { comments: [], pulls });
+    expect(pullQueries[0].args).toMatchObject({ state: "open", head: "forker:feature" });
+    expect(calls).toEqual([{ method: "createComment", args: { owner: "o", repo: "r", issue_number: 42, body } }]);
+  });
+
+  test("does nothing when the pull request has moved on to another commit", async () => {
+    const { calls } = await runScript(script, { ...run, PREVIEW_FILE: previewFile(body) }, { comments: [], pulls: [{ number: 42, head: { sha: "newer" } }] });
+    expect(calls).toEqual([]);
+  });
+
+  test("refuses an artifact that is not a preview", async () => {
+    const { calls, pullQueries, failures } = await runScript(script, { ...run, PREVIEW_FILE: previewFile("@everyone click here") }, { comments: [] });
+    expect([calls, pullQueries]).toEqual([[], []]);
+    expect(failures).toEqual(["the artifact is not a plan preview"]);
   });
 });

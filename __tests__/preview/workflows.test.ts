@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { PREVIEW_MARKER } from "../../preview/report";
 
 const ROOT = join(__dirname, "..", "..");
-const WORKFLOWS = [".github/workflows/plan-preview.yml", ".github/workflows/test.yml"];
+const WORKFLOWS = [".github/workflows/plan-preview.yml", ".github/workflows/plan-preview-comment.yml", ".github/workflows/test.yml"];
 
 interface Finding {
   readonly message: string;
@@ -78,6 +78,16 @@ describe("GitHub workflows", () => {
       expect(runs).toMatch(/npm run -s preview -- --plans /);
       expect(runs).toMatch(/npm run -s preview -- --base .* --head /);
     });
+  });
+
+  test("plan-preview-comment.yml posts for forks only, runs no code from them, and uses the same marker", () => {
+    const workflow = parse(read(".github/workflows/plan-preview-comment.yml"));
+    expect(workflow.on.workflow_run.workflows).toEqual([parse(read(".github/workflows/plan-preview.yml")).name]);
+    expect(workflow.permissions).toEqual({ actions: "read", "pull-requests": "write" });
+    expect(workflow.jobs.comment.if).toContain("head_repository.full_name != github.repository");
+    const steps: { uses?: string; run?: string; with?: { script?: string } }[] = workflow.jobs.comment.steps;
+    expect(steps.filter((s) => s.uses?.startsWith("actions/checkout") || s.run !== undefined)).toEqual([]);
+    expect(String(steps.find((s) => s.uses?.startsWith("actions/github-script@"))?.with?.script)).toContain(`"${PREVIEW_MARKER}"`);
   });
 
   test("test.yml runs the test suite on push", () => {
