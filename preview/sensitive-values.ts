@@ -8,7 +8,7 @@ export const SENSITIVE = "(sensitive value)";
  * plan's markers say: a defence for providers that forget to mark them and
  * for the synthesized JSON, which has no markers at all.
  */
-export const SECRET_NAME = /password|passwd|secret|token|private_?key|api_?key|credential/i;
+export const SECRET_NAME = /pass(word|wd|phrase)?($|_)|secret|token|private_?key|api_?key|credential/i;
 
 /**
  * Known secrets shorter than this are not searched for inside other values:

@@ -106,8 +106,8 @@ describe("sensitive values", () => {
         address: "openstack_orchestration_stack_v1.workers",
         type: "openstack_orchestration_stack_v1",
         actions: ["update"],
-        before: { parameters: { db_password: "old-pass-123", flavor: "m1.small" }, token: "tok-abc-999" },
-        after: { parameters: { db_password: "new-pass-456", flavor: "m1.large" }, token: "tok-abc-999" },
+        before: { parameters: { db_password: "old-pass-123", flavor: "m1.small", admin_pass: "old-admin-1" }, token: "tok-abc-999" },
+        after: { parameters: { db_password: "new-pass-456", flavor: "m1.large", admin_pass: "new-admin-2" }, token: "tok-abc-999" },
       },
       {
         address: "random_password.db",
@@ -120,7 +120,7 @@ describe("sensitive values", () => {
       },
     ]);
     const markdown = renderPlanPreview([{ stack: "prod", plan }]);
-    for (const secret of ["old-pass-123", "new-pass-456", "unmarked-result-value"]) expect(markdown).not.toContain(secret);
+    for (const secret of ["old-pass-123", "new-pass-456", "old-admin-1", "new-admin-2", "unmarked-result-value"]) expect(markdown).not.toContain(secret);
     expect(markdown).toContain(`parameters.db_password = ${SENSITIVE}`);
     expect(markdown).toContain('+ parameters.flavor = "m1.large"');
   });

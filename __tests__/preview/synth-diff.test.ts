@@ -67,6 +67,15 @@ describe("synth diff (no credentials)", () => {
     expect(tableCounts(markdown).prod[3]).toBeGreaterThanOrEqual(2);
   });
 
+  test("values of secret-looking attributes are masked (synthesized JSON has no sensitivity markers)", () => {
+    const stack = (password: string) =>
+      new Map([["dev", { resource: { openstack_compute_instance_v2: { api: { name: "api", admin_pass: password, metadata: { db_token: password } } } } }]]);
+    const diff = renderSynthDiff(stack("old-literal-secret"), stack("new-literal-secret"));
+    expect(diff).not.toMatch(/literal-secret/);
+    expect(diff).toContain("- admin_pass = (sensitive value)\n+ admin_pass = (sensitive value)");
+    expect(diff).toContain("- metadata.db_token = (sensitive value)\n+ metadata.db_token = (sensitive value)");
+  });
+
   test("cdktf's // metadata never shows as a change", () => {
     expect(markdown).not.toMatch(/\["\/\/"\]|^[-+] \/\/|uniqueId|"metadata":\{"path"/m);
   });
