@@ -102,7 +102,7 @@ function withSecretAttributes(type: string, marker: unknown): unknown {
 }
 
 function problemOf(plan: PlanJson): string | undefined {
-  if (plan.errored) return "The plan failed: below is what Terraform planned before the error (see the workflow log).";
+  if (plan.errored) return "The plan failed (see the workflow log): what it shows is what Terraform planned before the error.";
   if (plan.complete === false) return "The plan is incomplete: some changes were deferred to a later plan.";
   return undefined;
 }
