@@ -1,0 +1,30 @@
+/**
+ * synth_all_s: `cdktf synth` of the real app (every environment), the way
+ * `npm run synth` runs it; synth_floor_s: the same CLI and runner on a trivial
+ * app (one stack, one output, bench/fixtures/trivial-app). Their ratio is what
+ * our code costs on top of what any cdktf app costs.
+ */
+import * as path from "node:path";
+import { BenchCase } from "./lib/benchmark";
+import { readCdktfApp, ROOT, runTimed, tempDir } from "./lib/child";
+
+const FIXTURE = path.join(ROOT, "bench", "fixtures", "trivial-app");
+const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+
+export const synthRatio: BenchCase = {
+  name: "synth_ratio",
+  group: "synth_ratio",
+  figures: ["synth_all_s", "synth_floor_s", "synth_ratio"],
+  warmup: true,
+  async sample() {
+    const app = readCdktfApp(ROOT);
+    if (readCdktfApp(FIXTURE) !== app) {
+      throw new Error(`bench/fixtures/trivial-app/cdktf.json must run the same "app" as cdktf.json (${app}), or the floor is not the same way`);
+    }
+    // Same CLI invocation as `npm run synth` (CHECKPOINT_DISABLE=1 cdktf synth), minus npm's own start-up,
+    // into temporary directories so the benchmark never touches cdktf.out.
+    const floor = await runTimed(`${CDKTF} synth --output ${tempDir("floor")}`, { cwd: FIXTURE });
+    const all = await runTimed(`${CDKTF} synth --output ${tempDir("all")}`, { cwd: ROOT });
+    return { synth_all_s: all.seconds, synth_floor_s: floor.seconds, synth_ratio: all.seconds / floor.seconds };
+  },
+};
