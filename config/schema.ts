@@ -132,7 +132,7 @@ export const backendSchema = z.discriminatedUnion("type", [
     type: z.literal("s3"),
     bucket: z.string().min(3, "must be 3 to 63 characters").max(63, "must be 3 to 63 characters").regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, "must be a valid bucket name (lowercase letters, digits, '.', '-')"),
     endpoint: z.string().url("must be a URL such as https://object-store.example.com"),
-    region: z.string().min(1).default("us-east-1"),
+    region: z.string().min(1, "must not be empty (S3-compatible stores usually accept any name, e.g. us-east-1)").default("us-east-1"),
   }).strict(),
 ], {
   errorMap: (issue, ctx) => issue.code === "invalid_union_discriminator"
