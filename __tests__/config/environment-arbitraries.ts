@@ -121,7 +121,7 @@ const services = fc.record({
 const backend = mostly(
   fc.oneof(
     fc.constant({ type: "local" }),
-    fc.record({ type: fc.constant("s3"), bucket: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/), endpoint: fc.constant("https://swift.example.com"), region: optional(fc.constant("RegionOne")) }),
+    fc.record({ type: fc.constant("s3"), bucket: fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/), endpoint: fc.constant("https://swift.example.com"), region: optional(mostly(fc.constant("RegionOne"), fc.constant(""))) }),
   ),
   fc.constantFrom({ type: "gcs" }, { type: "s3", bucket: "UP", endpoint: "https://x.example" }, { type: "s3", bucket: "ok-bucket", endpoint: "nope" }),
 );

@@ -23,7 +23,7 @@ import { environmentArbitrary, environmentsArbitrary } from "./environment-arbit
 const index = SchemaIndex.vendored();
 const TOP_LEVEL_KEYS = ["app", "env", "cloud", "region", "image", "network", "access", "fractals", "topology", "api", "services", "workers", "loadBalancer", "backend"];
 /** zod's own wording, which says neither what is wrong nor what is allowed. */
-const UNCLEAR = /^(Required|Invalid input|Invalid)$|^Expected |undefined|\[object Object\]|NaN/;
+const UNCLEAR = /^(Required|Invalid input|Invalid)$|^Expected |^(String|Number|Array) must |^Invalid (url|enum|literal|discriminator)|undefined|\[object Object\]|NaN/;
 
 /** Asserts the shape main.ts prints: `<env or "environment #n">: <field path>: <what is allowed>`. */
 function expectClearIssues(error: unknown, inputs: Record<string, unknown>[]): void {
