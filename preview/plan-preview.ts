@@ -1,7 +1,7 @@
 import { diffAttributes, formatPath } from "./attribute-diff";
 import { changeKind, ChangeKind } from "./change-kind";
 import { code } from "./markdown";
-import { PlanJson, ResourceChange } from "./plan-json";
+import { PlanChange, PlanJson, ResourceChange } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
 import { disruptiveEffect } from "./stateful-resources";
@@ -66,7 +66,28 @@ function stackReport({ stack, plan }: StackPlan): StackReport {
     const kind = changeKind(rc.change.actions);
     if (kind !== undefined) entries.push(entryOf(rc, kind, redactor));
   }
+  for (const [name, change] of Object.entries(plan.output_changes ?? {})) {
+    const kind = changeKind(change.actions);
+    if (kind !== undefined) entries.push(outputEntry(name, change, kind, redactor));
+  }
   return { name: stack, entries, problem: problemOf(plan) };
+}
+
+/** An output's change, listed like a resource's but not counted: outputs are not infrastructure. */
+function outputEntry(name: string, change: PlanChange, kind: ChangeKind, redactor: Redactor): ReportEntry {
+  // Rooted at the output's name, so paths read `api_private_ips[2]`.
+  const wrap = (value: unknown) => ({ [name]: value });
+  const attributes = diffAttributes(
+    {
+      before: wrap(change.before),
+      after: wrap(change.after),
+      afterUnknown: wrap(change.after_unknown),
+      beforeSensitive: wrap(change.before_sensitive),
+      afterSensitive: wrap(change.after_sensitive),
+    },
+    redactor,
+  );
+  return { address: `output.${name}`, type: "output", kind, attributes, uncounted: true };
 }
 
 function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): ReportEntry {

@@ -141,11 +141,15 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 
 const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 2, create: 3 };
 
-/** Deletions, then replacements, updates and creates; stateful first within each. */
+/** Resources before the rest; deletions, then replacements, updates and creates; stateful first within each. */
 function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
   const stateful = (e: ReportEntry) => (statefulLoss(e) === undefined ? 1 : 0);
   return [...entries].sort(
-    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || stateful(a) - stateful(b) || a.address.localeCompare(b.address),
+    (a, b) =>
+      Number(a.uncounted ?? false) - Number(b.uncounted ?? false) ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+      stateful(a) - stateful(b) ||
+      a.address.localeCompare(b.address),
   );
 }
 

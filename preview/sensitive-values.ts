@@ -11,6 +11,12 @@ export const SENSITIVE = "(sensitive value)";
 export const SECRET_NAME = /pass(word|wd|phrase)?($|_)|secret|token|private_?key|api_?key|credential/i;
 
 /**
+ * Values that carry their own credential, such as Heat's pre-signed signal
+ * URLs (anyone holding one can scale the group) or S3 pre-signed URLs.
+ */
+export const SECRET_VALUE = /[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=/i;
+
+/**
  * Known secrets shorter than this are not searched for inside other values:
  * masking every "1" or "yes" would hide the whole plan and protect nothing.
  */
@@ -60,7 +66,7 @@ export class Redactor {
 
   private mask(value: unknown, marker: unknown): unknown {
     if (marker === true) return SENSITIVE;
-    if (typeof value === "string") return this.secrets.some((s) => value.includes(s)) ? SENSITIVE : value;
+    if (typeof value === "string") return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : value;
     if (Array.isArray(value)) return value.map((item, i) => this.mask(item, childMarker(marker, i)));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(

@@ -65,7 +65,8 @@ describe("recorded plans", () => {
 
   describe.each(SCENARIOS)("%s", (scenario) => {
     const { plans, markdown } = load(scenario);
-    const entries = shownEntries(markdown);
+    const shown = shownEntries(markdown);
+    const entries = shown.filter((e) => !e.address.startsWith("output."));
 
     test("the table's counts match resource_changes, one row per stack", () => {
       const expected = Object.fromEntries(plans.map(({ stack, plan }) => [stack, countsFromPlan(plan!)]));
@@ -77,6 +78,16 @@ describe("recorded plans", () => {
       expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
       const planned = plans.flatMap(({ plan }) => changes(plan, "create", "update", "delete", "delete,create", "create,delete"));
       expect(entries.map((e) => e.address).sort()).toEqual(planned.sort());
+    });
+
+    test("changed outputs are listed after each stack's resources, not counted", () => {
+      for (const { stack, plan } of plans) {
+        const changed = Object.entries(plan!.output_changes ?? {}).filter(([, c]) => !["no-op", "read"].includes(c.actions.join(",")));
+        const inStack = shown.filter((e) => e.stack === stack);
+        const outputs = inStack.filter((e) => e.address.startsWith("output."));
+        expect(outputs.map((e) => e.address).sort()).toEqual(changed.map(([name]) => `output.${name}`).sort());
+        expect(inStack.slice(inStack.length - outputs.length)).toEqual(outputs);
+      }
     });
 
     test("replacements and deletions are warned about above the details, and come first in each stack", () => {

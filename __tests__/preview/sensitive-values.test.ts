@@ -125,6 +125,22 @@ describe("sensitive values", () => {
     expect(markdown).toContain('+ parameters.flavor = "m1.large"');
   });
 
+  test("outputs: sensitive ones masked, and so are values that carry a credential (pre-signed URLs)", () => {
+    const signed = "http://heat.example:8000/v1/signal/arn?AWSAccessKeyId=cc9e&SignatureVersion=2&Signature=6xRdBY-TyY";
+    const plan = {
+      ...buildPlan([]),
+      output_changes: {
+        scale_up_url: { actions: ["create"], before: null, after: signed, after_unknown: false, before_sensitive: false, after_sensitive: false },
+        db_password: { actions: ["update"], before: "old-output-secret", after: "new-output-secret", before_sensitive: true, after_sensitive: true },
+        app_url: { actions: ["create"], before: null, after: "http://203.0.113.1:80", after_unknown: false, before_sensitive: false, after_sensitive: false },
+      },
+    };
+    const markdown = renderPlanPreview([{ stack: "prod", plan }]);
+    for (const secret of ["6xRdBY", "cc9e", "old-output-secret", "new-output-secret"]) expect(markdown).not.toContain(secret);
+    expect(markdown).toContain(`+ scale_up_url = ${SENSITIVE}`);
+    expect(markdown).toContain('+ app_url = "http://203.0.113.1:80"');
+  });
+
   test("a value marked sensitive in one place is masked where Terraform dropped the marker", () => {
     const plan = buildPlan([
       {
