@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { renderPlanPreview, StackPlan } from "../../preview/plan-preview";
 import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT } from "../../preview/report";
 import { EntryLabel, headOf, shownEntries, unescapeHtml } from "./markdown-reading";
@@ -135,5 +136,38 @@ describe("size limit", () => {
     expect(tiny).toContain("services_volume_1A2B3C4D");
     expect(tiny).toMatch(/less serious replacements or deletions are missing from the warnings/);
     expect(tableCounts(tiny)).toEqual(tableCounts(markdown));
+  });
+
+  test("any plan, any budget: never over the budget, table complete, details cut in priority order", () => {
+    const kinds: readonly (readonly string[])[] = [["create"], ["update"], ["delete", "create"], ["delete"]];
+    let truncated = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...kinds), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 400, size: "max" }),
+        fc.integer({ min: 3_000, max: 70_000 }),
+        (specs, maxChars) => {
+          const plan = buildPlan(
+            specs.map(([actions, width], i) => ({
+              address: `openstack_compute_instance_v2.r${i}`,
+              type: "openstack_compute_instance_v2",
+              actions,
+              before: actions[0] === "create" ? null : serverAttributes(i, width, "old"),
+              after: actions.includes("create") || actions[0] === "update" ? serverAttributes(i, width, "new") : null,
+            })),
+          );
+          const markdown = renderPlanPreview([{ stack: "prod", plan }], { maxChars });
+          expect(markdown.length).toBeLessThanOrEqual(maxChars);
+          if (markdown.includes("This comment was shortened")) truncated++;
+          expect(tableCounts(markdown).prod).toEqual(countsFromPlan(plan));
+          const shown = shownEntries(markdown);
+          const rank: Record<EntryLabel, number> = { create: 0, update: 1, replace: 2, destroy: 2 };
+          const cut = shown.filter((e) => !e.detailed).map((e) => rank[e.label]);
+          const kept = shown.filter((e) => e.detailed).map((e) => rank[e.label]);
+          expect(Math.max(-1, ...cut)).toBeLessThanOrEqual(Math.min(3, ...kept));
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(truncated).toBeGreaterThan(10);
   });
 });
