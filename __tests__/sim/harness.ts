@@ -1,0 +1,134 @@
+/**
+ * Runs the real `terraform` against the simulator for the end-to-end tests:
+ * synthesizes environments with buildApp into a temporary directory, installs
+ * the simulator's mirror there, and keeps each workspace's cloud apart.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { EnvironmentInput } from "../../config";
+import { installSimulator, SimInstallation } from "../../sim/install";
+import { Cloud, CloudObject } from "../../sim/openstack/cloud";
+import { buildApp } from "../../stacks/app";
+
+/** `terraform version`'s first line, or null when there is no terraform on PATH. */
+export const TERRAFORM_VERSION: string | null = (() => {
+  const result = spawnSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  return result.status === 0 ? result.stdout.split("\n")[0] : null;
+})();
+
+/**
+ * `describe` when terraform is installed; otherwise the suite is reported as
+ * skipped, and said so loudly, rather than passing without having run.
+ */
+export function describeWithTerraform(name: string, fn: () => void): void {
+  if (TERRAFORM_VERSION) {
+    describe(name, fn);
+    return;
+  }
+  console.warn(`\n*** SKIPPED: "${name}" needs the terraform CLI, which is not on PATH. ` +
+    "These simulator end-to-end tests did NOT run. Install Terraform >= 1.5 to run them. ***\n");
+  describe.skip(name, fn);
+}
+
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly type: string;
+  readonly actions: string[];
+}
+
+/** One simulated cloud, one Terraform state per environment, any number of synthesized variants. */
+export class SimWorkspace {
+  readonly dir: string;
+  readonly stateFile: string;
+  private readonly installation: SimInstallation;
+  private variants = 0;
+
+  constructor(label: string) {
+    this.dir = mkdtempSync(path.join(tmpdir(), `fractals-sim-${label}-`));
+    this.stateFile = path.join(this.dir, "cloud.json");
+    this.installation = installSimulator(path.join(this.dir, "sim"));
+  }
+
+  /**
+   * Synthesizes the environments and returns the stack directory of the
+   * first (each call a fresh outdir; see `init` for the shared state).
+   */
+  synth(inputs: EnvironmentInput[]): string {
+    const outdir = path.join(this.dir, "runs", `out-${this.variants++}`);
+    mkdirSync(outdir, { recursive: true });
+    buildApp(inputs, { outdir }).synth();
+    return path.join(outdir, "stacks", inputs[0].env);
+  }
+
+  /** `terraform init`, with the state kept at the workspace level so that every synthesized variant shares it. */
+  init(stackDir: string): Promise<Run> {
+    return this.terraform(stackDir, ["init", "-input=false", `-backend-config=path=${path.join(this.dir, "terraform.tfstate")}`]);
+  }
+
+  terraform(stackDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("terraform", [...args, "-no-color"], {
+        cwd: stackDir,
+        env: { ...process.env, ...this.installation.env, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env },
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
+  /** Saves a plan and returns its resource changes from `terraform show -json`. */
+  async planChanges(stackDir: string, extraArgs: string[] = []): Promise<ResourceChange[]> {
+    const planned = await this.terraform(stackDir, ["plan", "-input=false", "-out=plan.bin", ...extraArgs]);
+    if (planned.code !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
+    const shown = await this.terraform(stackDir, ["show", "-json", "plan.bin"]);
+    if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
+    const plan = JSON.parse(shown.stdout) as { resource_changes?: { address: string; type: string; change: { actions: string[] } }[] };
+    return (plan.resource_changes ?? []).map((c) => ({ address: c.address, type: c.type, actions: c.change.actions }));
+  }
+
+  /** Addresses and ids in Terraform's state, from `terraform show -json`. */
+  async stateResources(stackDir: string): Promise<{ address: string; type: string; id: string }[]> {
+    const shown = await this.terraform(stackDir, ["show", "-json"]);
+    const state = JSON.parse(shown.stdout) as { values?: { root_module?: { resources?: { address: string; type: string; mode: string; values: { id: string } }[] } } };
+    return (state.values?.root_module?.resources ?? [])
+      .filter((r) => r.mode === "managed")
+      .map((r) => ({ address: r.address, type: r.type, id: r.values.id }));
+  }
+
+  cloud(): readonly CloudObject[] {
+    return Cloud.load(this.stateFile).all();
+  }
+
+  /** Deletes an object behind Terraform's back, as someone using the dashboard would. */
+  removeFromCloud(type: string, id: string): void {
+    const cloud = Cloud.load(this.stateFile);
+    cloud.remove(type, id);
+    cloud.save(this.stateFile);
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Actions other than no-op/read, keyed by address. */
+export function changed(changes: ResourceChange[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of changes) {
+    if (c.actions.every((a) => a === "no-op" || a === "read")) continue;
+    out[c.address] = c.actions.length === 2 ? "replace" : c.actions[0];
+  }
+  return out;
+}
