@@ -164,25 +164,22 @@ function collectWarnings(stacks: readonly StackReport[]): Warning[] {
 }
 
 /**
- * The cuts, least important first, each tier bottom-up: entries that are
- * not resources; attribute details of creates, then of updates; then the
- * create and update entries themselves; only then details of replacements
- * and deletions, and last their entries (which the warnings still name).
+ * The cuts, least important first, each tier bottom-up: entries that are not
+ * resources; then creates (their details, then the entries: the table still
+ * counts them); then updates the same way; and only then replacements and
+ * deletions, whose entries the warnings still name.
  */
 function demotionSteps(items: readonly Item[]): (readonly [Item, Detail])[] {
-  const of = (...kinds: ChangeKind[]) => items.filter((item) => !item.entry.uncounted && kinds.includes(item.entry.kind)).reverse();
-  const uncounted = items.filter((item) => item.entry.uncounted).reverse();
-  const to = (detail: Detail) => (list: Item[]) => list.map((item) => [item, detail] as const);
-  return [
-    ...to("line")(uncounted),
-    ...to("none")(uncounted),
-    ...to("line")(of("create")),
-    ...to("line")(of("update")),
-    ...to("none")(of("create")),
-    ...to("none")(of("update")),
-    ...to("line")(of("replace", "delete")),
-    ...to("none")(of("replace", "delete")),
+  const tiers = [
+    items.filter((item) => item.entry.uncounted),
+    items.filter((item) => !item.entry.uncounted && item.entry.kind === "create"),
+    items.filter((item) => !item.entry.uncounted && item.entry.kind === "update"),
+    items.filter((item) => !item.entry.uncounted && (item.entry.kind === "replace" || item.entry.kind === "delete")),
   ];
+  return tiers.flatMap((tier) => {
+    const bottomUp = [...tier].reverse();
+    return [...bottomUp.map((item) => [item, "line"] as const), ...bottomUp.map((item) => [item, "none"] as const)];
+  });
 }
 
 function itemSize(item: Item, detail: Detail): number {
