@@ -39,6 +39,28 @@ describe("preview CLI", () => {
     expect(stdout).toContain("**staging**: ❌ No plan: Terraform failed before planning");
   });
 
+  test("--base/--head compares synth outputs, with the provider's ForceNew attributes", () => {
+    const synthOut = (name: string, resources: Record<string, unknown>) => {
+      const dir = join(tmp, name, "stacks", "dev");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify({ "//": { metadata: { stackName: "dev" } }, resource: resources }));
+      return join(tmp, name);
+    };
+    const server = (userData: string) => ({ name: "api", user_data: userData, "//": { metadata: { path: `dev/api/${userData}` } } });
+    const base = synthOut("base", {
+      openstack_compute_instance_v2: { api: server("v1") },
+      openstack_networking_network_v2: { old: { name: "old" } },
+    });
+    const head = synthOut("head", {
+      openstack_compute_instance_v2: { api: server("v2") },
+      openstack_networking_subnet_v2: { new: { cidr: "10.0.0.0/24" } },
+    });
+    const { code, stdout } = run("--base", base, "--head", head);
+    expect(code).toBe(0);
+    expect(tableCounts(stdout)).toEqual({ dev: [1, 0, 1, 1] });
+    expect(stdout).toContain('- user_data = "v1"\n+ user_data = "v2"   # forces replacement');
+  });
+
   test("--out writes the file and keeps stdout empty", () => {
     const out = join(tmp, "comment.md");
     const { code, stdout, stderr } = run("--plans", plans, "--out", out);
