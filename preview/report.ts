@@ -23,6 +23,11 @@ export interface ReportEntry {
   /** Short HTML shown after the address, e.g. what forces a replacement. */
   readonly note?: string;
   readonly attributes: readonly AttributeChange[];
+  /**
+   * What losing this resource loses, when its configuration says so itself
+   * (`prevent_destroy`); otherwise STATEFUL_RESOURCES decides.
+   */
+  readonly loss?: string;
   /** For an in-place update that rebuilds or restarts the resource: what happens (see DISRUPTIVE_UPDATES). */
   readonly disruption?: string;
   /**
@@ -143,7 +148,7 @@ const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 
 
 /** Resources before the rest; deletions, then replacements, updates and creates; stateful first within each. */
 function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
-  const stateful = (e: ReportEntry) => (statefulLoss(e) === undefined ? 1 : 0);
+  const stateful = (e: ReportEntry) => (lossOf(e) === undefined ? 1 : 0);
   return [...entries].sort(
     (a, b) =>
       Number(a.uncounted ?? false) - Number(b.uncounted ?? false) ||
@@ -153,11 +158,16 @@ function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
   );
 }
 
+/** The data rules first: their words are more specific than "marked prevent_destroy". */
+function lossOf(entry: ReportEntry): string | undefined {
+  return statefulLoss(entry) ?? entry.loss;
+}
+
 function collectWarnings(stacks: readonly StackReport[]): Warning[] {
   const warnings = stacks.flatMap((stack) =>
     stack.entries
       .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace" || entry.disruption !== undefined))
-      .map((entry) => ({ stack: stack.name, entry, loss: statefulLoss(entry) })),
+      .map((entry) => ({ stack: stack.name, entry, loss: lossOf(entry) })),
   );
   // Stable sort: stateful first, stack order and delete-before-replace kept.
   return warnings.sort((a, b) => (a.loss === undefined ? 1 : 0) - (b.loss === undefined ? 1 : 0));

@@ -62,10 +62,11 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
       const { type, managed } = (a ?? b)!;
       const attributes = diffAttributes({ before: b?.body ?? null, after: a?.body ?? null }, redactor);
       const uncounted = !managed;
+      const loss = preventsDestroy(b?.body) ? "marked prevent_destroy in the base commit" : undefined;
       if (b === undefined) entries.push({ address, type, kind: "create", attributes, uncounted });
-      else if (a === undefined) entries.push({ address, type, kind: "delete", attributes, uncounted });
+      else if (a === undefined) entries.push({ address, type, kind: "delete", attributes, uncounted, loss });
       else if (attributes.length === 0) continue;
-      else if (managed) entries.push(changedEntry(address, type, attributes, forceNew.get(type)));
+      else if (managed) entries.push({ ...changedEntry(address, type, attributes, forceNew.get(type)), loss });
       else entries.push({ address, type, kind: "update", attributes, uncounted });
     }
     const problem = !base.has(name) ? "New stack: not in the base commit." : !head.has(name) ? "Stack removed in this pull request." : undefined;
@@ -83,6 +84,14 @@ function changedEntry(address: string, type: string, attributes: AttributeChange
   }
   const note = `ForceNew: ${[...new Set(forcing.map((change) => formatPath(change.path)))].map(code).join(", ")}`;
   return { address, type, kind: "replace", note, attributes: marked };
+}
+
+/**
+ * Removing the resource block also removes its `prevent_destroy`, so
+ * Terraform will not stop that plan: the base commit's word is what counts.
+ */
+function preventsDestroy(body: unknown): boolean {
+  return asRecord(asRecord(body).lifecycle).prevent_destroy === true;
 }
 
 /** A path forces replacement when it, or a block containing it, is ForceNew. */

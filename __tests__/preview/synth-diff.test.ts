@@ -5,6 +5,7 @@ import { ENVIRONMENTS } from "../../config";
 import { readSynthDir } from "../../preview/load-inputs";
 import { loadForceNew, renderSynthDiff } from "../../preview/synth-diff";
 import { buildApp } from "../../stacks/app";
+import { alertAddresses } from "./markdown-reading";
 import { tableCounts } from "./plan-builder";
 
 const ROOT = join(__dirname, "..", "..");
@@ -74,6 +75,15 @@ describe("synth diff (no credentials)", () => {
     expect(diff).not.toMatch(/literal-secret/);
     expect(diff).toContain("- admin_pass = (sensitive value)\n+ admin_pass = (sensitive value)");
     expect(diff).toContain("- metadata.db_token = (sensitive value)\n+ metadata.db_token = (sensitive value)");
+  });
+
+  test("removing a block marked prevent_destroy is stateful, whatever its type", () => {
+    const base = new Map([["prod", { resource: { openstack_networking_network_v2: { keep: { name: "k", lifecycle: { prevent_destroy: true } }, plain: { name: "p" } } } }]]);
+    const head = new Map([["prod", { resource: {} }]]);
+    const diff = renderSynthDiff(base, head);
+    expect(alertAddresses(diff, "CAUTION")).toEqual(["openstack_networking_network_v2.keep"]);
+    expect(alertAddresses(diff, "WARNING")).toEqual(["openstack_networking_network_v2.plain"]);
+    expect(diff).toContain("**marked prevent_destroy in the base commit.**");
   });
 
   test("cdktf's // metadata never shows as a change", () => {
