@@ -11,7 +11,7 @@ jest.setTimeout(240_000);
 interface Lifecycle {
   readonly runs: Record<string, Run>;
   plan: ResourceChange[];
-  stateIds: { type: string; id: string }[];
+  stateIds: { address: string; type: string; id: string }[];
   cloudAfterApply: { type: string; id: string; owner?: string }[];
   cloudAfterDestroy: number;
   driftPlan: Record<string, string>;
