@@ -57,11 +57,12 @@ const RUNNERS: Runner[] = [
 
 const runnerCases: BenchCase[] = RUNNERS.map((r) => {
   const figure = `runner_${r.name}_s`;
+  const cpuFigure = `runner_${r.name}_cpu_s`;
   let dist: string | undefined;
   return {
     name: `runner_${r.name}`,
     group: "alternatives",
-    figures: [figure],
+    figures: [figure, cpuFigure],
     onlyOnRequest: true,
     warmup: true,
     unavailable: `needs ${r.needs.join(", ")}`,
@@ -72,7 +73,7 @@ const runnerCases: BenchCase[] = RUNNERS.map((r) => {
         if (r.name === "precompiled_js") await runTimed(`${TSC} -p ${shellQuote(tscProject(dist))}`);
       }
       const run = await runTimed(r.command(dist), { env: { CDKTF_OUTDIR: tempDir("runner-out"), ...r.env?.(dist) } });
-      return { [figure]: run.seconds };
+      return { [figure]: run.seconds, [cpuFigure]: run.cpuSeconds };
     },
   };
 });
@@ -94,7 +95,7 @@ const TRANSFORMERS: Transformer[] = [
 const jestCases: BenchCase[] = TRANSFORMERS.map((t) => ({
   name: `jest_${t.name}`,
   group: "alternatives",
-  figures: [`jest_${t.name}_cold_s`, `jest_${t.name}_warm_s`],
+  figures: [`jest_${t.name}_cold_s`, `jest_${t.name}_warm_s`, `jest_${t.name}_cold_cpu_s`, `jest_${t.name}_warm_cpu_s`],
   onlyOnRequest: true,
   unavailable: `needs ${t.needs.join(", ")}`,
   async sample() {
@@ -107,7 +108,10 @@ const jestCases: BenchCase[] = TRANSFORMERS.map((t) => ({
     const jest = `${path.join(ROOT, "node_modules", ".bin", "jest")} --silent -c ${shellQuote(config)}`;
     const cold = await runTimed(jest, { allowFailure: true });
     const warm = await runTimed(jest, { allowFailure: true });
-    return { [`jest_${t.name}_cold_s`]: cold.seconds, [`jest_${t.name}_warm_s`]: warm.seconds };
+    return {
+      [`jest_${t.name}_cold_s`]: cold.seconds, [`jest_${t.name}_warm_s`]: warm.seconds,
+      [`jest_${t.name}_cold_cpu_s`]: cold.cpuSeconds, [`jest_${t.name}_warm_cpu_s`]: warm.cpuSeconds,
+    };
   },
 }));
 

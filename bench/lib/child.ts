@@ -11,6 +11,8 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 
 export interface RunResult {
   readonly seconds: number;
+  /** CPU seconds (user + system) of the child and its descendants; steadier than wall time on a busy machine. */
+  readonly cpuSeconds: number;
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -27,6 +29,7 @@ export interface RunOptions {
 export function runTimed(command: string, options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const cpuBefore = childrenCpuSeconds();
     const child = spawn(command, {
       shell: true,
       cwd: options.cwd ?? ROOT,
@@ -40,20 +43,39 @@ export function runTimed(command: string, options: RunOptions = {}): Promise<Run
     child.on("error", reject);
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code === 0 || options.allowFailure) resolve({ seconds, exitCode: code ?? -1, stdout, stderr });
+      const cpuSeconds = childrenCpuSeconds() - cpuBefore;
+      if (code === 0 || options.allowFailure) resolve({ seconds, cpuSeconds, exitCode: code ?? -1, stdout, stderr });
       else reject(new Error(`\`${command}\` (in ${options.cwd ?? ROOT}) exited ${code}:\n${tail(stderr || stdout)}`));
     });
   });
+}
+
+/**
+ * CPU time of every child this process has reaped, from /proc/self/stat
+ * (cutime + cstime, which include their own reaped descendants); NaN off Linux.
+ */
+export function childrenCpuSeconds(): number {
+  try {
+    const stat = fs.readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 16 and 17 of proc(5), counted from "state" (field 3) here; clock ticks are 100 Hz on Linux.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function tail(text: string, lines = 15): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
+const tempDirs: string[] = [];
+process.once("exit", () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A fresh temporary directory, removed when the process exits. */
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `fractals-bench-${prefix}-`));
-  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
