@@ -243,7 +243,7 @@ function renderWarnings(report: Report, warnings: readonly Warning[]): string[] 
   const line = (w: Warning) =>
     `- **${escapeText(w.stack)}**: ${code(w.entry.address)} ${report.wording[w.entry.kind].warning}${w.entry.note ? ` (${w.entry.note})` : ""}` +
     (w.entry.disruption ? `: ${escapeText(w.entry.disruption)}` : "") +
-    (w.loss ? `. **${escapeText(w.loss)}.**` : "");
+    (w.loss ? `. **${escapeText(capitalize(w.loss))}.**` : "");
   const blocks: string[] = [];
   if (stateful.length > 0) {
     blocks.push(alert("CAUTION", [`**${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt: what ${stateful.length === 1 ? "it holds" : "they hold"} is lost.**`, ...stateful.map(line)]));

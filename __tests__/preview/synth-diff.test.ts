@@ -83,7 +83,7 @@ describe("synth diff (no credentials)", () => {
     const diff = renderSynthDiff(base, head);
     expect(alertAddresses(diff, "CAUTION")).toEqual(["openstack_networking_network_v2.keep"]);
     expect(alertAddresses(diff, "WARNING")).toEqual(["openstack_networking_network_v2.plain"]);
-    expect(diff).toContain("**marked prevent_destroy in the base commit.**");
+    expect(diff).toContain("**Marked prevent_destroy in the base commit.**");
   });
 
   test("cdktf's // metadata never shows as a change", () => {
