@@ -1,4 +1,5 @@
-import { PlanJson, renderPlanPreview } from "../../preview";
+import fc from "fast-check";
+import { parsePlanJson, PlanJson, PreviewError, renderPlanPreview } from "../../preview";
 import { buildPlan, tableCounts } from "./plan-builder";
 
 const net = { type: "openstack_networking_network_v2", before: { name: "a" }, after: { name: "b" } };
@@ -66,5 +67,36 @@ describe("plan preview", () => {
     expect(outsideCode).not.toMatch(/<script>|<img|<\/summary><\/details>|dev\|/);
     // The values sit in a fence longer than any backtick run they contain.
     expect(markdown).toContain('``````diff\n- name = "```\\n</details>"\n+ name = "````` | <img src=x>"\n``````');
+  });
+});
+
+describe("robustness", () => {
+  test("any JSON is either rejected as not a plan or rendered, never a crash", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        let plan: PlanJson;
+        try {
+          plan = parsePlanJson(value, "x.json");
+        } catch (err) {
+          expect(err).toBeInstanceOf(PreviewError);
+          return;
+        }
+        expect(typeof renderPlanPreview([{ stack: "dev", plan }])).toBe("string");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("any values and markers in a change render without a crash", () => {
+    const any = fc.jsonValue({ maxDepth: 4 });
+    fc.assert(
+      fc.property(any, any, any, any, any, fc.constantFrom(["create"], ["update"], ["delete"], ["delete", "create"]), (before, after, unknown, bs, as, actions) => {
+        const plan = buildPlan([
+          { address: "x.y", type: "x", actions, before, after, afterUnknown: unknown, beforeSensitive: bs, afterSensitive: as },
+        ]);
+        expect(tableCounts(renderPlanPreview([{ stack: "dev", plan }])).dev.reduce((a, b) => a + b)).toBe(1);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
