@@ -156,9 +156,9 @@ function crossAttributeProblems(name: string, rules: AttributeBehaviour, config:
   };
   const problems: Diagnostic[] = [];
   const topLevel = (keys: string[] | undefined) => (keys ?? []).filter((k) => !k.includes("."));
-  if (isSet(name)) {
+  // As in SDKv2, an argument still unknown at validate time is checked once it is known.
+  if (isSet(name) && config[name] !== UNKNOWN) {
     for (const other of topLevel(rules.conflicts_with)) {
-      // As in SDKv2, a value still unknown at validate time conflicts with nothing yet.
       if (other !== name && isSet(other) && config[other] !== UNKNOWN) {
         problems.push({ severity: "ERROR", summary: "Conflicting configuration arguments", detail: `"${name}": conflicts with ${other}`, attribute: [name] });
       }

@@ -47,6 +47,10 @@ export function createPort(ctx: ApplyContext, request: PortRequest): CloudObject
     }
     return allocateIp(ctx, subnet, r.ipAddress ?? null);
   });
+  return addPort(ctx, request, network.id, ips);
+}
+
+function addPort(ctx: ApplyContext, request: Omit<PortRequest, "networkId" | "fixedIps">, networkId: string, ips: string[]): CloudObject {
   const id = request.id ?? randomUUID();
   const port: CloudObject = {
     type: PORT,
@@ -55,7 +59,7 @@ export function createPort(ctx: ApplyContext, request: PortRequest): CloudObject
     state: {
       id,
       name: request.name ?? "",
-      network_id: network.id,
+      network_id: networkId,
       all_fixed_ips: ips,
       mac_address: macAddress(),
       device_id: request.deviceId ?? "",
@@ -144,7 +148,8 @@ const network: ResourceModel = {
     fill(state, "all_tags", state.tags ?? []);
   },
   delete(ctx, state) {
-    if (ctx.cloud.list(PORT).some((p) => p.state.network_id === state.id)) {
+    // Neutron removes its own DHCP ports with the network; any other port blocks the delete.
+    if (ctx.cloud.list(PORT).some((p) => p.state.network_id === state.id && p.state.device_owner !== "network:dhcp")) {
       throw new CloudError(409, `Unable to complete operation on network ${String(state.id)}. There are one or more ports still in use on the network.`);
     }
     for (const subnet of subnetsOf(ctx, String(state.id))) ctx.cloud.remove(SUBNET, subnet.id);
@@ -165,13 +170,20 @@ const subnet: ResourceModel = {
     const range = hostRange(cidr);
     fill(state, "gateway_ip", state.no_gateway === true ? "" : nextFree(range, new Set()) ?? "");
     fill(state, "all_tags", state.tags ?? []);
+    if (state.enable_dhcp !== false) {
+      // The DHCP agent's port takes the first free address of the new subnet, as on a real cloud.
+      const dhcpIp = nextFree(range, new Set([String(state.gateway_ip)]));
+      addPort(ctx, { deviceId: `dhcp-${String(state.network_id)}`, deviceOwner: "network:dhcp", securityGroupIds: [], owner: String(state.id) },
+        String(state.network_id), dhcpIp ? [dhcpIp] : []);
+    }
   },
   update(_ctx, _prior, state) {
     fill(state, "all_tags", state.tags ?? []);
   },
   delete(ctx, state) {
     const cidr = String(state.cidr);
-    const inUse = ctx.cloud.list(PORT).some((p) => p.state.network_id === state.network_id && strings(p.state.all_fixed_ips).some((ip) => inCidr(ip, cidr)));
+    const inUse = ctx.cloud.list(PORT).some((p) =>
+      p.owner !== state.id && p.state.network_id === state.network_id && strings(p.state.all_fixed_ips).some((ip) => inCidr(ip, cidr)));
     if (inUse) {
       throw new CloudError(409, `Unable to complete operation on subnet ${String(state.id)}: One or more ports have an IP allocation from this subnet.`);
     }
