@@ -15,15 +15,17 @@ export function readPlanDir(dir: string, options: { expected?: readonly string[]
   const expected = options.expected ?? [];
   if (found.size === 0 && expected.length === 0) throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
 
-  const rank = (stack: string) => {
-    const i = (options.order ?? []).indexOf(stack);
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  const stacks = [...new Set([...expected, ...found.keys()])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const stacks = [...new Set([...expected, ...found.keys()])].sort(byStackOrder(options.order));
   return stacks.map((stack) => {
     const file = found.get(stack);
     return file === undefined ? { stack } : { stack, plan: parsePlanJson(readJson(file), file) };
   });
+}
+
+/** Compares stack names: those in `order` first, in that order (dev, staging, prod), then alphabetically. */
+export function byStackOrder(order: readonly string[] = []): (a: string, b: string) => number {
+  const rank = (stack: string) => (order.includes(stack) ? order.indexOf(stack) : order.length);
+  return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
 }
 
 /** `<dir>/stacks/<stack>/cdk.tf.json` of a `cdktf synth` output, by stack name. */

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { AttributeChange, diffAttributes, formatPath } from "./attribute-diff";
 import { ChangeKind } from "./change-kind";
+import { byStackOrder } from "./load-inputs";
 import { code } from "./markdown";
 import { AttributePath } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
@@ -46,11 +47,7 @@ export function renderSynthDiff(base: SynthStacks, head: SynthStacks, options: S
 
 export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<SynthDiffOptions, keyof RenderOptions> = {}): Report {
   const forceNew = options.forceNew ?? new Map<string, ReadonlySet<string>>();
-  const rank = (stack: string) => {
-    const i = (options.order ?? []).indexOf(stack);
-    return i === -1 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  const names = [...new Set([...head.keys(), ...base.keys()])].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const names = [...new Set([...head.keys(), ...base.keys()])].sort(byStackOrder(options.order));
   const redactor = new Redactor();
   const stacks: StackReport[] = names.map((name) => {
     const before = addressableBlocks(base.get(name));
