@@ -30,7 +30,7 @@ function obj(type: string, values: ValueObject): ValueObject {
 function create(type: string, config: ValueObject): ValueObject {
   const full = obj(type, config);
   const plan = provider.planResourceChange(type, null, full, full);
-  const applied = provider.applyResourceChange(type, null, plan.planned, full);
+  const applied = provider.applyResourceChange(type, null, plan.planned);
   if (applied.diagnostics.length > 0) throw new Error(applied.diagnostics.map((d) => d.detail).join("\n"));
   return applied.newState!;
 }
@@ -69,12 +69,12 @@ describe("planning", () => {
   });
 
   test("a ForceNew attribute inside a nested block replaces the resource at the block's path", () => {
-    const bd = (uuid: string): Value => [obj(instance, {}).block_device === undefined ? {} : {
+    const bd = (uuid: string): Value => [{
       boot_index: 0, delete_on_termination: false, destination_type: "volume", device_type: null, disk_bus: null, guest_format: null,
       multiattach: false, source_type: "image", uuid, volume_size: 10, volume_type: null,
     }];
     const prior = obj(instance, { id: "i-1", name: "web", block_device: bd("a") });
-    const proposed = { ...prior, block_device: bd("b") };
+    const proposed: ValueObject = { ...prior, block_device: bd("b") };
     expect(provider.planResourceChange(instance, prior, proposed, proposed).requiresReplace).toEqual([["block_device"]]);
   });
 
@@ -136,7 +136,7 @@ describe("the simulated cloud", () => {
     const { networkId } = network();
     create("openstack_networking_port_v2", { network_id: networkId });
     const prior = Cloud.load(path.join(dir, "cloud.json")).get("openstack_networking_network_v2", networkId)!.state;
-    const result = provider.applyResourceChange("openstack_networking_network_v2", prior, null, null);
+    const result = provider.applyResourceChange("openstack_networking_network_v2", prior, null);
     expect(result.diagnostics[0].detail).toContain("409 Conflict: Unable to complete operation on network");
     expect(result.newState).toEqual(prior);
   });
