@@ -61,6 +61,9 @@ export async function servePlugin(provider: SimProvider, protoDir: string): Prom
   }
   // Ctrl-C reaches every process of the group; Terraform forwards it as the Stop RPC instead.
   process.on("SIGINT", () => undefined);
+  // Terraform normally ends a plugin with Shutdown or a kill; if Terraform itself was killed, do not linger.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref();
 
   const loaded = protoLoader.loadSync(["tfplugin5.proto", "grpc-controller.proto"], {
     includeDirs: [protoDir], keepCase: true, longs: Number, enums: String, defaults: false, oneofs: true,
