@@ -147,6 +147,21 @@ describe("the simulated cloud", () => {
       .toThrow("404 Not Found: Instance no-such-server could not be found.");
   });
 
+  test("a hard anti-affinity group runs out of hosts at FRACTALS_SIM_HYPERVISORS members", () => {
+    process.env.FRACTALS_SIM_HYPERVISORS = "2";
+    try {
+      const group = create("openstack_compute_servergroup_v2", { name: "api", policies: ["anti-affinity"] });
+      const boot = (name: string) => create("openstack_compute_instance_v2", {
+        name, image_name: "Ubuntu 22.04", flavor_name: "m1.small", scheduler_hints: [{ group: group.id }],
+      });
+      boot("api-1");
+      boot("api-2");
+      expect(() => boot("api-3")).toThrow("500 Internal Server Error: No valid host was found. There are not enough hosts available.");
+    } finally {
+      delete process.env.FRACTALS_SIM_HYPERVISORS;
+    }
+  });
+
   test("an object deleted from the cloud reads as gone (drift)", () => {
     const group = create("openstack_networking_secgroup_v2", { name: "api" });
     expect(provider.readResource("openstack_networking_secgroup_v2", group)).toEqual(group);

@@ -68,6 +68,23 @@ function groupNames(ctx: ApplyContext, ports: CloudObject[]): string[] {
   return names.length > 0 ? names : ["default"];
 }
 
+/** FRACTALS_SIM_HYPERVISORS: how many compute hosts the simulated cloud has (hard anti-affinity runs out at this many). */
+function hypervisorCount(env: NodeJS.ProcessEnv = process.env): number {
+  const count = Number(env.FRACTALS_SIM_HYPERVISORS || 4);
+  return Number.isInteger(count) && count > 0 ? count : 4;
+}
+
+/** Nova's scheduler under a hard anti-affinity policy: one member per hypervisor, then no valid host. */
+function schedule(ctx: ApplyContext, group: CloudObject): void {
+  if (!strings(group.state.policies).includes("anti-affinity")) return;
+  const members = ctx.cloud.list(INSTANCE).filter((i) => objects(i.state.scheduler_hints).some((h) => h.group === group.id)).length;
+  const hosts = hypervisorCount();
+  if (members >= hosts) {
+    throw new CloudError(500, `No valid host was found. There are not enough hosts available. ` +
+      `(server group ${group.id} has the anti-affinity policy and ${members} members on ${hosts} hypervisors)`);
+  }
+}
+
 const instance: ResourceModel = {
   create(ctx, state) {
     resolveFlavorAndImage(state);
@@ -79,7 +96,7 @@ const instance: ResourceModel = {
       }
     }
     const hints = objects(state.scheduler_hints)[0];
-    if (hints && str(hints.group)) mustFind(ctx, SERVER_GROUP, hints.group, "Server group");
+    if (hints && str(hints.group)) schedule(ctx, mustFind(ctx, SERVER_GROUP, hints.group, "Server group"));
     const ports = plugNetworks(ctx, String(state.id), state);
     const nics = objects(state.network);
     const access = nics.find((n) => n.access_network === true) ?? nics[0];
