@@ -65,10 +65,6 @@ codec.register({
 });
 codec.register({ type: 12, encode: () => null, decode: () => UNKNOWN });
 
-export function isUnknown(value: unknown): value is Unknown {
-  return value === UNKNOWN;
-}
-
 export function isObject(value: Value | undefined): value is ValueObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

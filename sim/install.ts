@@ -14,13 +14,13 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import { REPO_ROOT } from "./paths";
 
-export const OPENSTACK_SOURCE = "registry.terraform.io/terraform-provider-openstack/openstack";
-export const OPENSTACK_VERSION = "3.4.0";
-export const RANDOM_SOURCE = "registry.terraform.io/hashicorp/random";
+const OPENSTACK_SOURCE = "registry.terraform.io/terraform-provider-openstack/openstack";
+const OPENSTACK_VERSION = "3.4.0";
+const RANDOM_SOURCE = "registry.terraform.io/hashicorp/random";
 /** The version @cdktf/provider-random 12.0.1 pins in the synthesized required_providers. */
-export const RANDOM_VERSION = "3.7.2";
+const RANDOM_VERSION = "3.7.2";
 
-export const DEFAULT_SIM_DIR = path.join(REPO_ROOT, ".sim");
+const DEFAULT_SIM_DIR = path.join(REPO_ROOT, ".sim");
 const SIM_DIR = path.join(REPO_ROOT, "sim");
 const BUILD_DIR = path.join(REPO_ROOT, "dist", "sim");
 
@@ -83,7 +83,7 @@ export function installSimulator(dir: string = DEFAULT_SIM_DIR): SimInstallation
  * `npm run build`'s job), copying the .proto files beside them. Rebuilds only
  * when the sources' hash changed; concurrent callers wait on a lock directory.
  */
-export function buildPlugin(): string {
+function buildPlugin(): string {
   const files = pluginSources();
   const hash = createHash("sha256");
   for (const file of files) hash.update(file).update(readFileSync(file));

@@ -56,7 +56,7 @@ export function planResourceChange(
 }
 
 /** What a StateFunc stores for a configured value. */
-export function applyStateFunc(kind: string | undefined, value: string): string {
+function applyStateFunc(kind: string | undefined, value: string): string {
   switch (kind) {
     case "sha1_hex":
       return createHash("sha1").update(value).digest("hex");

@@ -51,7 +51,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The SDKv2-style message for a value that fails `rule`, or null when it passes. */
-export function checkValue(name: string, value: Value, rule: Validation): string | null {
+function checkValue(name: string, value: Value, rule: Validation): string | null {
   if (value === null || value === UNKNOWN) return null;
   if (rule.all) {
     for (const r of rule.all) {

@@ -10,7 +10,7 @@ export function ipToInt(ip: string): number {
   return ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
 }
 
-export function intToIp(n: number): string {
+function intToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 

@@ -11,10 +11,10 @@ import { ApplyContext, fill, mustFind, objects, ResourceModel, str, strings } fr
 import { createPort, NETWORK, PORT, SECGROUP } from "./networking";
 
 export const INSTANCE = "openstack_compute_instance_v2";
-export const KEYPAIR = "openstack_compute_keypair_v2";
-export const SERVER_GROUP = "openstack_compute_servergroup_v2";
-export const VOLUME = "openstack_blockstorage_volume_v3";
-export const VOLUME_ATTACH = "openstack_compute_volume_attach_v2";
+const KEYPAIR = "openstack_compute_keypair_v2";
+const SERVER_GROUP = "openstack_compute_servergroup_v2";
+const VOLUME = "openstack_blockstorage_volume_v3";
+const VOLUME_ATTACH = "openstack_compute_volume_attach_v2";
 
 /** Resolves flavor and image the way Nova does at boot, filling the half the config left out. */
 function resolveFlavorAndImage(state: ValueObject): void {

@@ -3,11 +3,11 @@ import { CloudError } from "../diagnostics";
 import { ApplyContext, fill, mustFind, ResourceModel, str, strings } from "./model";
 import { createPort, PORT, SUBNET, subnetsOf } from "./networking";
 
-export const LOADBALANCER = "openstack_lb_loadbalancer_v2";
-export const LISTENER = "openstack_lb_listener_v2";
-export const POOL = "openstack_lb_pool_v2";
-export const MONITOR = "openstack_lb_monitor_v2";
-export const MEMBER = "openstack_lb_member_v2";
+const LOADBALANCER = "openstack_lb_loadbalancer_v2";
+const LISTENER = "openstack_lb_listener_v2";
+const POOL = "openstack_lb_pool_v2";
+const MONITOR = "openstack_lb_monitor_v2";
+const MEMBER = "openstack_lb_member_v2";
 
 const loadBalancer: ResourceModel = {
   create(ctx, state) {

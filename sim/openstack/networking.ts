@@ -12,16 +12,16 @@ import { ApplyContext, fill, macAddress, mustFind, objects, ResourceModel, str, 
 
 export const NETWORK = "openstack_networking_network_v2";
 export const SUBNET = "openstack_networking_subnet_v2";
-export const ROUTER = "openstack_networking_router_v2";
-export const ROUTER_INTERFACE = "openstack_networking_router_interface_v2";
+const ROUTER = "openstack_networking_router_v2";
+const ROUTER_INTERFACE = "openstack_networking_router_interface_v2";
 export const PORT = "openstack_networking_port_v2";
 export const SECGROUP = "openstack_networking_secgroup_v2";
-export const SECGROUP_RULE = "openstack_networking_secgroup_rule_v2";
-export const FLOATING_IP = "openstack_networking_floatingip_v2";
-export const FLOATING_IP_ASSOCIATE = "openstack_networking_floatingip_associate_v2";
+const SECGROUP_RULE = "openstack_networking_secgroup_rule_v2";
+const FLOATING_IP = "openstack_networking_floatingip_v2";
+const FLOATING_IP_ASSOCIATE = "openstack_networking_floatingip_associate_v2";
 
 /** Neutron's implicit "default" group, which every project has. */
-export const DEFAULT_SECGROUP_ID = stableUuid("secgroup", "default");
+const DEFAULT_SECGROUP_ID = stableUuid("secgroup", "default");
 
 export interface PortRequest {
   readonly networkId: string;
@@ -77,7 +77,7 @@ export function subnetsOf(ctx: ApplyContext, networkId: string): CloudObject[] {
 }
 
 /** The network's first subnet containing one of the port's addresses. */
-export function subnetOfPort(ctx: ApplyContext, port: CloudObject): CloudObject | undefined {
+function subnetOfPort(ctx: ApplyContext, port: CloudObject): CloudObject | undefined {
   const ips = strings(port.state.all_fixed_ips);
   return subnetsOf(ctx, String(port.state.network_id)).find((s) => ips.some((ip) => inCidr(ip, String(s.state.cidr))));
 }
@@ -86,7 +86,7 @@ export function subnetOfPort(ctx: ApplyContext, port: CloudObject): CloudObject 
  * Neutron refuses a floating IP for a port whose subnet has no router to the
  * external network; this is why floating IPs must wait for the router interface.
  */
-export function assertReachable(ctx: ApplyContext, port: CloudObject): void {
+function assertReachable(ctx: ApplyContext, port: CloudObject): void {
   const subnet = subnetOfPort(ctx, port);
   const routed = subnet !== undefined && ctx.cloud.list(ROUTER_INTERFACE).some((i) => {
     if (i.state.subnet_id !== subnet.id) return false;

@@ -50,7 +50,7 @@ export function planStackOutputs(prior: ValueObject | null, planned: ValueObject
   return true;
 }
 
-export function parseTemplate(templateOpts: Value | undefined): Template {
+function parseTemplate(templateOpts: Value | undefined): Template {
   const opts = isObject(templateOpts) ? templateOpts : {};
   const body = opts.Bin;
   if (typeof body !== "string") {
