@@ -3,11 +3,11 @@
  *
  * Each RPC loads the file, and a mutation writes it back atomically (write
  * then rename), so editing or deleting objects between two Terraform commands
- * is drift the next plan sees. Terraform calls a provider concurrently, but a
- * handler runs start to finish without yielding, so one process never
- * interleaves two read-modify-write cycles.
+ * is drift the next plan sees. Within a process a handler runs start to
+ * finish without yielding; across processes (`cdktf deploy '*'` applies the
+ * stacks in parallel against one cloud) `Cloud.transact` holds a lock file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ValueObject } from "../cty";
 
@@ -36,6 +36,32 @@ export class Cloud {
     }
     const parsed = JSON.parse(text) as CloudFile;
     return new Cloud(Array.isArray(parsed.objects) ? parsed.objects : []);
+  }
+
+  /** Load, change and save under an exclusive lock on `<file>.lock`. */
+  static transact<T>(file: string, change: (cloud: Cloud) => T): T {
+    const lock = `${file}.lock`;
+    mkdirSync(path.dirname(file), { recursive: true });
+    for (const started = Date.now(); ;) {
+      try {
+        closeSync(openSync(lock, "wx"));
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        // A lock older than any apply call is left over from a killed process.
+        if (Date.now() - lockedSince(lock) > 30_000) rmSync(lock, { force: true });
+        if (Date.now() - started > 60_000) throw new Error(`the simulated cloud ${file} stayed locked for a minute (${lock})`);
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+    try {
+      const cloud = Cloud.load(file);
+      const result = change(cloud);
+      cloud.save(file);
+      return result;
+    } finally {
+      rmSync(lock, { force: true });
+    }
   }
 
   save(file: string): void {
@@ -68,5 +94,13 @@ export class Cloud {
       this.objects.splice(this.objects.indexOf(object), 1);
       for (const owned of this.objects.filter((o) => o.owner === object.id)) this.remove(owned.type, owned.id);
     }
+  }
+}
+
+function lockedSince(lock: string): number {
+  try {
+    return statSync(lock).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }

@@ -86,14 +86,13 @@ export class OpenStackProvider implements SimProvider {
   applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null): ApplyResult {
     const model = MODELS[typeName] ?? {};
     const action = planned === null ? "deleting" : prior === null ? "creating" : "updating";
-    const cloud = Cloud.load(this.stateFile);
-    const ctx: ApplyContext = { cloud, region: this.region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
     try {
       this.faults.beforeApply(typeName);
-      const newState = planned === null ? this.delete(ctx, model, typeName, prior!) : prior === null
-        ? this.create(ctx, model, typeName, planned)
-        : this.update(ctx, model, typeName, prior, planned);
-      cloud.save(this.stateFile);
+      const newState = Cloud.transact(this.stateFile, (cloud) => {
+        const ctx: ApplyContext = { cloud, region: this.region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
+        if (planned === null) return this.delete(ctx, model, typeName, prior!);
+        return prior === null ? this.create(ctx, model, typeName, planned) : this.update(ctx, model, typeName, prior, planned);
+      });
       return { newState, diagnostics: [], legacyTypeSystem: model.legacyApply ?? false };
     } catch (err) {
       if (!(err instanceof CloudError)) throw err;
