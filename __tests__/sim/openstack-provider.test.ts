@@ -97,6 +97,20 @@ describe("validation", () => {
     expect(group[0]).toMatchObject({ attribute: ["rules", 0, "max_server_per_host"] });
   });
 
+  test("CIDRs and IPs are checked, in nested blocks and collection elements too", () => {
+    const routes = "openstack_networking_router_routes_v2";
+    const problems = provider.validateResource(routes, obj(routes, {
+      router_id: "r", routes: [{ destination_cidr: "10.0.0.0/8", next_hop: "10.0.0.1" }, { destination_cidr: "10.0.0.0/33", next_hop: "10.0.0.256" }],
+    }));
+    expect(problems.map((p) => [p.attribute, p.detail])).toEqual([
+      [["routes", 1, "destination_cidr"], "expected routes.destination_cidr to be a valid IPv4 or IPv6 CIDR, got 10.0.0.0/33"],
+      [["routes", 1, "next_hop"], "expected routes.next_hop to contain a valid IP, got: 10.0.0.256"],
+    ]);
+    const group = "openstack_networking_address_group_v2";
+    expect(provider.validateResource(group, obj(group, { addresses: ["192.0.2.0/24", "bogus"] }))[0])
+      .toMatchObject({ attribute: ["addresses", 1], detail: "expected addresses.1 to be a valid IPv4 or IPv6 CIDR, got bogus" });
+  });
+
   test("conflicting arguments are reported; unknown values are not checked yet", () => {
     const subnet = "openstack_networking_subnet_v2";
     expect(provider.validateResource(subnet, obj(subnet, { network_id: "n", gateway_ip: "10.0.0.1", no_gateway: true })))
