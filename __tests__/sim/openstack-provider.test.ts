@@ -176,6 +176,34 @@ describe("the simulated cloud", () => {
     }
   });
 
+  test("Heat boots the group's servers, evaluates outputs and rejects what Heat rejects", () => {
+    const stack = "openstack_orchestration_stack_v1";
+    const { networkId } = network();
+    const template = (serverType: string, desired: number) => JSON.stringify({
+      heat_template_version: "2018-08-31",
+      parameters: { net: { type: "string" } },
+      resources: {
+        group: { type: "OS::Heat::AutoScalingGroup", properties: { min_size: 1, desired_capacity: desired, max_size: 3,
+          resource: { type: serverType, properties: { networks: [{ network: { get_param: "net" } }] } } } },
+        up: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: { get_resource: "group" } } },
+      },
+      outputs: { up_url: { value: { get_attr: ["up", "signal_url"] } }, size: { value: { get_attr: ["group", "current_size"] } } },
+    });
+    const created = create(stack, { name: "workers", template_opts: { Bin: template("OS::Nova::Server", 2) }, parameters: { net: networkId } });
+    expect(created.outputs).toEqual([
+      { output_key: "up_url", output_value: expect.stringMatching(/^http:\/\/heat-cfn\.sim\.invalid:8000\/v1\/signal\/arn%3Aopenstack%3Aheat.*resources%2Fup\?/), description: "" },
+      { output_key: "size", output_value: "2", description: "" },
+    ]);
+    const servers = Cloud.load(path.join(dir, "cloud.json")).list("openstack_compute_instance_v2").filter((i) => i.owner === created.id);
+    expect(servers).toHaveLength(2);
+    expect(() => create(stack, { name: "typo", template_opts: { Bin: template("OS::Nova::Sever", 1) }, parameters: { net: networkId } }))
+      .toThrow("The Resource Type (OS::Nova::Sever) could not be found.");
+    expect(() => create(stack, { name: "too-many", template_opts: { Bin: template("OS::Nova::Server", 5) }, parameters: { net: networkId } }))
+      .toThrow("desired_capacity must be between min_size and max_size");
+    expect(() => create(stack, { name: "no-param", template_opts: { Bin: template("OS::Nova::Server", 1) } }))
+      .toThrow("The Parameter (net) was not provided.");
+  });
+
   test("an object deleted from the cloud reads as gone (drift)", () => {
     const group = create("openstack_networking_secgroup_v2", { name: "api" });
     expect(provider.readResource("openstack_networking_secgroup_v2", group)).toEqual(group);

@@ -23,6 +23,21 @@ const HOT_VERSIONS = [
   "2018-03-02", "2018-08-31", "2021-04-16", "newton", "ocata", "pike", "queens", "rocky", "wallaby",
 ];
 
+/** Resource types a stock Heat (Wallaby and later, with Aodh and Octavia) knows; anything else is a typo to Heat. */
+const RESOURCE_TYPES = new Set([
+  "OS::Aodh::Alarm", "OS::Aodh::CompositeAlarm", "OS::Aodh::EventAlarm", "OS::Aodh::GnocchiAggregationByMetricsAlarm",
+  "OS::Aodh::GnocchiAggregationByResourcesAlarm", "OS::Aodh::GnocchiResourcesAlarm", "OS::Cinder::Volume",
+  "OS::Cinder::VolumeAttachment", "OS::Heat::AutoScalingGroup", "OS::Heat::CloudConfig", "OS::Heat::InstanceGroup",
+  "OS::Heat::MultipartMime", "OS::Heat::None", "OS::Heat::RandomString", "OS::Heat::ResourceGroup", "OS::Heat::ScalingPolicy",
+  "OS::Heat::SoftwareConfig", "OS::Heat::SoftwareDeployment", "OS::Heat::Stack", "OS::Heat::TestResource", "OS::Heat::Value",
+  "OS::Heat::WaitCondition", "OS::Heat::WaitConditionHandle", "OS::Neutron::FloatingIP", "OS::Neutron::FloatingIPAssociation",
+  "OS::Neutron::Net", "OS::Neutron::Port", "OS::Neutron::Router", "OS::Neutron::RouterInterface", "OS::Neutron::SecurityGroup",
+  "OS::Neutron::SecurityGroupRule", "OS::Neutron::Subnet", "OS::Nova::Flavor", "OS::Nova::KeyPair", "OS::Nova::Server",
+  "OS::Nova::ServerGroup", "OS::Octavia::HealthMonitor", "OS::Octavia::Listener", "OS::Octavia::LoadBalancer",
+  "OS::Octavia::Pool", "OS::Octavia::PoolMember", "OS::Swift::Container",
+]);
+const ADJUSTMENT_TYPES = ["change_in_capacity", "exact_capacity", "percent_change_in_capacity"];
+
 type Json = null | string | number | boolean | Json[] | { [key: string]: Json };
 
 interface Template {
@@ -76,9 +91,7 @@ function checkTemplate(template: Template, given: Record<string, string>): void 
   if (!HOT_VERSIONS.includes(version)) {
     throw new CloudError(400, `The template version is invalid: Unknown version (heat_template_version => ${version}). Should be one of: ${HOT_VERSIONS.join(", ")}`);
   }
-  for (const [name, resource] of Object.entries(template.resources ?? {})) {
-    if (!resource || typeof resource.type !== "string") throw new CloudError(400, `Resource ${name} is missing "type"`);
-  }
+  for (const [name, resource] of Object.entries(template.resources ?? {})) checkResource(name, resource, template);
   const declared = template.parameters ?? {};
   for (const name of Object.keys(given)) {
     if (!(name in declared)) throw new CloudError(400, `The Parameter (${name}) was not defined in template.`);
@@ -90,6 +103,50 @@ function checkTemplate(template: Template, given: Record<string, string>): void 
       throw new CloudError(400, `Parameter '${name}' is invalid: Value '${String(value)}' is not a number`);
     }
   }
+}
+
+function checkResource(name: string, resource: { type?: string; properties?: Record<string, Json> } | undefined, template: Template): void {
+  if (!resource || typeof resource.type !== "string") throw new CloudError(400, `Resource ${name} is missing "type"`);
+  if (!RESOURCE_TYPES.has(resource.type)) {
+    throw new CloudError(400, `Failed to validate: resources.${name}: The Resource Type (${resource.type}) could not be found.`);
+  }
+  const props = resource.properties ?? {};
+  for (const reference of references(props, "get_resource")) {
+    if (!template.resources?.[reference]) {
+      throw new CloudError(400, `Failed to validate: The specified reference "${reference}" (in ${name}.Properties) is incorrect.`);
+    }
+  }
+  for (const reference of references(props, "get_param")) {
+    if (!reference.startsWith("OS::") && !template.parameters?.[reference]) {
+      throw new CloudError(400, `Failed to validate: resources.${name}: The Parameter (${reference}) was not defined in template.`);
+    }
+  }
+  if (resource.type === "OS::Heat::ScalingPolicy" && !ADJUSTMENT_TYPES.includes(String(props.adjustment_type))) {
+    throw new CloudError(400, `Failed to validate: resources.${name}.properties.adjustment_type: "${String(props.adjustment_type)}" is not an allowed value [${ADJUSTMENT_TYPES.join(", ")}]`);
+  }
+  if (resource.type === "OS::Heat::AutoScalingGroup") {
+    const [min, max] = [Number(props.min_size), Number(props.max_size)];
+    const desired = props.desired_capacity === undefined ? min : Number(props.desired_capacity);
+    if (typeof props.min_size === "number" && typeof props.max_size === "number" && min > max) {
+      throw new CloudError(400, `Failed to validate: resources.${name}: min_size can not be greater than max_size`);
+    }
+    if (typeof props.desired_capacity === "number" && (desired < min || desired > max)) {
+      throw new CloudError(400, `Failed to validate: resources.${name}: desired_capacity must be between min_size and max_size`);
+    }
+    const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
+    checkResource(`${name}.resource`, member, template);
+  }
+}
+
+/** Every literal argument of an intrinsic function (`get_param: x`, `get_attr: [x, ...]`) under `value`. */
+function references(value: Json, fn: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((v) => references(v, fn));
+  if (!value || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    if (key !== fn) return references(inner, fn);
+    const target = Array.isArray(inner) ? inner[0] : inner;
+    return typeof target === "string" ? [target] : [];
+  });
 }
 
 /** Evaluates the intrinsic functions the simulator understands; anything else is returned as written. */
