@@ -204,6 +204,19 @@ describe("the simulated cloud", () => {
       .toThrow("The Parameter (net) was not provided.");
   });
 
+  test("Nova and Neutron refuse a too-small flavor, a malformed key and an inverted port range", () => {
+    expect(() => create("openstack_compute_instance_v2", { name: "tiny", image_name: "Ubuntu 22.04", flavor_name: "m1.tiny" }))
+      .toThrow("400 Bad Request: Flavor's disk is too small for requested image.");
+    expect(() => create("openstack_compute_keypair_v2", { name: "k", public_key: "ssh-ed25519 not-base64!" }))
+      .toThrow("Keypair data is invalid");
+    const key = create("openstack_compute_keypair_v2", { name: "k", public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJN/eXtAgecTA2yZJA6raM2h3bVrNOikOIBuudIM/Qwo me" });
+    expect(key).toMatchObject({ id: "k", private_key: "", fingerprint: expect.stringMatching(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/) });
+    const group = create("openstack_networking_secgroup_v2", { name: "g" });
+    expect(() => create("openstack_networking_secgroup_rule_v2", {
+      security_group_id: group.id, direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 90, port_range_max: 80,
+    })).toThrow("port_range_min must be <= port_range_max");
+  });
+
   test("an object deleted from the cloud reads as gone (drift)", () => {
     const group = create("openstack_networking_secgroup_v2", { name: "api" });
     expect(provider.readResource("openstack_networking_secgroup_v2", group)).toEqual(group);

@@ -30,6 +30,7 @@ function resolveFlavorAndImage(state: ValueObject): void {
   }
   const image = IMAGES.find((i) => i.id === state.image_id || (str(state.image_id) === null && i.name === state.image_name));
   if (!image) throw new CloudError(400, `Image ${String(str(state.image_id) ?? state.image_name)} could not be found.`);
+  if (flavor.disk > 0 && flavor.disk < image.minDiskGb) throw new CloudError(400, "Flavor's disk is too small for requested image.");
   fill(state, "image_id", image.id);
   fill(state, "image_name", image.name);
 }
@@ -127,7 +128,9 @@ const keypair: ResourceModel = {
   idFor: (_ctx, state) => String(state.name),
   create(ctx, state) {
     if (ctx.cloud.get(KEYPAIR, String(state.name))) throw new CloudError(409, `Key pair '${String(state.name)}' already exists.`);
-    if (str(state.public_key) === null) {
+    const given = str(state.public_key);
+    if (given && !isOpenSshPublicKey(given)) throw new CloudError(400, "Keypair data is invalid: failed to generate fingerprint");
+    if (given === null) {
       const generated = generateEd25519();
       fill(state, "public_key", generated.publicKey);
       fill(state, "private_key", generated.privateKey);
@@ -186,6 +189,14 @@ function detach(ctx: ApplyContext, attach: ValueObject): void {
   const disk = ctx.cloud.get(VOLUME, String(attach.volume_id));
   if (disk) disk.state = { ...disk.state, attachment: [] };
   ctx.cloud.remove(VOLUME_ATTACH, `${String(attach.instance_id)}/${String(attach.volume_id)}`);
+}
+
+/** What Nova can fingerprint: a known key type and a base64 blob that starts with that same type. */
+function isOpenSshPublicKey(text: string): boolean {
+  const [type, data] = text.trim().split(/\s+/);
+  if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521))$/.test(type ?? "") || !/^[A-Za-z0-9+/]+={0,3}$/.test(data ?? "")) return false;
+  const blob = Buffer.from(data, "base64");
+  return blob.length > 4 && blob.subarray(4, 4 + blob.readUInt32BE(0)).toString() === type;
 }
 
 /** Nova's key pair fingerprint: MD5 of the decoded key blob, colon-separated. */

@@ -292,6 +292,10 @@ const RULE_IDENTITY = ["direction", "ethertype", "protocol", "port_range_min", "
 const secgroupRule: ResourceModel = {
   create(ctx, state) {
     mustFind(ctx, SECGROUP, state.security_group_id, "Security group");
+    const [min, max] = [state.port_range_min, state.port_range_max];
+    if (typeof min === "number" && typeof max === "number" && min > max) {
+      throw new CloudError(400, "Invalid input for operation: For TCP/UDP protocols, port_range_min must be <= port_range_max.");
+    }
     if (str(state.remote_group_id)) mustFind(ctx, SECGROUP, state.remote_group_id, "Security group");
     fill(state, "remote_ip_prefix", "");
     fill(state, "remote_group_id", "");
