@@ -39,15 +39,19 @@ export interface PortRequest {
 /** Creates a port in the cloud the way Neutron does, allocating its addresses. */
 export function createPort(ctx: ApplyContext, request: PortRequest): CloudObject {
   const network = networkOrExternal(ctx, request.networkId);
-  const requests = request.fixedIps ?? subnetsOf(ctx, network.id).slice(0, 1).map((s) => ({ subnetId: s.id, ipAddress: null }));
-  const ips = requests.map((r) => {
+  return addPort(ctx, request, network.id, allocateFixedIps(ctx, network.id, request.fixedIps));
+}
+
+/** Neutron's fixed IPs for a new port: those requested, or one from the network's first subnet. */
+function allocateFixedIps(ctx: ApplyContext, networkId: string, fixedIps: PortRequest["fixedIps"]): string[] {
+  const requests = fixedIps ?? subnetsOf(ctx, networkId).slice(0, 1).map((s) => ({ subnetId: s.id, ipAddress: null }));
+  return requests.map((r) => {
     const subnet = mustFind(ctx, SUBNET, r.subnetId, "Subnet");
-    if (subnet.state.network_id !== network.id) {
-      throw new CloudError(400, `Invalid input for operation: Failed to create port on network ${network.id}, because fixed_ips included invalid subnet ${subnet.id}.`);
+    if (subnet.state.network_id !== networkId) {
+      throw new CloudError(400, `Invalid input for operation: Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${subnet.id}.`);
     }
     return allocateIp(ctx, subnet, r.ipAddress ?? null);
   });
-  return addPort(ctx, request, network.id, ips);
 }
 
 function addPort(ctx: ApplyContext, request: Omit<PortRequest, "networkId" | "fixedIps">, networkId: string, ips: string[]): CloudObject {
@@ -235,20 +239,12 @@ const port: ResourceModel = {
   create(ctx, state) {
     const groups = strings(state.security_group_ids);
     for (const group of groups) mustFind(ctx, SECGROUP, group, "Security group");
+    const network = networkOrExternal(ctx, state.network_id);
     const fixed = objects(state.fixed_ip).map((f) => ({ subnetId: String(f.subnet_id), ipAddress: str(f.ip_address) }));
-    const created = createPort(ctx, {
-      id: String(state.id),
-      networkId: String(state.network_id),
-      fixedIps: state.no_fixed_ip === true ? [] : fixed.length > 0 ? fixed : undefined,
-      name: str(state.name) ?? "",
-      securityGroupIds: state.no_security_groups === true ? [] : groups.length > 0 ? groups : undefined,
-    });
-    // The planned object replaces the bare one createPort stored.
-    ctx.cloud.remove(PORT, created.id);
-    const ips = strings(created.state.all_fixed_ips);
+    const ips = allocateFixedIps(ctx, network.id, state.no_fixed_ip === true ? [] : fixed.length > 0 ? fixed : undefined);
     fill(state, "all_fixed_ips", ips);
-    fill(state, "mac_address", created.state.mac_address);
-    fill(state, "all_security_group_ids", created.state.all_security_group_ids);
+    fill(state, "mac_address", macAddress());
+    fill(state, "all_security_group_ids", state.no_security_groups === true ? [] : groups.length > 0 ? groups : [DEFAULT_SECGROUP_ID]);
     fill(state, "admin_state_up", true);
     fill(state, "port_security_enabled", true);
     fill(state, "device_id", "");
