@@ -34,7 +34,8 @@ function tscProject(dist: string): string {
   const file = path.join(dist, "tsconfig.json");
   fs.writeFileSync(file, JSON.stringify({
     extends: path.join(ROOT, "tsconfig.json"),
-    compilerOptions: { outDir: path.join(dist, "out"), rootDir: ROOT, incremental: true, tsBuildInfoFile: path.join(dist, "tsbuildinfo"), inlineSourceMap: false, inlineSources: false, declaration: false, noEmitOnError: false },
+    // typeRoots: a tsconfig outside the tree would not find node_modules/@types on its own.
+    compilerOptions: { outDir: path.join(dist, "out"), rootDir: ROOT, typeRoots: [path.join(ROOT, "node_modules", "@types")], incremental: true, tsBuildInfoFile: path.join(dist, "tsbuildinfo"), inlineSourceMap: false, inlineSources: false, declaration: false, noEmitOnError: false },
     include: [],
     files: [path.join(ROOT, "main.ts")],
   }));
