@@ -166,7 +166,7 @@ function lossOf(entry: ReportEntry): string | undefined {
 function collectWarnings(stacks: readonly StackReport[]): Warning[] {
   const warnings = stacks.flatMap((stack) =>
     stack.entries
-      .filter((entry) => !entry.uncounted && (entry.kind === "delete" || entry.kind === "replace" || entry.disruption !== undefined))
+      .filter((entry) => entry.disruption !== undefined || (!entry.uncounted && (entry.kind === "delete" || entry.kind === "replace")))
       .map((entry) => ({ stack: stack.name, entry, loss: lossOf(entry) })),
   );
   // Stable sort: stateful first, stack order and delete-before-replace kept.

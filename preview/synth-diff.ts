@@ -64,7 +64,7 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
       else if (a === undefined) entries.push({ address, type, kind: "delete", attributes, uncounted, loss });
       else if (attributes.length === 0) continue;
       else if (managed) entries.push({ ...changedEntry(address, type, attributes, forceNew.get(type)), loss });
-      else entries.push({ address, type, kind: "update", attributes, uncounted });
+      else entries.push({ address, type, kind: "update", attributes, uncounted, disruption: backendMove(address, attributes) });
     }
     const problem = !base.has(name) ? "New stack: not in the base commit." : !head.has(name) ? "Stack removed in this pull request." : undefined;
     return { name, entries, problem };
@@ -81,6 +81,12 @@ function changedEntry(address: string, type: string, attributes: AttributeChange
   }
   const note = `ForceNew: ${[...new Set(forcing.map((change) => formatPath(change.path)))].map(code).join(", ")}`;
   return { address, type, kind: "replace", note, attributes: marked };
+}
+
+/** A changed backend: Terraform looks for the state elsewhere and, not finding it, plans to create everything. */
+function backendMove(address: string, attributes: readonly AttributeChange[]): string | undefined {
+  if (address !== "terraform" || !attributes.some((change) => change.path[0] === "backend")) return undefined;
+  return "its state backend moves: migrate the state (terraform init -migrate-state) before the next apply, or Terraform starts from an empty state";
 }
 
 /**

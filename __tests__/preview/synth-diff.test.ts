@@ -86,6 +86,18 @@ describe("synth diff (no credentials)", () => {
     expect(diff).toContain("**Marked prevent_destroy in the base commit.**");
   });
 
+  test("a changed state backend is warned about; other terraform-block changes are not", () => {
+    const stack = (path: string, version: string) =>
+      new Map([["dev", { terraform: { backend: { local: { path } }, required_providers: { openstack: { version } } } }]]);
+    const moved = renderSynthDiff(stack("terraform.dev.tfstate", "3.4.0"), stack("../../terraform.dev.tfstate", "3.4.0"));
+    expect(alertAddresses(moved, "WARNING")).toEqual(["terraform"]);
+    expect(moved).toContain("<code>terraform</code> changes: its state backend moves: migrate the state");
+    expect(tableCounts(moved).dev).toEqual([0, 0, 0, 0]);
+    const bumped = renderSynthDiff(stack("terraform.dev.tfstate", "3.4.0"), stack("terraform.dev.tfstate", "3.5.0"));
+    expect(bumped).not.toContain("[!WARNING]");
+    expect(bumped).toContain("<b>changed</b> <code>terraform</code>");
+  });
+
   test("cdktf's // metadata never shows as a change", () => {
     expect(markdown).not.toMatch(/\["\/\/"\]|^[-+] \/\/|uniqueId|"metadata":\{"path"/m);
   });
