@@ -1,12 +1,13 @@
 /**
- * cty values as Terraform puts them on the wire (DynamicValue.msgpack), and
- * the schema types that give them their shape.
+ * cty values as Terraform puts them on the wire (DynamicValue.msgpack), shaped
+ * by the schema types of ../providers/schema/types.ts.
  *
  * Values are plain JS: null, string, number, boolean, arrays (lists, sets,
  * tuples), plain objects (maps, objects), and UNKNOWN for values Terraform or
  * the provider will only know after apply.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
+import type { CtyType, SchemaBlock } from "../providers/schema/types";
 
 /** A value not known until apply (msgpack extension 0; 12 is an unknown with refinements). */
 export const UNKNOWN: unique symbol = Symbol("unknown");
@@ -15,46 +16,6 @@ export type Unknown = typeof UNKNOWN;
 export type Value = null | string | number | boolean | Unknown | Value[] | ValueObject;
 export interface ValueObject {
   [key: string]: Value;
-}
-
-export type CtyType =
-  | "string" | "number" | "bool" | "dynamic"
-  | ["list" | "set" | "map", CtyType]
-  | ["object", Record<string, CtyType>]
-  | ["tuple", CtyType[]];
-
-export interface SchemaAttribute {
-  readonly type: CtyType;
-  readonly description?: string;
-  readonly description_kind?: string;
-  readonly required?: boolean;
-  readonly optional?: boolean;
-  readonly computed?: boolean;
-  readonly sensitive?: boolean;
-  readonly deprecated?: boolean;
-}
-
-export type NestingMode = "single" | "group" | "list" | "set" | "map";
-
-export interface SchemaNestedBlock {
-  readonly nesting_mode: NestingMode;
-  readonly block: SchemaBlock;
-  readonly min_items?: number;
-  readonly max_items?: number;
-}
-
-/** A block in the `terraform providers schema -json` format. */
-export interface SchemaBlock {
-  readonly attributes?: Record<string, SchemaAttribute>;
-  readonly block_types?: Record<string, SchemaNestedBlock>;
-  readonly description?: string;
-  readonly description_kind?: string;
-  readonly deprecated?: boolean;
-}
-
-export interface Schema {
-  readonly version: number;
-  readonly block: SchemaBlock;
 }
 
 const codec = new ExtensionCodec();

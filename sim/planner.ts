@@ -11,9 +11,9 @@
  * other inconsistency still fails loudly in Terraform.
  */
 import { createHash } from "node:crypto";
-import { equalByType, isObject, isWhollyKnown, SchemaBlock, SchemaNestedBlock, UNKNOWN, Value, ValueObject, valuesEqual } from "./cty";
+import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../providers/schema/types";
+import { equalByType, isObject, isWhollyKnown, UNKNOWN, Value, ValueObject, valuesEqual } from "./cty";
 import { PathStep } from "./diagnostics";
-import { AttributeBehaviour, ResourceBehaviour } from "./validation";
 
 export interface Plan {
   readonly planned: ValueObject | null;

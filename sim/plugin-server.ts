@@ -7,7 +7,8 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import * as path from "node:path";
 import { generatePluginCertificate } from "./certificate";
-import { blockType, CtyType, decodeValue, encodeValue, Schema, SchemaBlock, Value, ValueObject } from "./cty";
+import type { CtyType, Schema, SchemaBlock } from "../providers/schema/types";
+import { blockType, decodeValue, encodeValue, Value, ValueObject } from "./cty";
 import { Diagnostic, PathStep } from "./diagnostics";
 import { Plan } from "./planner";
 

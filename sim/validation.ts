@@ -4,48 +4,9 @@
  * follow SDKv2's wording and name the attribute.
  */
 import { isIP } from "node:net";
-import { isObject, SchemaBlock, UNKNOWN, Value, ValueObject } from "./cty";
+import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, Validation } from "../providers/schema/types";
+import { isObject, UNKNOWN, Value, ValueObject } from "./cty";
 import { Diagnostic, PathStep } from "./diagnostics";
-
-export interface Validation {
-  readonly one_of?: (string | number)[];
-  readonly ignore_case?: boolean;
-  readonly int_between?: [number, number];
-  readonly int_at_least?: number;
-  readonly int_at_most?: number;
-  readonly string_len_between?: [number, number];
-  readonly cidr?: boolean;
-  readonly ip?: boolean;
-  readonly uuid?: boolean;
-  readonly json?: boolean;
-  readonly regexp?: boolean;
-  readonly match?: string;
-  readonly not_empty?: boolean;
-  readonly no_zero_values?: boolean;
-  readonly rfc3339_time?: boolean;
-  readonly all?: Validation[];
-  readonly any?: Validation[];
-  /** A provider-specific validator the simulator does not reproduce; accepted. */
-  readonly custom?: string;
-}
-
-export interface AttributeBehaviour {
-  readonly force_new?: boolean;
-  readonly default?: Value;
-  readonly validation?: Validation;
-  readonly elem?: { readonly validation?: Validation };
-  readonly conflicts_with?: string[];
-  readonly exactly_one_of?: string[];
-  readonly at_least_one_of?: string[];
-  readonly required_with?: string[];
-  readonly state_func?: boolean;
-  readonly state_func_kind?: string;
-}
-
-export interface ResourceBehaviour {
-  /** Keyed by attribute path, nested blocks as dotted paths (`block_device.uuid`). */
-  readonly attributes: Record<string, AttributeBehaviour>;
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -155,7 +116,7 @@ function crossAttributeProblems(name: string, rules: AttributeBehaviour, config:
     return v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
   };
   const problems: Diagnostic[] = [];
-  const topLevel = (keys: string[] | undefined) => (keys ?? []).filter((k) => !k.includes("."));
+  const topLevel = (keys: readonly string[] | undefined) => (keys ?? []).filter((k) => !k.includes("."));
   // As in SDKv2, an argument still unknown at validate time is checked once it is known.
   if (isSet(name) && config[name] !== UNKNOWN) {
     for (const other of topLevel(rules.conflicts_with)) {

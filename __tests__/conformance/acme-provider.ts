@@ -11,9 +11,10 @@ export const ACME_INDEX = new SchemaIndex([{
   schema: {
     provider_schemas: {
       "example.com/acme/acme": {
-        provider: { block: {} },
+        provider: { version: 0, block: {} },
         resource_schemas: {
           acme_thing: {
+            version: 0,
             block: {
               attributes: {
                 id: { type: "string", optional: true, computed: true },

@@ -4,7 +4,8 @@
  * blocks with values that pass their validations, plus the first member of
  * every exactly-one-of / at-least-one-of group (and what it requires).
  */
-import { AttributeBehaviour, CtyType, SchemaBlock, TypeSchema, Validation } from "../../providers/conformance/schema-index";
+import { TypeSchema } from "../../providers/conformance/schema-index";
+import type { AttributeBehaviour, CtyType, SchemaBlock, Validation } from "../../providers/schema/types";
 
 type Json = Record<string, unknown>;
 

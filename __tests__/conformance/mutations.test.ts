@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { checkStack, TerraformJson } from "../../providers/conformance/check-stack";
 import { RuleId } from "../../providers/conformance/findings";
-import { CtyType, SchemaIndex, TypeSchema } from "../../providers/conformance/schema-index";
+import { SchemaIndex, TypeSchema } from "../../providers/conformance/schema-index";
+import type { CtyType } from "../../providers/schema/types";
 import { minimalBody } from "./minimal-bodies";
 
 const index = SchemaIndex.vendored();

@@ -8,7 +8,7 @@
  */
 import { BodyContext, BodyLocation } from "./check-block";
 import { isExpression } from "./expressions";
-import { SchemaAttribute, SchemaBlockType } from "./schema-index";
+import type { SchemaAttribute, SchemaNestedBlock } from "../schema/types";
 import { isPlainObject } from "./value-types";
 
 type State = "set" | "unknown" | "unset";
@@ -16,7 +16,7 @@ type State = "set" | "unknown" | "unset";
 export function checkArgumentConstraints(
   body: Record<string, unknown>,
   attributes: Record<string, SchemaAttribute>,
-  blockTypes: Record<string, SchemaBlockType>,
+  blockTypes: Record<string, SchemaNestedBlock>,
   at: BodyLocation,
   ctx: BodyContext,
   dynamicBlocks: ReadonlySet<string>,

@@ -4,7 +4,7 @@
  * computed-only arguments, required arguments and blocks, types, block shapes
  * and item counts, and the behaviour file's value validations.
  */
-import { AttributeBehaviour, SchemaAttribute, SchemaBlock, SchemaBlockType } from "./schema-index";
+import type { AttributeBehaviour, SchemaAttribute, SchemaBlock, SchemaNestedBlock } from "../schema/types";
 import { RuleId } from "./findings";
 import { isExpression } from "./expressions";
 import { isPlainObject, typeMismatches } from "./value-types";
@@ -116,7 +116,7 @@ function checkAttribute(value: unknown, attribute: SchemaAttribute, at: BodyLoca
  * blocks are objects keyed by label. A `${...}` string cannot stand for a
  * block: that needs a `dynamic` block.
  */
-function checkNestedBlocks(value: unknown, blockType: SchemaBlockType, at: BodyLocation, ctx: BodyContext): void {
+function checkNestedBlocks(value: unknown, blockType: SchemaNestedBlock, at: BodyLocation, ctx: BodyContext): void {
   if (value === null) return;
   let elements: [string, unknown][];
   if (blockType.nesting_mode === "map") {
@@ -154,7 +154,7 @@ function checkNestedBlocks(value: unknown, blockType: SchemaBlockType, at: BodyL
 /** `dynamic: { <block>: { for_each, iterator?, labels?, content: {...} } }` */
 function checkDynamic(
   value: unknown,
-  blockTypes: Record<string, SchemaBlockType>,
+  blockTypes: Record<string, SchemaNestedBlock>,
   at: BodyLocation,
   ctx: BodyContext,
   seen: Set<string>,

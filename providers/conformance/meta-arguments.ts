@@ -6,7 +6,7 @@
  */
 import { Report } from "./check-block";
 import { isExpression } from "./expressions";
-import { SchemaBlock } from "./schema-index";
+import type { SchemaBlock } from "../schema/types";
 import { isPlainObject } from "./value-types";
 
 export const RESOURCE_META_ARGUMENTS = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);

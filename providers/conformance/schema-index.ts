@@ -5,67 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-
-/** A Terraform type constraint as printed by `terraform providers schema -json`. */
-export type CtyType =
-  | "string" | "number" | "bool" | "dynamic"
-  | ["list" | "set" | "map", CtyType]
-  | ["object", Record<string, CtyType>]
-  | ["tuple", CtyType[]];
-
-export interface SchemaAttribute {
-  readonly type: CtyType;
-  readonly required?: boolean;
-  readonly optional?: boolean;
-  readonly computed?: boolean;
-  readonly sensitive?: boolean;
-  readonly deprecated?: boolean;
-}
-
-export interface SchemaBlockType {
-  readonly nesting_mode: "single" | "group" | "list" | "set" | "map";
-  readonly block: SchemaBlock;
-  readonly min_items?: number;
-  readonly max_items?: number;
-}
-
-export interface SchemaBlock {
-  readonly attributes?: Record<string, SchemaAttribute>;
-  readonly block_types?: Record<string, SchemaBlockType>;
-}
-
-/** A value validation recorded in a behaviour file (see provider-schemas/README.md). */
-export interface Validation {
-  readonly one_of?: readonly (string | number)[];
-  readonly ignore_case?: boolean;
-  readonly int_between?: readonly [number, number];
-  readonly int_at_least?: number;
-  readonly int_at_most?: number;
-  readonly string_len_between?: readonly [number, number];
-  readonly cidr?: boolean;
-  readonly ip?: boolean;
-  readonly json?: boolean;
-  readonly uuid?: boolean;
-  readonly regexp?: boolean;
-  readonly rfc3339_time?: boolean;
-  readonly not_empty?: boolean;
-  readonly no_zero_values?: boolean;
-  readonly match?: string;
-  readonly all?: readonly Validation[];
-  readonly any?: readonly Validation[];
-  readonly custom?: string;
-}
-
-/** What the schema format drops, per attribute path (nested blocks as dotted paths, no indices). */
-export interface AttributeBehaviour {
-  readonly force_new?: boolean;
-  readonly validation?: Validation;
-  readonly elem?: { readonly validation?: Validation };
-  readonly conflicts_with?: readonly string[];
-  readonly exactly_one_of?: readonly string[];
-  readonly at_least_one_of?: readonly string[];
-  readonly required_with?: readonly string[];
-}
+import type { AttributeBehaviour, BehaviourFile, ProviderSchemasFile, SchemaBlock } from "../schema/types";
 
 export interface TypeSchema {
   readonly block: SchemaBlock;
@@ -84,23 +24,9 @@ export interface ProviderSchema {
 
 /** The two files a provider is described by: `terraform providers schema -json` output and a behaviour file. */
 export interface ProviderSchemaFiles {
-  readonly schema: SchemasJson;
-  readonly behaviour?: BehaviourJson;
+  readonly schema: ProviderSchemasFile;
+  readonly behaviour?: BehaviourFile;
   readonly version?: string;
-}
-
-interface SchemasJson {
-  readonly provider_schemas: Record<string, {
-    readonly provider: { readonly block: SchemaBlock };
-    readonly resource_schemas?: Record<string, { readonly block: SchemaBlock }>;
-    readonly data_source_schemas?: Record<string, { readonly block: SchemaBlock }>;
-  }>;
-}
-
-interface BehaviourJson {
-  readonly provider?: { readonly attributes?: Record<string, AttributeBehaviour> };
-  readonly resources?: Record<string, { readonly attributes?: Record<string, AttributeBehaviour> }>;
-  readonly data_sources?: Record<string, { readonly attributes?: Record<string, AttributeBehaviour> }>;
 }
 
 const PROVIDERS_DIR = path.resolve(__dirname, "..");
@@ -115,8 +41,8 @@ export class SchemaIndex {
   /** The index of the schemas vendored under providers/. */
   static vendored(): SchemaIndex {
     return new SchemaIndex(VENDORED.map((files) => ({
-      schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as SchemasJson,
-      behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourJson,
+      schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as ProviderSchemasFile,
+      behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourFile,
       version: files.version,
     })));
   }
@@ -126,7 +52,7 @@ export class SchemaIndex {
   constructor(files: readonly ProviderSchemaFiles[]) {
     for (const { schema, behaviour, version } of files) {
       for (const [source, p] of Object.entries(schema.provider_schemas)) {
-        const typeSchemas = (blocks: Record<string, { block: SchemaBlock }> | undefined, extra: BehaviourJson["resources"]) =>
+        const typeSchemas = (blocks: Record<string, { block: SchemaBlock }> | undefined, extra: BehaviourFile["resources"]) =>
           Object.fromEntries(Object.entries(blocks ?? {}).map(([name, s]) =>
             [name, { block: s.block, behaviour: extra?.[name]?.attributes ?? {} }]));
         this.bySource.set(normalizeSource(source), {

@@ -5,7 +5,7 @@
  * expressions are checked by Terraform once known.
  */
 import { RuleId } from "./findings";
-import { Validation } from "./schema-index";
+import type { Validation } from "../schema/types";
 
 export interface ValidationFailure {
   readonly rule: RuleId;

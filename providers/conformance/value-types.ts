@@ -5,7 +5,7 @@
  * error Terraform would report at plan time. Expressions convert to anything.
  */
 import { isExpression } from "./expressions";
-import { CtyType } from "./schema-index";
+import type { CtyType } from "../schema/types";
 
 export interface TypeMismatch {
   /** Relative to the value checked: `""`, `[1]`, `.key`, `[0].name`. */

@@ -3,7 +3,8 @@
  * (plus networks deployed in the simulated cloud), filtered as the real
  * provider filters them, and the same "no results" error when nothing matches.
  */
-import { SchemaBlock, UNKNOWN, Value, ValueObject } from "../cty";
+import type { SchemaBlock } from "../../providers/schema/types";
+import { UNKNOWN, Value, ValueObject } from "../cty";
 import { Diagnostic } from "../diagnostics";
 import { externalNetwork, FLAVORS, IMAGES, PROJECT_ID, stableUuid } from "./catalogue";
 import { Cloud } from "./cloud";

@@ -4,7 +4,8 @@
  * computed attributes no hook set.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { CtyType, isObject, SchemaBlock, UNKNOWN, Value, ValueObject } from "../cty";
+import type { CtyType, SchemaBlock } from "../../providers/schema/types";
+import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
 import { ExternalNetwork, PROJECT_ID, USER_ID } from "./catalogue";
 import { Cloud, CloudObject } from "./cloud";

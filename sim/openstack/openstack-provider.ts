@@ -4,12 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { cloneValue, Schema, SchemaBlock, ValueObject } from "../cty";
+import type { BehaviourFile, ProviderSchemasFile, SchemaBlock } from "../../providers/schema/types";
+import { cloneValue, ValueObject } from "../cty";
 import { CloudError, Diagnostic } from "../diagnostics";
 import { DEFAULT_CLOUD_STATE, OPENSTACK_BEHAVIOUR, OPENSTACK_SCHEMA } from "../paths";
 import { planResourceChange } from "../planner";
 import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
-import { ResourceBehaviour, validateConfig } from "../validation";
+import { validateConfig } from "../validation";
 import { externalNetwork } from "./catalogue";
 import { Cloud } from "./cloud";
 import { COMPUTE_MODELS } from "./compute";
@@ -23,15 +24,6 @@ import { ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
 const MODELS: Record<string, ResourceModel> = {
   ...NETWORKING_MODELS, ...COMPUTE_MODELS, ...LOAD_BALANCER_MODELS, ...ORCHESTRATION_MODELS,
 };
-
-interface SchemaFile {
-  provider_schemas: Record<string, { provider: Schema; resource_schemas: Record<string, Schema>; data_source_schemas: Record<string, Schema> }>;
-}
-
-interface BehaviourFile {
-  resources: Record<string, ResourceBehaviour>;
-  data_sources: Record<string, ResourceBehaviour>;
-}
 
 export interface OpenStackProviderOptions {
   /** The simulated cloud's file. */
@@ -48,9 +40,9 @@ export class OpenStackProvider implements SimProvider {
   private region = "RegionOne";
 
   constructor(options: OpenStackProviderOptions = {}) {
-    const file = JSON.parse(readFileSync(OPENSTACK_SCHEMA, "utf8")) as SchemaFile;
+    const file = JSON.parse(readFileSync(OPENSTACK_SCHEMA, "utf8")) as ProviderSchemasFile;
     const [served] = Object.values(file.provider_schemas);
-    this.schemas = { provider: served.provider, resources: served.resource_schemas, dataSources: served.data_source_schemas };
+    this.schemas = { provider: served.provider, resources: served.resource_schemas ?? {}, dataSources: served.data_source_schemas ?? {} };
     this.behaviour = JSON.parse(readFileSync(OPENSTACK_BEHAVIOUR, "utf8")) as BehaviourFile;
     this.stateFile = options.stateFile ?? DEFAULT_CLOUD_STATE;
     this.faultSpec = options.faults;
@@ -68,15 +60,15 @@ export class OpenStackProvider implements SimProvider {
   }
 
   validateResource(typeName: string, config: ValueObject): Diagnostic[] {
-    return validateConfig(this.block(typeName), this.behaviour.resources[typeName], config);
+    return validateConfig(this.block(typeName), this.behaviour.resources?.[typeName], config);
   }
 
   validateDataSource(typeName: string, config: ValueObject): Diagnostic[] {
-    return validateConfig(this.schemas.dataSources[typeName].block, this.behaviour.data_sources[typeName], config);
+    return validateConfig(this.schemas.dataSources[typeName].block, this.behaviour.data_sources?.[typeName], config);
   }
 
   planResourceChange(typeName: string, prior: ValueObject | null, proposed: ValueObject | null, config: ValueObject | null) {
-    const plan = planResourceChange(this.block(typeName), this.behaviour.resources[typeName], prior, proposed, config);
+    const plan = planResourceChange(this.block(typeName), this.behaviour.resources?.[typeName], prior, proposed, config);
     if (typeName === STACK && plan.planned) {
       return { ...plan, legacyTypeSystem: planStackOutputs(prior, plan.planned, config) || plan.legacyTypeSystem };
     }

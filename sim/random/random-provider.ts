@@ -7,11 +7,12 @@
  */
 import { randomInt } from "node:crypto";
 import { hashSync } from "bcryptjs";
-import { Schema, SchemaAttribute, ValueObject } from "../cty";
+import type { ResourceBehaviour, Schema, SchemaAttribute } from "../../providers/schema/types";
+import { ValueObject } from "../cty";
 import { Diagnostic } from "../diagnostics";
 import { planResourceChange } from "../planner";
 import { ApplyResult, SimProvider } from "../plugin-server";
-import { ResourceBehaviour, validateConfig } from "../validation";
+import { validateConfig } from "../validation";
 
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 
