@@ -12,5 +12,7 @@ function findRepoRoot(start: string): string {
 export const REPO_ROOT = findRepoRoot(__dirname);
 export const OPENSTACK_SCHEMA = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.json");
 export const OPENSTACK_BEHAVIOUR = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.behaviour.json");
+export const RANDOM_SCHEMA = path.join(REPO_ROOT, "providers", "random", "random-schema.json");
+export const RANDOM_BEHAVIOUR = path.join(REPO_ROOT, "providers", "random", "random-behaviour.json");
 /** The simulated cloud, unless FRACTALS_SIM_STATE names another file. */
 export const DEFAULT_CLOUD_STATE = path.join(REPO_ROOT, ".sim", "cloud.json");

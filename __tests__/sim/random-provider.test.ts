@@ -39,4 +39,10 @@ describe("simulated hashicorp/random", () => {
     expect(provider.validateResource("random_password", config({ length: 3, min_upper: 2, min_numeric: 2 }))[0])
       .toMatchObject({ attribute: ["length"], detail: expect.stringContaining("must be at least sum of min_upper") });
   });
+
+  test("enforces the rules of the behaviour file the conformance checker reads", () => {
+    expect(provider.validateResource("random_string", config({ length: 0 })).map((d) => d.detail))
+      .toEqual(["expected length to be at least (1), got 0"]);
+    expect(provider.validateResource("random_string", config({ length: 4, min_upper: 2, min_numeric: UNKNOWN }))).toEqual([]);
+  });
 });

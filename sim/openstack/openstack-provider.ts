@@ -3,13 +3,13 @@
  * SDKv2-style planning from the behaviour file, and a cloud in a JSON file.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { BehaviourFile, ProviderSchemasFile, SchemaBlock } from "../../providers/schema/types";
+import type { BehaviourFile, SchemaBlock } from "../../providers/schema/types";
 import { cloneValue, ValueObject } from "../cty";
 import { CloudError, Diagnostic } from "../diagnostics";
 import { DEFAULT_CLOUD_STATE, OPENSTACK_BEHAVIOUR, OPENSTACK_SCHEMA } from "../paths";
 import { planResourceChange } from "../planner";
 import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
+import { readProviderFiles } from "../provider-files";
 import { validateConfig } from "../validation";
 import { externalNetwork } from "./catalogue";
 import { Cloud } from "./cloud";
@@ -40,10 +40,7 @@ export class OpenStackProvider implements SimProvider {
   private region = "RegionOne";
 
   constructor(options: OpenStackProviderOptions = {}) {
-    const file = JSON.parse(readFileSync(OPENSTACK_SCHEMA, "utf8")) as ProviderSchemasFile;
-    const [served] = Object.values(file.provider_schemas);
-    this.schemas = { provider: served.provider, resources: served.resource_schemas ?? {}, dataSources: served.data_source_schemas ?? {} };
-    this.behaviour = JSON.parse(readFileSync(OPENSTACK_BEHAVIOUR, "utf8")) as BehaviourFile;
+    ({ schemas: this.schemas, behaviour: this.behaviour } = readProviderFiles(OPENSTACK_SCHEMA, OPENSTACK_BEHAVIOUR));
     this.stateFile = options.stateFile ?? DEFAULT_CLOUD_STATE;
     this.faultSpec = options.faults;
   }

@@ -1,81 +1,36 @@
 /**
  * hashicorp/random, the part the project uses: random_password and
- * random_string, schema as documented for v3.7.2 (every argument replaces
- * the resource when it changes; the result is generated at apply).
- * Nothing lives in the simulated cloud: like the real provider, the value
- * exists only in Terraform's state.
+ * random_string, served from providers/random/random-schema.json and planned
+ * from its behaviour file, the files the conformance checker reads (every
+ * argument replaces the resource when it changes; the result is generated at
+ * apply). Nothing lives in the simulated cloud: like the real provider, the
+ * value exists only in Terraform's state.
  */
 import { randomInt } from "node:crypto";
 import { hashSync } from "bcryptjs";
-import type { ResourceBehaviour, Schema, SchemaAttribute } from "../../providers/schema/types";
+import type { SchemaBlock } from "../../providers/schema/types";
 import { ValueObject } from "../cty";
 import { Diagnostic } from "../diagnostics";
+import { RANDOM_BEHAVIOUR, RANDOM_SCHEMA } from "../paths";
 import { planResourceChange } from "../planner";
 import { ApplyResult, SimProvider } from "../plugin-server";
+import { readProviderFiles } from "../provider-files";
 import { validateConfig } from "../validation";
 
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 
-const argument = (type: "number" | "bool" | "string", extra: Partial<SchemaAttribute> = {}): SchemaAttribute =>
-  ({ type, optional: true, computed: true, description_kind: "plain", ...extra });
-
-const stringAttributes: Record<string, SchemaAttribute> = {
-  id: { type: "string", computed: true, description_kind: "plain" },
-  keepers: { type: ["map", "string"], optional: true, description_kind: "plain" },
-  length: { type: "number", required: true, description_kind: "plain" },
-  lower: argument("bool"),
-  min_lower: argument("number"),
-  min_numeric: argument("number"),
-  min_special: argument("number"),
-  min_upper: argument("number"),
-  number: argument("bool", { deprecated: true }),
-  numeric: argument("bool"),
-  override_special: { type: "string", optional: true, description_kind: "plain" },
-  result: { type: "string", computed: true, description_kind: "plain" },
-  special: argument("bool"),
-  upper: argument("bool"),
-};
-
-const RESOURCES: Record<string, Schema> = {
-  random_password: {
-    version: 3,
-    block: {
-      attributes: {
-        ...stringAttributes,
-        bcrypt_hash: { type: "string", computed: true, sensitive: true, description_kind: "plain" },
-        result: { type: "string", computed: true, sensitive: true, description_kind: "plain" },
-      },
-    },
-  },
-  random_string: { version: 2, block: { attributes: stringAttributes } },
-};
-
-const BEHAVIOUR: ResourceBehaviour = {
-  attributes: {
-    keepers: { force_new: true },
-    length: { force_new: true, validation: { int_at_least: 1 } },
-    lower: { force_new: true, default: true },
-    min_lower: { force_new: true, default: 0, validation: { int_at_least: 0 } },
-    min_numeric: { force_new: true, default: 0, validation: { int_at_least: 0 } },
-    min_special: { force_new: true, default: 0, validation: { int_at_least: 0 } },
-    min_upper: { force_new: true, default: 0, validation: { int_at_least: 0 } },
-    number: { force_new: true, default: true },
-    numeric: { force_new: true, default: true },
-    override_special: { force_new: true },
-    special: { force_new: true, default: true },
-    upper: { force_new: true, default: true },
-  },
-};
-
 export class RandomProvider implements SimProvider {
-  readonly schemas = { provider: { version: 0, block: {} }, resources: RESOURCES, dataSources: {} };
+  private readonly files = readProviderFiles(RANDOM_SCHEMA, RANDOM_BEHAVIOUR);
+  readonly schemas = this.files.schemas;
 
   configure(): Diagnostic[] {
     return [];
   }
 
   validateResource(typeName: string, config: ValueObject): Diagnostic[] {
-    const diagnostics = validateConfig(RESOURCES[typeName].block, BEHAVIOUR, config);
+    const diagnostics = validateConfig(this.block(typeName), this.files.behaviour.resources?.[typeName], config);
+    // The behaviour file's custom AtLeastSumOf(min_upper,...) on length, which validation.ts leaves to the
+    // provider: the framework's int64validator.AtLeastSumOf, waiting while any minimum is unknown.
     const mins = ["min_upper", "min_lower", "min_numeric", "min_special"].map((k) => config[k]);
     const length = config.length;
     if (typeof length === "number" && mins.every((m) => typeof m === "number" || m === null)) {
@@ -95,12 +50,13 @@ export class RandomProvider implements SimProvider {
   }
 
   planResourceChange(typeName: string, prior: ValueObject | null, proposed: ValueObject | null, config: ValueObject | null) {
-    // `number` is the deprecated spelling of `numeric`; the provider keeps the two in step.
+    // `number` is the deprecated spelling of `numeric`: the provider's NumberNumericAttributePlanModifier
+    // keeps the two in step and makes both true when neither is set (so the behaviour file has no default).
     if (proposed && config) {
-      const numeric = config.numeric ?? config.number ?? null;
+      const numeric = config.numeric ?? config.number ?? true;
       proposed = { ...proposed, numeric, number: numeric };
     }
-    return planResourceChange(RESOURCES[typeName].block, BEHAVIOUR, prior, proposed, config);
+    return planResourceChange(this.block(typeName), this.files.behaviour.resources?.[typeName], prior, proposed, config);
   }
 
   applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null): ApplyResult {
@@ -122,6 +78,10 @@ export class RandomProvider implements SimProvider {
 
   importResource(typeName: string): { state: null; diagnostics: Diagnostic[] } {
     return { state: null, diagnostics: [{ severity: "ERROR", summary: `importing ${typeName} is not simulated` }] };
+  }
+
+  private block(typeName: string): SchemaBlock {
+    return this.schemas.resources[typeName].block;
   }
 }
 
