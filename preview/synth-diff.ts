@@ -145,14 +145,15 @@ function asRecord(value: unknown): Record<string, unknown> {
 
 /**
  * ForceNew attributes from the vendored provider behaviour files
- * (`providers/<name>/*.behaviour.json`, extracted from the provider's source).
+ * (`providers/<name>/*.behaviour.json` or `*-behaviour.json`, extracted from
+ * the providers' sources).
  */
 export function loadForceNew(providersDir: string): ForceNewIndex {
   const index = new Map<string, Set<string>>();
   if (!existsSync(providersDir)) return index;
   for (const entry of readdirSync(providersDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
     const dir = join(providersDir, entry.name);
-    for (const file of readdirSync(dir).filter((f) => f.endsWith(".behaviour.json"))) {
+    for (const file of readdirSync(dir).filter((f) => /[.-]behaviour\.json$/.test(f))) {
       const behaviour = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
         resources?: Record<string, { attributes?: Record<string, { force_new?: boolean }> }>;
       };

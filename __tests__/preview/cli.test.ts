@@ -50,14 +50,17 @@ describe("preview CLI", () => {
     const base = synthOut("base", {
       openstack_compute_instance_v2: { api: server("v1") },
       openstack_networking_network_v2: { old: { name: "old" } },
+      random_password: { db: { length: 24 } },
     });
     const head = synthOut("head", {
       openstack_compute_instance_v2: { api: server("v2") },
       openstack_networking_subnet_v2: { new: { cidr: "10.0.0.0/24" } },
+      random_password: { db: { length: 32 } },
     });
     const { code, stdout } = run("--base", base, "--head", head);
     expect(code).toBe(0);
-    expect(tableCounts(stdout)).toEqual({ dev: [1, 0, 1, 1] });
+    // user_data (OpenStack) and length (random) are ForceNew in the two vendored behaviour files.
+    expect(tableCounts(stdout)).toEqual({ dev: [1, 0, 2, 1] });
     expect(stdout).toContain('- user_data = "v1"\n+ user_data = "v2"   # forces replacement');
   });
 
