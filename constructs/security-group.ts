@@ -79,9 +79,4 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
     this.rules.set(key, rule);
     return rule;
   }
-
-  /** Number of distinct ingress rules. */
-  get ingressRuleCount(): number {
-    return this.rules.size;
-  }
 }
