@@ -1,5 +1,6 @@
 /**
- * The simulator's executable: `node main.js openstack` or `node main.js random`.
+ * The simulator's executable, bundled into dist/sim/plugin.js and started by
+ * launcher.ts as `node launcher.js openstack` or `node launcher.js random`.
  * Terraform starts it from the launchers `sim/install.ts` writes into the
  * filesystem mirror; FRACTALS_SIM_STATE names the cloud's file and
  * FRACTALS_SIM_FAULTS injects failures (see sim/README.md).
@@ -13,7 +14,7 @@ function providerFor(mode: string | undefined): SimProvider {
     return new OpenStackProvider({ stateFile: process.env.FRACTALS_SIM_STATE || undefined, faults: process.env.FRACTALS_SIM_FAULTS });
   }
   if (mode === "random") return new RandomProvider();
-  process.stderr.write(`usage: main.js openstack|random (got ${JSON.stringify(mode)})\n`);
+  process.stderr.write(`usage: launcher.js openstack|random (got ${JSON.stringify(mode)})\n`);
   process.exit(2);
 }
 
