@@ -3,7 +3,7 @@
  * real terraform: init + apply + destroy of the synthesized stack, in a fresh
  * workspace each run, median of 3 (1 with --quick).
  *
- *   npx ts-node --transpile-only bench/sim-deploy-destroy.ts [--quick] [--with-cli]
+ *   node -r tsx/cjs bench/sim-deploy-destroy.ts [--quick] [--with-cli]
  *
  * --with-cli also times the user's commands, `npm run sim:deploy -- dev` and
  * `npm run sim:destroy -- dev` (cdktf synthesizes all environments each time;

@@ -4,7 +4,7 @@
  * are small launchers, and a CLI config that takes these two providers from
  * the mirror.
  *
- *   npx ts-node --transpile-only sim/install.ts [dir]   (default: .sim/)
+ *   node -r tsx/cjs sim/install.ts [dir]   (default: .sim/)
  *
  * Terraform starts a provider several times per command, so the plugin runs
  * prebuilt (a TypeScript runner would add its start-up to every one of them).

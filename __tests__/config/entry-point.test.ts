@@ -15,7 +15,7 @@ function synth(environments: unknown[]) {
   const configFile = path.join(cwd, "environments.json");
   const outdir = path.join(cwd, "cdktf.out");
   fs.writeFileSync(configFile, JSON.stringify(environments));
-  const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "main.ts")], {
+  const run = spawnSync(process.execPath, ["-r", "tsx/cjs", path.join(ROOT, "main.ts")], {
     cwd,
     encoding: "utf8",
     env: {

@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const index = SchemaIndex.vendored();
 
 function runCheck(args: string[]) {
-  return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "providers/conformance/cli.ts", ...args], {
+  return spawnSync(process.execPath, ["-r", "tsx/cjs", "providers/conformance/cli.ts", ...args], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The renderer on real `terraform show -json` plans of the real stacks,
  * recorded against the simulated OpenStack by preview/fixtures/record.ts
- * (re-record: `npx ts-node --transpile-only preview/fixtures/record.ts`).
+ * (re-record: `node -r tsx/cjs preview/fixtures/record.ts`).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

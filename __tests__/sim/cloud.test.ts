@@ -29,7 +29,7 @@ describe("the cloud file", () => {
       const { Cloud } = require(${JSON.stringify(path.join(__dirname, "../../sim/openstack/cloud.ts"))});
       for (let i = 0; i < 40; i++) Cloud.transact(process.argv[1], (c) => c.add({ type: "t", id: process.pid + "-" + i, state: {} }));`;
     await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script, file], { stdio: "inherit" });
+      const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", script, file], { stdio: "inherit" });
       child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
     })));
     expect(Cloud.load(file).all()).toHaveLength(120);
