@@ -4,7 +4,8 @@
  *
  * - app runners: the same main.ts (every environment) through each runner that
  *   is installed, without the cdktf CLI around it;
- * - jest transformers: `jest` with a cold and a warm transform cache;
+ * - jest transformers: `jest` with a cold and a warm transform cache; jest
+ *   with one worker against one per core;
  * - bindings: import cost of the used submodules versus all of them, and the
  *   time `npm run get` (the install-time generation) takes.
  *
@@ -116,6 +117,23 @@ const jestCases: BenchCase[] = TRANSFORMERS.map((t) => ({
   },
 }));
 
+/** `npm test` with one jest worker (jest's default on 2 cores) against the config's worker per core, in turn. */
+const jestWorkers: BenchCase = {
+  name: "jest_workers",
+  group: "alternatives",
+  figures: ["jest_workers_1_s", "jest_workers_1_cpu_s", "jest_workers_per_core_s", "jest_workers_per_core_cpu_s"],
+  onlyOnRequest: true,
+  async sample() {
+    const jest = path.join(ROOT, "node_modules", ".bin", "jest");
+    const one = await runTimed(`${jest} --silent --maxWorkers=1`, { env: { CI: "true" } });
+    const perCore = await runTimed(`${jest} --silent`, { env: { CI: "true" } });
+    return {
+      jest_workers_1_s: one.seconds, jest_workers_1_cpu_s: one.cpuSeconds,
+      jest_workers_per_core_s: perCore.seconds, jest_workers_per_core_cpu_s: perCore.cpuSeconds,
+    };
+  },
+};
+
 const bindingImports: BenchCase = {
   name: "bindings_import",
   group: "alternatives",
@@ -148,4 +166,4 @@ const bindingGeneration: BenchCase = {
   },
 };
 
-export const alternatives: BenchCase[] = [...runnerCases, ...jestCases, bindingImports, bindingGeneration];
+export const alternatives: BenchCase[] = [...runnerCases, ...jestCases, jestWorkers, bindingImports, bindingGeneration];

@@ -33,9 +33,14 @@ export interface SimInstallation {
   readonly env: Record<string, string>;
 }
 
+export interface InstallOptions {
+  /** The JavaScript file the mirror's packages run with the provider's name; default: the bundled plugin's launcher (bench/ measures others). */
+  readonly plugin?: string;
+}
+
 /** Builds the plugin if its sources changed, then writes the mirror and CLI config under `dir`. */
-export function installSimulator(dir: string = DEFAULT_SIM_DIR): SimInstallation {
-  const launcher = buildPlugin();
+export function installSimulator(dir: string = DEFAULT_SIM_DIR, options: InstallOptions = {}): SimInstallation {
+  const launcher = options.plugin ?? buildPlugin();
   const mirrorDir = path.join(dir, "mirror");
   const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
   const providers = [
@@ -84,9 +89,10 @@ export function installSimulator(dir: string = DEFAULT_SIM_DIR): SimInstallation
  * launcher.ts beside it (type checking is `npm run build`'s job). One file
  * starts faster than the ~150 modules it replaces, and the launcher adds
  * V8's code cache (bench/README.md, "Simulator start-up"). Rebuilds only when
- * an input changed; concurrent callers wait on a lock directory.
+ * an input changed; concurrent callers wait on a lock directory. Returns the
+ * launcher's path.
  */
-function buildPlugin(): string {
+export function buildPlugin(): string {
   const launcher = path.join(BUILD_DIR, "launcher.js");
   const stamp = path.join(BUILD_DIR, ".build-inputs.json");
   if (isFresh(stamp)) return launcher;

@@ -1,0 +1,50 @@
+/**
+ * The bundled plugin and its launcher, outside Terraform: the bundle runs,
+ * and the first process without a code cache leaves one for the next.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import * as path from "node:path";
+import { buildPlugin } from "../../sim/install";
+import { REPO_ROOT } from "../../sim/paths";
+
+describe("the simulator's launcher", () => {
+  let dir: string;
+  let launcher: string;
+
+  beforeAll(() => {
+    // A copy under dist/, so that it still finds the checkout, with a cache of its own.
+    const built = path.dirname(buildPlugin());
+    dir = mkdtempSync(path.join(REPO_ROOT, "dist", "launcher-test-"));
+    cpSync(built, dir, { recursive: true, filter: (source) => !source.endsWith(".v8-cache") });
+    launcher = path.join(dir, "launcher.js");
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (...args: string[]) => spawnSync(process.execPath, [launcher, ...args], { encoding: "utf8", env: { PATH: process.env.PATH } });
+
+  test("runs the bundled plugin, which refuses to start outside Terraform as go-plugin does", () => {
+    const result = run("openstack");
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("This binary is a plugin. These are not meant to be executed directly.");
+  });
+
+  test("names the providers it simulates when given another", () => {
+    const result = run("aws");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('usage: launcher.js openstack|random (got "aws")');
+  });
+
+  test("leaves V8's code cache beside the bundle, and starts from it", () => {
+    const cache = path.join(dir, "plugin.js.v8-cache");
+    rmSync(cache, { force: true });
+    run("random");
+    expect(existsSync(cache)).toBe(true);
+    const written = statSync(cache);
+    expect(written.size).toBeGreaterThan(10_000);
+    // An accepted cache is not written again.
+    expect(run("random").stderr).toContain("This binary is a plugin.");
+    expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+  });
+});
