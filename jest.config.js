@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  // Type checking is `npm run build`'s job; transpiling only keeps the suite fast.
+  // Transpiling only keeps each file fast; __tests__/typecheck.test.ts type-checks the project in a worker of its own.
   transform: { "^.+\\.ts$": "ts-jest" },
   // creation-stacks: cdktf's per-token stack traces left unmapped; npm test 176 s -> 106 s (bench/README.md).
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts", "<rootDir>/__tests__/support/creation-stacks.ts"],
