@@ -6,6 +6,7 @@
  * and what is allowed; `loadEnvironments` adds the environment's name.
  */
 import { z } from "zod";
+import { isIpv4Address } from "../providers/schema/value-formats";
 
 /** OpenStack accepts up to 255 characters; we keep names to a portable subset. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -25,7 +26,7 @@ const lookupName = (what: string) =>
     .min(1, `${what} must not be empty`)
     .max(255, `${what} must be at most 255 characters (OpenStack's limit)`);
 
-export const ipv4 = z.string().refine(isIpv4, { message: "must be an IPv4 address such as 192.0.2.10" });
+export const ipv4 = z.string().refine(isIpv4Address, { message: "must be an IPv4 address such as 192.0.2.10" });
 
 export const cidr = z.string().refine(isIpv4Cidr, {
   message: "must be an IPv4 CIDR with its host bits zero, such as 10.0.0.0/24",
@@ -216,14 +217,9 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
   }
 }
 
-export function isIpv4(s: string): boolean {
-  const parts = s.split(".");
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
-}
-
 export function isIpv4Cidr(s: string): boolean {
   const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
-  if (!m || !isIpv4(m[1]) || Number(m[2]) > 32) return false;
+  if (!m || !isIpv4Address(m[1]) || Number(m[2]) > 32) return false;
   const bits = Number(m[2]);
   const host = bits === 32 ? 0 : ipToInt(m[1]) & (0xffffffff >>> bits);
   return host === 0;

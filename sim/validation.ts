@@ -3,13 +3,10 @@
  * the cross-attribute rules), enforced at validate time with messages that
  * follow SDKv2's wording and name the attribute.
  */
-import { isIP } from "node:net";
 import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, Validation } from "../providers/schema/types";
+import { compilesAsRegExp, isCidr, isIpAddress, isRfc3339Time, isUuid, parseJson } from "../providers/schema/value-formats";
 import { isObject, UNKNOWN, Value, ValueObject } from "./cty";
 import { Diagnostic, PathStep } from "./diagnostics";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The SDKv2-style message for a value that fails `rule`, or null when it passes. */
 function checkValue(name: string, value: Value, rule: Validation): string | null {
@@ -45,17 +42,17 @@ function checkValue(name: string, value: Value, rule: Validation): string | null
       return `expected length of ${name} to be in the range (${len[0]} - ${len[1]}), got ${value}`;
     }
     if (rule.cidr && !isCidr(value)) return `expected ${name} to be a valid IPv4 or IPv6 CIDR, got ${value}`;
-    if (rule.ip && isIP(value) === 0) return `expected ${name} to contain a valid IP, got: ${value}`;
-    if (rule.uuid && !UUID.test(value)) return `expected ${JSON.stringify(name)} to be a valid UUID, got ${value}`;
+    if (rule.ip && !isIpAddress(value)) return `expected ${name} to contain a valid IP, got: ${value}`;
+    if (rule.uuid && !isUuid(value)) return `expected ${JSON.stringify(name)} to be a valid UUID, got ${value}`;
     if (rule.not_empty && value === "") return `expected ${JSON.stringify(name)} not to be an empty string`;
-    if (rule.rfc3339_time && !(RFC3339.test(value) && !Number.isNaN(Date.parse(value)))) {
+    if (rule.rfc3339_time && !isRfc3339Time(value)) {
       return `expected ${JSON.stringify(name)} to be a valid RFC3339 date, got ${JSON.stringify(value)}`;
     }
     if (rule.match !== undefined && !new RegExp(rule.match).test(value)) {
       return `invalid value for ${name} (must match ${rule.match})`;
     }
-    if (rule.regexp && !compiles(value)) return `${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid regular expression`;
-    if (rule.json && !parsesAsJson(value)) return `${JSON.stringify(name)} contains an invalid JSON`;
+    if (rule.regexp && !compilesAsRegExp(value)) return `${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid regular expression`;
+    if (rule.json && parseJson(value) === undefined) return `${JSON.stringify(name)} contains an invalid JSON`;
   }
   if (rule.no_zero_values && (value === 0 || value === "" || value === false)) {
     return `expected ${name} to not be a zero value, got ${JSON.stringify(value)}`;
@@ -144,29 +141,4 @@ function crossAttributeProblems(name: string, rules: AttributeBehaviour, config:
     problems.push({ severity: "ERROR", summary: "Missing required argument", detail: `"${name}": one of \`${atLeast.join(",")}\` must be specified`, attribute: [name] });
   }
   return problems;
-}
-
-function isCidr(value: string): boolean {
-  const [address, prefix, ...rest] = value.split("/");
-  if (rest.length > 0 || prefix === undefined || !/^\d+$/.test(prefix)) return false;
-  const family = isIP(address);
-  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function parsesAsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -6,6 +6,7 @@
  */
 import { RuleId } from "./findings";
 import type { Validation } from "../schema/types";
+import { compilesAsRegExp, isCidr, isIpAddress, isRfc3339Time, isUuid, parseJson } from "../schema/value-formats";
 
 export interface ValidationFailure {
   readonly rule: RuleId;
@@ -74,16 +75,16 @@ function checkFormat(value: unknown, v: Validation): ValidationFailure | undefin
   const s = String(value);
   const got = JSON.stringify(value);
   if (v.cidr && !isCidr(s)) return { rule: "cidr", message: `must be a CIDR such as 10.0.0.0/24, got ${got}` };
-  if (v.ip && !isIp(s)) return { rule: "ip", message: `must be an IPv4 or IPv6 address, got ${got}` };
+  if (v.ip && !isIpAddress(s)) return { rule: "ip", message: `must be an IPv4 or IPv6 address, got ${got}` };
   if (v.json && parseJson(s) === undefined) return { rule: "json", message: `must be valid JSON, got ${got}` };
-  if (v.uuid && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s)) {
+  if (v.uuid && !isUuid(s)) {
     return { rule: "uuid", message: `must be a UUID, got ${got}` };
   }
-  if (v.regexp && !compiles(s)) return { rule: "regexp", message: `must be a valid regular expression, got ${got}` };
+  if (v.regexp && !compilesAsRegExp(s)) return { rule: "regexp", message: `must be a valid regular expression, got ${got}` };
   if (v.match !== undefined && !new RegExp(v.match).test(s)) {
     return { rule: "regexp", message: `must match /${v.match}/, got ${got}` };
   }
-  if (v.rfc3339_time && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s)) {
+  if (v.rfc3339_time && !isRfc3339Time(s)) {
     return { rule: "rfc3339", message: `must be an RFC 3339 timestamp such as 2030-01-01T00:00:00Z, got ${got}` };
   }
   if (v.not_empty && s === "") return { rule: "not-empty", message: "must not be empty" };
@@ -118,52 +119,4 @@ function checkCustom(value: unknown, v: Validation, ctx: ValidationContext): Val
     }
   }
   return undefined;
-}
-
-function isIp(s: string): boolean {
-  return isIpv4(s) || isIpv6(s);
-}
-
-function isIpv4(s: string): boolean {
-  const parts = s.split(".");
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
-
-function isIpv6(s: string): boolean {
-  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(":")) return false;
-  const halves = s.split("::");
-  if (halves.length > 2) return false;
-  const groups = halves.flatMap((h) => (h === "" ? [] : h.split(":")));
-  const last = groups[groups.length - 1];
-  const v4Tail = last !== undefined && last.includes(".");
-  if (v4Tail && !isIpv4(last)) return false;
-  const hexGroups = v4Tail ? groups.slice(0, -1) : groups;
-  if (!hexGroups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  const count = hexGroups.length + (v4Tail ? 2 : 0);
-  return halves.length === 2 ? count < 8 : count === 8;
-}
-
-/** Go's net.ParseCIDR: an address and a prefix length valid for its family (host bits may be set). */
-function isCidr(s: string): boolean {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
-  if (!m) return false;
-  const bits = Number(m[2]);
-  return (isIpv4(m[1]) && bits <= 32) || (isIpv6(m[1]) && bits <= 128);
-}
-
-function parseJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
-}
-
-function compiles(s: string): boolean {
-  try {
-    new RegExp(s);
-    return true;
-  } catch {
-    return false;
-  }
 }
