@@ -16,8 +16,15 @@ function environments(): readonly unknown[] {
   return Array.isArray(loaded) ? loaded : (loaded as { ENVIRONMENTS: unknown[] }).ENVIRONMENTS;
 }
 
+/**
+ * FRACTALS_LOCAL_STATE_DIR keeps every stack's state in a local file in that
+ * directory, whatever backend the config names: `npm run sim:*` sets it so
+ * that the simulated cloud's state never mixes with the real one.
+ */
+const localStateDir = process.env.FRACTALS_LOCAL_STATE_DIR;
+
 try {
-  buildApp(environments()).synth();
+  buildApp(environments(), localStateDir ? { stateDir: localStateDir, forceLocalState: true } : {}).synth();
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);

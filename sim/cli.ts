@@ -3,12 +3,12 @@
  * against the simulated OpenStack, with no cloud and no registry.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../config";
 import { installSimulator } from "./install";
 import { Cloud } from "./openstack/cloud";
-import { DEFAULT_CLOUD_STATE, REPO_ROOT } from "./paths";
+import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
 const COMMANDS = {
   deploy: ["deploy", "--auto-approve"],
@@ -31,15 +31,22 @@ function main(argv: string[]): number {
   }
   const installation = installSimulator();
   const stateFile = process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE;
-  const outputsFile = path.join(REPO_ROOT, ".sim", "outputs", `${env}.json`);
+  // Its own cdktf.out and state files: a simulated deploy must never touch the real deploy's state or lock file.
+  const outdir = path.join(SIM_WORK_DIR, "cdktf.out");
+  const stateDir = path.join(SIM_WORK_DIR, "state");
+  const outputsFile = path.join(SIM_WORK_DIR, "outputs", `${env}.json`);
   mkdirSync(path.dirname(outputsFile), { recursive: true });
-  const args = [...COMMANDS[command as Command], env, "--skip-provider-lock", ...extra];
+  // The mirror's packages change with the simulator (and with Node's path); recorded checksums would refuse the new ones.
+  rmSync(path.join(outdir, "stacks", env, ".terraform.lock.hcl"), { force: true });
+  const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock", ...extra];
   if (command === "deploy") args.push("--outputs-file", outputsFile);
-  console.log(`simulated OpenStack: cloud in ${path.relative(process.cwd(), stateFile)}, providers from ${path.relative(process.cwd(), installation.mirrorDir)}`);
+  const shown = (p: string) => path.relative(process.cwd(), p) || ".";
+  console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
+    `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);
   const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"), args, {
     cwd: REPO_ROOT,
     stdio: "inherit",
-    env: { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile },
+    env: { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile, FRACTALS_LOCAL_STATE_DIR: stateDir },
   });
   if (result.error) throw result.error;
   if (result.status !== 0) return result.status ?? 1;

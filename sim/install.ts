@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { REPO_ROOT } from "./paths";
+import { REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
 const OPENSTACK_SOURCE = "registry.terraform.io/terraform-provider-openstack/openstack";
 const OPENSTACK_VERSION = "3.4.0";
@@ -21,7 +21,6 @@ const RANDOM_SOURCE = "registry.terraform.io/hashicorp/random";
 /** The version @cdktf/provider-random 12.0.1 pins in the synthesized required_providers. */
 const RANDOM_VERSION = "3.7.2";
 
-const DEFAULT_SIM_DIR = path.join(REPO_ROOT, ".sim");
 const SIM_DIR = path.join(REPO_ROOT, "sim");
 const BUILD_DIR = path.join(REPO_ROOT, "dist", "sim");
 
@@ -39,7 +38,7 @@ export interface InstallOptions {
 }
 
 /** Builds the plugin if its sources changed, then writes the mirror and CLI config under `dir`. */
-export function installSimulator(dir: string = DEFAULT_SIM_DIR, options: InstallOptions = {}): SimInstallation {
+export function installSimulator(dir: string = SIM_WORK_DIR, options: InstallOptions = {}): SimInstallation {
   const launcher = options.plugin ?? buildPlugin();
   const mirrorDir = path.join(dir, "mirror");
   const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;

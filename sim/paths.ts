@@ -14,5 +14,11 @@ export const OPENSTACK_SCHEMA = path.join(REPO_ROOT, "providers", "openstack", "
 export const OPENSTACK_BEHAVIOUR = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.behaviour.json");
 export const RANDOM_SCHEMA = path.join(REPO_ROOT, "providers", "random", "random-schema.json");
 export const RANDOM_BEHAVIOUR = path.join(REPO_ROOT, "providers", "random", "random-behaviour.json");
+/**
+ * The simulator's own directory (FRACTALS_SIM_DIR, default .sim/): its provider
+ * mirror, the cloud, and the `sim:*` commands' synthesized stacks and state,
+ * kept apart from cdktf.out and the real deploys' state.
+ */
+export const SIM_WORK_DIR = process.env.FRACTALS_SIM_DIR ? path.resolve(process.env.FRACTALS_SIM_DIR) : path.join(REPO_ROOT, ".sim");
 /** The simulated cloud, unless FRACTALS_SIM_STATE names another file. */
-export const DEFAULT_CLOUD_STATE = path.join(REPO_ROOT, ".sim", "cloud.json");
+export const DEFAULT_CLOUD_STATE = path.join(SIM_WORK_DIR, "cloud.json");

@@ -14,6 +14,13 @@ export interface BuildAppOptions {
    * @default the current directory (the project root) for the default outdir, else `outdir`
    */
   readonly stateDir?: string;
+  /**
+   * Every stack keeps local state in `stateDir`, whatever backend its config
+   * names. The simulator's commands set this (through main.ts's
+   * FRACTALS_LOCAL_STATE_DIR) so that a simulated deploy never writes the real state.
+   * @default false
+   */
+  readonly forceLocalState?: boolean;
 }
 
 /**
@@ -30,7 +37,7 @@ export function buildApp(inputs: readonly unknown[], options: BuildAppOptions = 
     // Terraform runs in <outdir>/stacks/<env>; a relative path keeps the synthesized JSON
     // identical on every machine while the state stays outside cdktf.out.
     const localStatePath = path.relative(path.join(outdir, "stacks", config.env), path.join(stateDir, `terraform.${config.env}.tfstate`));
-    new FractalsStack(app, { config, localStatePath });
+    new FractalsStack(app, { config, localStatePath, forceLocalState: options.forceLocalState });
   }
   return app;
 }

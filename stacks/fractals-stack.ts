@@ -21,6 +21,11 @@ export interface FractalsStackProps {
    * @default "terraform.<env>.tfstate"
    */
   readonly localStatePath?: string;
+  /**
+   * Use the local backend even when `config.backend` names another.
+   * @default false
+   */
+  readonly forceLocalState?: boolean;
 }
 
 /**
@@ -44,7 +49,8 @@ export class FractalsStack extends TerraformStack {
     // No credentials here: the provider reads clouds.yaml / OS_* at plan time.
     new OpenstackProvider(this, "openstack", { cloud: config.cloud, region: config.region });
     new RandomProvider(this, "random");
-    addStateBackend(this, config.backend, props.localStatePath ?? `terraform.${config.env}.tfstate`);
+    const backend = props.forceLocalState ? { type: "local" as const } : config.backend;
+    addStateBackend(this, backend, props.localStatePath ?? `terraform.${config.env}.tfstate`);
 
     const adminCidrs = config.access.adminCidrs;
     const installScriptUrl = config.fractals.installScriptUrl;

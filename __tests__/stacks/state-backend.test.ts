@@ -33,4 +33,16 @@ describe("state backend", () => {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
   });
+
+  test("forceLocalState (the simulator's commands) keeps state local even when config names a store", () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "fractals-backend-"));
+    try {
+      const s3 = { ...dev, backend: { type: "s3", bucket: "fractals-state", endpoint: "https://rgw.example.com" } };
+      buildApp([s3], { outdir, stateDir: path.join(outdir, "sim-state"), forceLocalState: true }).synth();
+      const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/dev/cdk.tf.json"), "utf8"));
+      expect(json.terraform.backend).toEqual({ local: { path: "../../sim-state/terraform.dev.tfstate" } });
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
 });
