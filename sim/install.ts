@@ -85,7 +85,7 @@ export function installSimulator(dir: string = SIM_WORK_DIR, options: InstallOpt
 
 /**
  * Bundles main.ts with everything it imports into dist/sim/plugin.js, and
- * launcher.ts beside it (type checking is `npm run build`'s job). One file
+ * launcher.ts beside it (type checking is tsc's job, in `npm test`). One file
  * starts faster than the ~150 modules it replaces, and the launcher adds
  * V8's code cache (bench/README.md, "Simulator start-up"). Rebuilds only when
  * an input changed; concurrent callers wait on a lock directory. Returns the
@@ -118,7 +118,7 @@ export function buildPlugin(): string {
       outdir: staging,
       bundle: true,
       platform: "node",
-      target: `node${process.versions.node.split(".")[0]}`,
+      target: "node20", // package.json's engines
       format: "cjs",
       metafile: true,
       logLevel: "silent",
@@ -144,8 +144,12 @@ const PROTO_FILES = ["tfplugin5.proto", "grpc-controller.proto"];
 
 /** Whether the last build's inputs (paths relative to the checkout) are unchanged, and built by this esbuild. */
 function isFresh(stamp: string): boolean {
-  if (!existsSync(stamp)) return false;
-  const recorded = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;
+  let recorded: Record<string, string>;
+  try {
+    recorded = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;
+  } catch {
+    return false; // never built, or an interrupted build: build again
+  }
   const now = digests(Object.keys(recorded).filter((key) => key !== "esbuild"));
   return Object.entries(now).every(([key, value]) => recorded[key] === value) && Object.keys(recorded).length === Object.keys(now).length;
 }
