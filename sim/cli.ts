@@ -5,7 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS, parseEnvironment } from "../config";
+import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
 import { Cloud } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
@@ -36,6 +37,14 @@ function main(argv: string[]): number {
   const stateDir = path.join(SIM_WORK_DIR, "state");
   const outputsFile = path.join(SIM_WORK_DIR, "outputs", `${env}.json`);
   mkdirSync(path.dirname(outputsFile), { recursive: true });
+  if (command === "destroy") {
+    const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
+    const problem = preventDestroyProblem(config, path.join(stateDir, `terraform.${env}.tfstate`), `${path.relative(process.cwd(), SIM_WORK_DIR) || "."}/`);
+    if (problem) {
+      console.error(problem);
+      return 1;
+    }
+  }
   // The mirror's packages change with the simulator (and with Node's path); recorded checksums would refuse the new ones.
   rmSync(path.join(outdir, "stacks", env, ".terraform.lock.hcl"), { force: true });
   const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock", ...extra];
