@@ -5,9 +5,13 @@
  * Terraform starts each provider two to five times per command, and a
  * lifecycle of plans and applies starts it about 30 times, so start-up is most
  * of what the simulator costs. Compiling the 1.4 MB bundle afresh took about
- * 30 ms of each start's 0.2 s of CPU (bench/README.md, "Simulator start-up"). The cache is written
- * beside the bundle by the first process that exits without one; V8 rejects a
- * cache made for another bundle or another Node, and it is written again.
+ * 30 ms of each start's 0.2 s of CPU (bench/README.md, "Simulator start-up").
+ *
+ * The cache is written beside the bundle by the first process that exits
+ * without one. V8 rejects a cache made by another V8 version or flags, and
+ * it is written again; it checks the source only by its length, so the build
+ * (sim/install.ts) replaces dist/sim/ whole and never leaves an old cache
+ * beside a new bundle.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
