@@ -30,6 +30,12 @@ function main(argv: string[]): number {
       `(e.g. npm run sim:${command} -- dev)`);
     return 2;
   }
+  // Without terraform, cdktf says only "terraform init failed with exit code 1".
+  if (spawnSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).error) {
+    console.error(`sim:${command}: the terraform CLI is not on PATH; cdktf runs it for every command. ` +
+      "Install Terraform >= 1.5 (this project is tested with 1.11.4) and run the command again.");
+    return 2;
+  }
   const installation = installSimulator();
   const stateFile = process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE;
   // Its own cdktf.out and state files: a simulated deploy must never touch the real deploy's state or lock file.

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describeWithTerraform } from "./harness";
@@ -13,6 +13,20 @@ describe("npm run sim:* -- <env>", () => {
     const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "deploy", "qa"], { cwd: ROOT, encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('sim:deploy: unknown environment "qa"; expected one of dev, staging, prod');
+  });
+
+  test("without terraform on PATH it says so instead of cdktf's \"terraform init failed\"", () => {
+    const bin = mkdtempSync(path.join(tmpdir(), "fractals-no-terraform-"));
+    try {
+      symlinkSync(process.execPath, path.join(bin, "node"));
+      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "deploy", "dev"], {
+        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: bin },
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain("sim:deploy: the terraform CLI is not on PATH");
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   test("a missing environment says how to name one", () => {
