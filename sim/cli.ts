@@ -43,9 +43,10 @@ function main(argv: string[]): number {
   const stateDir = path.join(SIM_WORK_DIR, "state");
   const outputsFile = path.join(SIM_WORK_DIR, "outputs", `${env}.json`);
   mkdirSync(path.dirname(outputsFile), { recursive: true });
+  const shown = (p: string) => path.relative(process.cwd(), p) || ".";
   if (command === "destroy") {
     const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
-    const problem = preventDestroyProblem(config, path.join(stateDir, `terraform.${env}.tfstate`), `${path.relative(process.cwd(), SIM_WORK_DIR) || "."}/`);
+    const problem = preventDestroyProblem(config, path.join(stateDir, `terraform.${env}.tfstate`), `${shown(SIM_WORK_DIR)}/`);
     if (problem) {
       console.error(problem);
       return 1;
@@ -55,7 +56,6 @@ function main(argv: string[]): number {
   rmSync(path.join(outdir, "stacks", env, ".terraform.lock.hcl"), { force: true });
   const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock", ...extra];
   if (command === "deploy") args.push("--outputs-file", outputsFile);
-  const shown = (p: string) => path.relative(process.cwd(), p) || ".";
   console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
     `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);
   const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"), args, {
