@@ -143,7 +143,7 @@ export function buildPlugin(): string {
 const PROTO_FILES = ["tfplugin5.proto", "grpc-controller.proto"];
 
 /** Whether the last build's inputs (paths relative to the checkout) are unchanged, and built by this esbuild. */
-function isFresh(stamp: string): boolean {
+export function isFresh(stamp: string): boolean {
   let recorded: Record<string, string>;
   try {
     recorded = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;

@@ -3,9 +3,9 @@
  * and the first process without a code cache leaves one for the next.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildPlugin } from "../../sim/install";
+import { buildPlugin, isFresh } from "../../sim/install";
 import { REPO_ROOT } from "../../sim/paths";
 
 describe("the simulator's launcher", () => {
@@ -46,5 +46,40 @@ describe("the simulator's launcher", () => {
     // An accepted cache is not written again.
     expect(run("random").stderr).toContain("This binary is a plugin.");
     expect(statSync(cache).mtimeMs).toBe(written.mtimeMs);
+  });
+});
+
+describe("the simulator's build", () => {
+  const stamp = path.join(path.dirname(buildPlugin()), ".build-inputs.json");
+  const recorded = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;
+
+  test("records every source the bundle holds, the .proto files and the lockfile, by content", () => {
+    expect(Object.keys(recorded)).toEqual(expect.arrayContaining([
+      "esbuild", "package-lock.json", "sim/main.ts", "sim/launcher.ts", "sim/plugin-server.ts", "sim/validation.ts",
+      "sim/openstack/networking.ts", "providers/schema/value-formats.ts", "sim/proto/tfplugin5.proto",
+    ]));
+    expect(Object.keys(recorded).some((input) => input.startsWith("node_modules/"))).toBe(false);
+    expect(recorded["sim/main.ts"]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test("is fresh as built, and stale once any input differs", () => {
+    const dir = mkdtempSync(path.join(REPO_ROOT, "dist", "build-stamp-test-"));
+    try {
+      const copy = (edit: (r: Record<string, string>) => void) => {
+        const changed = { ...recorded };
+        edit(changed);
+        const file = path.join(dir, `stamp-${Math.random()}.json`);
+        writeFileSync(file, JSON.stringify(changed));
+        return file;
+      };
+      expect(isFresh(stamp)).toBe(true);
+      expect(isFresh(copy((r) => (r["sim/validation.ts"] = "0".repeat(64))))).toBe(false);
+      expect(isFresh(copy((r) => (r["package-lock.json"] = "0".repeat(64))))).toBe(false);
+      expect(isFresh(copy((r) => (r.esbuild = "0.0.0")))).toBe(false);
+      expect(isFresh(copy((r) => (r["sim/removed-since.ts"] = "0".repeat(64))))).toBe(false);
+      expect(isFresh(path.join(dir, "never-built.json"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
