@@ -129,8 +129,16 @@ export function protoDirectory(): string {
 
 function providerService(provider: SimProvider): grpc.UntypedServiceImplementation {
   const { schemas } = provider;
-  const resourceType = (name: string): CtyType => blockType(lookup(schemas.resources, name, "resource type").block);
-  const dataSourceType = (name: string): CtyType => blockType(lookup(schemas.dataSources, name, "data source").block);
+  // Each RPC decodes and encodes by its type's cty type; derive each once per process.
+  const types = new Map<string, CtyType>();
+  const typeOf = (table: Record<string, Schema>, name: string, what: string): CtyType => {
+    const key = `${what}:${name}`;
+    let type = types.get(key);
+    if (!type) types.set(key, (type = blockType(lookup(table, name, what).block)));
+    return type;
+  };
+  const resourceType = (name: string): CtyType => typeOf(schemas.resources, name, "resource type");
+  const dataSourceType = (name: string): CtyType => typeOf(schemas.dataSources, name, "data source");
   const providerType = blockType(schemas.provider.block);
   let schemaResponse: unknown;
 
