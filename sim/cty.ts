@@ -102,14 +102,17 @@ export function valuesEqual(a: Value | undefined, b: Value | undefined): boolean
 
 /** Equality under a type: set elements compare regardless of order. */
 export function equalByType(a: Value, b: Value, type: CtyType): boolean {
-  if (typeof type !== "string" && type[0] === "set" && Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length || !isWhollyKnown(a) || !isWhollyKnown(b)) return false;
-    const key = (v: Value) => JSON.stringify(v);
-    const left = a.map(key).sort();
-    const right = b.map(key).sort();
-    return left.every((k, i) => k === right[i]);
-  }
+  if (typeof type !== "string" && type[0] === "set" && Array.isArray(a) && Array.isArray(b)) return setsEqual(a, b);
   return valuesEqual(a, b);
+}
+
+/** Two wholly known sets with the same elements, in any order (an unknown element could be anything). */
+export function setsEqual(a: Value[], b: Value[]): boolean {
+  if (a.length !== b.length || !isWhollyKnown(a) || !isWhollyKnown(b)) return false;
+  const key = (v: Value) => JSON.stringify(v);
+  const left = a.map(key).sort();
+  const right = b.map(key).sort();
+  return left.every((k, i) => k === right[i]);
 }
 
 /** A deep copy (structuredClone cannot copy the UNKNOWN symbol). */

@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../providers/schema/types";
-import { equalByType, isObject, isWhollyKnown, UNKNOWN, Value, ValueObject, valuesEqual } from "./cty";
+import { equalByType, isObject, setsEqual, UNKNOWN, Value, ValueObject, valuesEqual } from "./cty";
 import { PathStep } from "./diagnostics";
 
 export interface Plan {
@@ -179,12 +179,7 @@ function project(value: Value, nested: SchemaNestedBlock, rules: Record<string, 
 }
 
 function sameProjection(a: Value, b: Value, nested: SchemaNestedBlock): boolean {
-  if (nested.nesting_mode === "set" && Array.isArray(a) && Array.isArray(b)) {
-    const key = (v: Value) => JSON.stringify(v);
-    const left = a.map(key).sort();
-    const right = b.map(key).sort();
-    return isWhollyKnown(a) && isWhollyKnown(b) && left.length === right.length && left.every((k, i) => k === right[i]);
-  }
+  if (nested.nesting_mode === "set" && Array.isArray(a) && Array.isArray(b)) return setsEqual(a, b);
   return valuesEqual(a, b);
 }
 
