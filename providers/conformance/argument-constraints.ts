@@ -8,6 +8,7 @@
  */
 import { BodyContext, BodyLocation } from "./check-block";
 import { isExpression } from "./expressions";
+import { joinPath } from "./findings";
 import type { SchemaAttribute, SchemaNestedBlock } from "../schema/types";
 import { isPlainObject } from "./value-types";
 
@@ -23,9 +24,9 @@ export function checkArgumentConstraints(
 ): void {
   const reportedGroups = new Set<string>();
   for (const name of [...Object.keys(attributes), ...Object.keys(blockTypes)]) {
-    const behaviour = ctx.behaviour[at.schemaPath ? `${at.schemaPath}.${name}` : name];
+    const behaviour = ctx.behaviour[joinPath(at.schemaPath, name)];
     if (!behaviour) continue;
-    const path = at.path ? `${at.path}.${name}` : name;
+    const path = joinPath(at.path, name);
     const self: State = dynamicBlocks.has(name) ? "unknown" : stateOf(body[name]);
     const sdkKey = at.schemaPath ? `${at.schemaPath.split(".").join(".0.")}.0.${name}` : name;
     const stateOfKey = (key: string): State => (key === sdkKey ? self : resolve(ctx.root, key));

@@ -5,7 +5,7 @@
  * and item counts, and the behaviour file's value validations.
  */
 import type { AttributeBehaviour, SchemaAttribute, SchemaBlock, SchemaNestedBlock } from "../schema/types";
-import { RuleId } from "./findings";
+import { joinPath, RuleId } from "./findings";
 import { isExpression } from "./expressions";
 import { isPlainObject, typeMismatches } from "./value-types";
 import { validate } from "./validations";
@@ -48,13 +48,13 @@ export function checkBody(
 
   for (const [key, value] of Object.entries(body)) {
     if (key === "//" || skipKeys.has(key)) continue;
-    const path = join(at.path, key);
+    const path = joinPath(at.path, key);
     if (key === "dynamic") {
       checkDynamic(value, blockTypes, at, ctx, dynamicBlocks);
     } else if (key in attributes) {
-      if (value !== null) checkAttribute(value, attributes[key], { path, schemaPath: join(at.schemaPath, key) }, ctx);
+      if (value !== null) checkAttribute(value, attributes[key], { path, schemaPath: joinPath(at.schemaPath, key) }, ctx);
     } else if (key in blockTypes) {
-      checkNestedBlocks(value, blockTypes[key], { path, schemaPath: join(at.schemaPath, key) }, ctx);
+      checkNestedBlocks(value, blockTypes[key], { path, schemaPath: joinPath(at.schemaPath, key) }, ctx);
     } else {
       const isBlockLike = isPlainObject(value) || (Array.isArray(value) && value.every(isPlainObject) && value.length > 0);
       const hint = suggestion(key, [...Object.keys(attributes), ...Object.keys(blockTypes)]);
@@ -65,13 +65,13 @@ export function checkBody(
 
   for (const [name, attribute] of Object.entries(attributes)) {
     if (attribute.required && (body[name] === undefined || body[name] === null)) {
-      ctx.report(join(at.path, name), "missing-required", `required argument '${name}' is missing`);
+      ctx.report(joinPath(at.path, name), "missing-required", `required argument '${name}' is missing`);
     }
   }
   for (const [name, blockType] of Object.entries(blockTypes)) {
     const min = blockType.min_items ?? 0;
     if (min > 0 && body[name] === undefined && !dynamicBlocks.has(name)) {
-      ctx.report(join(at.path, name), "missing-block", `at least ${min} '${name}' block${min > 1 ? "s are" : " is"} required`);
+      ctx.report(joinPath(at.path, name), "missing-block", `at least ${min} '${name}' block${min > 1 ? "s are" : " is"} required`);
     }
   }
   checkArgumentConstraints(body, attributes, blockTypes, at, ctx, dynamicBlocks);
@@ -159,7 +159,7 @@ function checkDynamic(
   ctx: BodyContext,
   seen: Set<string>,
 ): void {
-  const path = join(at.path, "dynamic");
+  const path = joinPath(at.path, "dynamic");
   if (!isPlainObject(value)) {
     ctx.report(path, "block-shape", "must be an object of dynamic blocks keyed by block type");
     return;
@@ -177,12 +177,8 @@ function checkDynamic(
     }
     const extra = Object.keys(spec).filter((k) => !["for_each", "iterator", "labels", "content"].includes(k));
     if (extra.length > 0) ctx.report(specPath, "block-shape", `unexpected key(s) ${extra.join(", ")} in a dynamic block`);
-    checkBody(spec.content, blockTypes[name].block, { path: `${specPath}.content`, schemaPath: join(at.schemaPath, name) }, ctx);
+    checkBody(spec.content, blockTypes[name].block, { path: `${specPath}.content`, schemaPath: joinPath(at.schemaPath, name) }, ctx);
   }
-}
-
-function join(prefix: string, key: string): string {
-  return prefix ? `${prefix}.${key}` : key;
 }
 
 /** `; did you mean 'name'?` for a near miss or a camelCase spelling, else empty. */

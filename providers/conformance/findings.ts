@@ -54,6 +54,11 @@ export interface Finding {
 }
 
 /** `dev: openstack_networking_port_v2.api_port: fixed_ip[0].subnet_id: must be ... [wrong-type]` */
+/** A finding's or a behaviour's dotted path: `prefix.key`, or `key` at the top level. */
+export function joinPath(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
+}
+
 export function formatFinding(f: Finding): string {
   const where = f.path ? `${f.address}: ${f.path}` : f.address;
   return `${f.stack}: ${where}: ${f.message} [${f.rule}]`;
