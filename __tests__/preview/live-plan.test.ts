@@ -24,7 +24,7 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
   test("a fresh deploy of dev renders with counts matching its resource_changes", () => {
     const simulator = installSimulator(join(work, "sim"));
     const [dev] = ENVIRONMENTS;
-    recordScenario({ name: "live", stacks: ["dev"], head: [dev] }, simulator.env, join(work, "plans"));
+    recordScenario({ name: "live", head: [dev] }, simulator.env, join(work, "plans"));
     const plans = readPlanDir(join(work, "plans"));
     const markdown = renderPlanPreview(plans);
     const counts = countsFromPlan(plans[0].plan!);
