@@ -6,7 +6,7 @@
  * and what is allowed; `loadEnvironments` adds the environment's name.
  */
 import { z } from "zod";
-import { isIpv4Address } from "../providers/schema/value-formats";
+import { ipv4ToInt, isIpv4Address } from "../providers/schema/value-formats";
 
 /** OpenStack accepts up to 255 characters; we keep names to a portable subset. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -221,12 +221,8 @@ export function isIpv4Cidr(s: string): boolean {
   const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
   if (!m || !isIpv4Address(m[1]) || Number(m[2]) > 32) return false;
   const bits = Number(m[2]);
-  const host = bits === 32 ? 0 : ipToInt(m[1]) & (0xffffffff >>> bits);
+  const host = bits === 32 ? 0 : ipv4ToInt(m[1]) & (0xffffffff >>> bits);
   return host === 0;
-}
-
-export function ipToInt(ip: string): number {
-  return ip.split(".").reduce((n, p) => (n * 256 + Number(p)) >>> 0, 0);
 }
 
 export function prefixOf(c: string): number {
@@ -235,8 +231,8 @@ export function prefixOf(c: string): number {
 
 /** True when the two IPv4 CIDRs share at least one address. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const [na, pa] = [ipToInt(a.split("/")[0]), prefixOf(a)];
-  const [nb, pb] = [ipToInt(b.split("/")[0]), prefixOf(b)];
+  const [na, pa] = [ipv4ToInt(a.split("/")[0]), prefixOf(a)];
+  const [nb, pb] = [ipv4ToInt(b.split("/")[0]), prefixOf(b)];
   const bits = Math.min(pa, pb);
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return ((na & mask) >>> 0) === ((nb & mask) >>> 0);

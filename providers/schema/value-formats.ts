@@ -21,6 +21,11 @@ export function isIpv4Address(s: string): boolean {
   return octets.length === 4 && octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255);
 }
 
+/** A dotted-decimal IPv4 address as an unsigned 32-bit integer (the address must be valid). */
+export function ipv4ToInt(ip: string): number {
+  return ip.split(".").reduce((n, octet) => (n * 256 + Number(octet)) >>> 0, 0);
+}
+
 /** IPv6 as Go parses it: eight hex groups of 1-4 digits, one `::` for at least one of them, an IPv4 tail allowed, no zone. */
 export function isIpv6Address(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(":")) return false;

@@ -1,4 +1,5 @@
 /** IPv4 arithmetic for allocating fixed IPs in subnets and floating IPs from the external pool. */
+import { ipv4ToInt } from "../../providers/schema/value-formats";
 
 export interface Ipv4Range {
   /** First and last usable host addresses, as integers. */
@@ -6,9 +7,6 @@ export interface Ipv4Range {
   readonly last: number;
 }
 
-export function ipToInt(ip: string): number {
-  return ip.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-}
 
 function intToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
@@ -19,13 +17,13 @@ export function hostRange(cidr: string): Ipv4Range {
   const [address, prefixText] = cidr.split("/");
   const prefix = Number(prefixText);
   const size = 2 ** (32 - prefix);
-  const network = Math.floor(ipToInt(address) / size) * size;
+  const network = Math.floor(ipv4ToInt(address) / size) * size;
   return size <= 2 ? { first: network, last: network + size - 1 } : { first: network + 1, last: network + size - 2 };
 }
 
 export function inCidr(ip: string, cidr: string): boolean {
   const { first, last } = hostRange(cidr);
-  const n = ipToInt(ip);
+  const n = ipv4ToInt(ip);
   return n >= first - 1 && n <= last + 1;
 }
 

@@ -5,7 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { Value } from "../cty";
 import { CloudError } from "../diagnostics";
-import { hostRange, inCidr, ipToInt, Ipv4Range, nextFree } from "./addresses";
+import { ipv4ToInt } from "../../providers/schema/value-formats";
+import { hostRange, inCidr, Ipv4Range, nextFree } from "./addresses";
 import { stableUuid } from "./catalogue";
 import { CloudObject } from "./cloud";
 import { ApplyContext, fill, macAddress, mustFind, objects, ResourceModel, str, strings } from "./model";
@@ -110,7 +111,7 @@ function networkOrExternal(ctx: ApplyContext, id: Value | undefined): { id: stri
 function allocationRange(subnet: CloudObject): Ipv4Range {
   const pool = objects(subnet.state.allocation_pool)[0];
   if (pool && typeof pool.start === "string" && typeof pool.end === "string") {
-    return { first: ipToInt(pool.start), last: ipToInt(pool.end) };
+    return { first: ipv4ToInt(pool.start), last: ipv4ToInt(pool.end) };
   }
   return hostRange(String(subnet.state.cidr));
 }
