@@ -94,12 +94,7 @@ export class Controller extends Construct implements IConnectable {
     }
 
     let userData: string;
-    let credentials: ServiceCredentials | undefined;
-    // Where workers find the queue, given the first API server's address.
-    let queueUrl: (controllerIp: string) => string;
     if (props.services) {
-      const services = props.services;
-      queueUrl = () => services.amqpUrl;
       props.services.allowDatabaseFrom(this);
       props.services.allowQueueFrom(this);
       userData = renderUserData({
@@ -113,8 +108,7 @@ export class Controller extends Construct implements IConnectable {
       });
     } else {
       const own = new ServiceCredentials(this, "credentials");
-      credentials = own;
-      queueUrl = (controllerIp) => own.amqpUrl(controllerIp);
+      this.credentials = own;
       userData = renderUserData({
         install: {
           scriptUrl: props.installScriptUrl,
@@ -143,8 +137,8 @@ export class Controller extends Construct implements IConnectable {
         userData,
       }));
     }
-    this.credentials = credentials;
-    this.amqpUrl = queueUrl(this.instances[0].privateIp);
+    // Workers reach an all-in-one controller's queue at its first (only) server's address.
+    this.amqpUrl = props.services?.amqpUrl ?? this.credentials!.amqpUrl(this.instances[0].privateIp);
   }
 
   /** URL the API answers on inside the subnet (the first instance). */
