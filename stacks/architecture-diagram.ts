@@ -4,6 +4,8 @@
  * code: `npm run diagrams` rewrites them and a test fails when they are stale.
  */
 import { EnvironmentConfig } from "../config";
+import { AMQP_PORT, MYSQL_PORT } from "../constructs/service-credentials";
+import { MYSQL_DATA_DIR } from "../constructs/services-node";
 
 interface Box {
   readonly x: number;
@@ -80,7 +82,7 @@ export function architectureSvg(config: EnvironmentConfig): string {
   if (config.services) {
     const services: Box = {
       x: width - 300, y: rowY, w: 260, h: 76, title: `${prefix}-services`,
-      lines: ["MySQL :3306, RabbitMQ :5672", `Cinder volume ${config.services.volumeSizeGb} GiB at /var/lib/mysql`, config.services.preventDestroy ? "volume has prevent_destroy" : ""],
+      lines: [`MySQL :${MYSQL_PORT}, RabbitMQ :${AMQP_PORT}`, `Cinder volume ${config.services.volumeSizeGb} GiB at ${MYSQL_DATA_DIR}`, config.services.preventDestroy ? "volume has prevent_destroy" : ""],
       kind: "data",
     };
     boxes.push(services);
