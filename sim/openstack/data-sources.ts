@@ -6,9 +6,9 @@
 import type { SchemaBlock } from "../../providers/schema/types";
 import { UNKNOWN, Value, ValueObject } from "../cty";
 import { Diagnostic } from "../diagnostics";
-import { externalNetwork, FLAVORS, IMAGES, PROJECT_ID, stableUuid } from "./catalogue";
+import { FLAVORS, IMAGES, PROJECT_ID, stableUuid } from "./catalogue";
 import { Cloud } from "./cloud";
-import { ApplyContext, fillUnknowns, str } from "./model";
+import { ApplyContext, applyContext, fillUnknowns, str } from "./model";
 import { NETWORK, subnetsOf } from "./networking";
 
 const NO_RESULTS = "Your query returned no results. Please change your search criteria and try again.";
@@ -89,7 +89,7 @@ const READERS: Record<string, Reader> = {
 export function readDataSource(
   cloud: Cloud, region: string, typeName: string, block: SchemaBlock, config: ValueObject,
 ): { state: ValueObject | null; diagnostics: Diagnostic[] } {
-  const ctx: ApplyContext = { cloud, region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
+  const ctx = applyContext(cloud, region);
   const reader = READERS[typeName];
   // Other data sources answer with a plausible object: their computed values filled, the id stable for the same query.
   const result = reader ? reader(ctx, config) : { ...config };

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { CtyType, SchemaBlock } from "../../providers/schema/types";
 import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
-import { ExternalNetwork, PROJECT_ID, USER_ID } from "./catalogue";
+import { ExternalNetwork, externalNetwork, PROJECT_ID, USER_ID } from "./catalogue";
 import { Cloud, CloudObject } from "./cloud";
 
 export interface ApplyContext {
@@ -16,6 +16,11 @@ export interface ApplyContext {
   /** RFC 3339, one instant per apply call. */
   readonly now: string;
   readonly external: ExternalNetwork;
+}
+
+/** The context of one apply or data-source read against `cloud`. */
+export function applyContext(cloud: Cloud, region: string): ApplyContext {
+  return { cloud, region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
 }
 
 /**

@@ -11,13 +11,12 @@ import { planResourceChange } from "../planner";
 import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
 import { readProviderFiles } from "../provider-files";
 import { validateConfig } from "../validation";
-import { externalNetwork } from "./catalogue";
 import { Cloud } from "./cloud";
 import { COMPUTE_MODELS } from "./compute";
 import { readDataSource } from "./data-sources";
 import { FaultInjector, parseFaults } from "./faults";
 import { LOAD_BALANCER_MODELS } from "./load-balancer";
-import { ApplyContext, fillUnknowns, ResourceModel } from "./model";
+import { ApplyContext, applyContext, fillUnknowns, ResourceModel } from "./model";
 import { NETWORKING_MODELS } from "./networking";
 import { ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
 
@@ -78,7 +77,7 @@ export class OpenStackProvider implements SimProvider {
     try {
       this.faults.beforeApply(typeName);
       const newState = Cloud.transact(this.stateFile, (cloud) => {
-        const ctx: ApplyContext = { cloud, region: this.region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
+        const ctx = applyContext(cloud, this.region);
         if (planned === null) return this.delete(ctx, model, typeName, prior!);
         return prior === null ? this.create(ctx, model, typeName, planned) : this.update(ctx, model, typeName, prior, planned);
       });
