@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { withLockFile } from "./lock-file";
 import { REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
 const OPENSTACK_SOURCE = "registry.terraform.io/terraform-provider-openstack/openstack";
@@ -88,7 +89,7 @@ export function installSimulator(dir: string = SIM_WORK_DIR, options: InstallOpt
  * launcher.ts beside it (type checking is tsc's job, in `npm test`). One file
  * starts faster than the ~150 modules it replaces, and the launcher adds
  * V8's code cache (bench/README.md, "Simulator start-up"). Rebuilds only when
- * an input changed; concurrent callers wait on a lock directory. Returns the
+ * an input changed; concurrent callers wait on a lock file. Returns the
  * launcher's path.
  */
 export function buildPlugin(): string {
@@ -96,19 +97,7 @@ export function buildPlugin(): string {
   const stamp = path.join(BUILD_DIR, ".build-inputs.json");
   if (isFresh(stamp)) return launcher;
 
-  const lock = `${BUILD_DIR}.lock`;
-  mkdirSync(path.dirname(BUILD_DIR), { recursive: true });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || Date.now() > deadline) throw err;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
-    }
-  }
-  try {
+  return withLockFile(`${BUILD_DIR}.lock`, { timeoutMs: 60_000, pollMs: 100, what: "the simulator's build" }, () => {
     if (isFresh(stamp)) return launcher;
     const staging = `${BUILD_DIR}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
@@ -135,9 +124,7 @@ export function buildPlugin(): string {
     rmSync(BUILD_DIR, { recursive: true, force: true });
     renameSync(staging, BUILD_DIR);
     return launcher;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 const PROTO_FILES = ["tfplugin5.proto", "grpc-controller.proto"];

@@ -7,9 +7,10 @@
  * finish without yielding; across processes (`cdktf deploy '*'` applies the
  * stacks in parallel against one cloud) `Cloud.transact` holds a lock file.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ValueObject } from "../cty";
+import { withLockFile } from "../lock-file";
 
 export interface CloudObject {
   readonly type: string;
@@ -40,28 +41,14 @@ export class Cloud {
 
   /** Load, change and save under an exclusive lock on `<file>.lock`. */
   static transact<T>(file: string, change: (cloud: Cloud) => T): T {
-    const lock = `${file}.lock`;
-    mkdirSync(path.dirname(file), { recursive: true });
-    for (const started = Date.now(); ;) {
-      try {
-        closeSync(openSync(lock, "wx"));
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        // A lock older than any apply call is left over from a killed process.
-        if (Date.now() - lockedSince(lock) > 30_000) rmSync(lock, { force: true });
-        if (Date.now() - started > 60_000) throw new Error(`the simulated cloud ${file} stayed locked for a minute (${lock})`);
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-      }
-    }
-    try {
+    // A lock older than any apply call is left over from a killed process.
+    const options = { timeoutMs: 60_000, pollMs: 10, staleMs: 30_000, what: `the simulated cloud ${file}` };
+    return withLockFile(`${file}.lock`, options, () => {
       const cloud = Cloud.load(file);
       const result = change(cloud);
       cloud.save(file);
       return result;
-    } finally {
-      rmSync(lock, { force: true });
-    }
+    });
   }
 
   save(file: string): void {
@@ -94,13 +81,5 @@ export class Cloud {
       this.objects.splice(this.objects.indexOf(object), 1);
       for (const owned of this.objects.filter((o) => o.owner === object.id)) this.remove(owned.type, owned.id);
     }
-  }
-}
-
-function lockedSince(lock: string): number {
-  try {
-    return statSync(lock).mtimeMs;
-  } catch {
-    return Date.now();
   }
 }
