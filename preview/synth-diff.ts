@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BehaviourFile } from "../providers/schema/types";
 import { AttributeChange, diffAttributes, formatPath } from "./attribute-diff";
 import { ChangeKind } from "./change-kind";
 import { byStackOrder } from "./load-inputs";
@@ -154,9 +155,7 @@ export function loadForceNew(providersDir: string): ForceNewIndex {
   for (const entry of readdirSync(providersDir, { withFileTypes: true }).filter((e) => e.isDirectory())) {
     const dir = join(providersDir, entry.name);
     for (const file of readdirSync(dir).filter((f) => /[.-]behaviour\.json$/.test(f))) {
-      const behaviour = JSON.parse(readFileSync(join(dir, file), "utf8")) as {
-        resources?: Record<string, { attributes?: Record<string, { force_new?: boolean }> }>;
-      };
+      const behaviour = JSON.parse(readFileSync(join(dir, file), "utf8")) as BehaviourFile;
       for (const [type, resource] of Object.entries(behaviour.resources ?? {})) {
         const paths = Object.entries(resource.attributes ?? {}).filter(([, a]) => a.force_new === true).map(([path]) => path);
         index.set(type, new Set(paths));

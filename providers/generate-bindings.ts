@@ -11,10 +11,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConstructsMakerProviderTarget, LANGUAGES, TerraformProviderConstraint } from "@cdktf/commons";
 import { CodeMaker, TerraformProviderGenerator } from "@cdktf/provider-generator";
+import { OPENSTACK } from "./vendored";
 
 const ROOT = path.resolve(__dirname, "..");
-const SCHEMA_VERSION = "3.4.0";
-const SCHEMA = path.join(ROOT, `providers/openstack/openstack-${SCHEMA_VERSION}.json`);
+const SCHEMA_VERSION = OPENSTACK.version;
+const SCHEMA = path.join(ROOT, "providers", OPENSTACK.schema);
 const TARGET = path.join(ROOT, ".gen");
 
 async function main(): Promise<void> {

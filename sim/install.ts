@@ -13,14 +13,9 @@ import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { OPENSTACK, RANDOM } from "../providers/vendored";
 import { withLockFile } from "./lock-file";
 import { REPO_ROOT, SIM_WORK_DIR } from "./paths";
-
-const OPENSTACK_SOURCE = "registry.terraform.io/terraform-provider-openstack/openstack";
-const OPENSTACK_VERSION = "3.4.0";
-const RANDOM_SOURCE = "registry.terraform.io/hashicorp/random";
-/** The version @cdktf/provider-random 12.0.1 pins in the synthesized required_providers. */
-const RANDOM_VERSION = "3.7.2";
 
 const SIM_DIR = path.join(REPO_ROOT, "sim");
 const BUILD_DIR = path.join(REPO_ROOT, "dist", "sim");
@@ -44,8 +39,8 @@ export function installSimulator(dir: string = SIM_WORK_DIR, options: InstallOpt
   const mirrorDir = path.join(dir, "mirror");
   const platform = `${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}`;
   const providers = [
-    { source: OPENSTACK_SOURCE, version: OPENSTACK_VERSION, mode: "openstack" },
-    { source: RANDOM_SOURCE, version: RANDOM_VERSION, mode: "random" },
+    { source: OPENSTACK.source, version: OPENSTACK.version, mode: "openstack" },
+    { source: RANDOM.source, version: RANDOM.version, mode: "random" },
   ];
   for (const p of providers) {
     const name = p.source.split("/").pop();

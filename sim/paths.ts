@@ -1,6 +1,7 @@
 /** Where the simulator finds the project's files, whether it runs from sim/ or compiled from dist/sim/. */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { OPENSTACK, RANDOM } from "../providers/vendored";
 
 function findRepoRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {
@@ -10,10 +11,10 @@ function findRepoRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(__dirname);
-export const OPENSTACK_SCHEMA = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.json");
-export const OPENSTACK_BEHAVIOUR = path.join(REPO_ROOT, "providers", "openstack", "openstack-3.4.0.behaviour.json");
-export const RANDOM_SCHEMA = path.join(REPO_ROOT, "providers", "random", "random-schema.json");
-export const RANDOM_BEHAVIOUR = path.join(REPO_ROOT, "providers", "random", "random-behaviour.json");
+export const OPENSTACK_SCHEMA = path.join(REPO_ROOT, "providers", OPENSTACK.schema);
+export const OPENSTACK_BEHAVIOUR = path.join(REPO_ROOT, "providers", OPENSTACK.behaviour);
+export const RANDOM_SCHEMA = path.join(REPO_ROOT, "providers", RANDOM.schema);
+export const RANDOM_BEHAVIOUR = path.join(REPO_ROOT, "providers", RANDOM.behaviour);
 /**
  * The simulator's own directory (FRACTALS_SIM_DIR, default .sim/): its provider
  * mirror, the cloud, and the `sim:*` commands' synthesized stacks and state,

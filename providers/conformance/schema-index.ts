@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { AttributeBehaviour, BehaviourFile, ProviderSchemasFile, SchemaBlock } from "../schema/types";
+import { VENDORED_PROVIDERS } from "../vendored";
 
 export interface TypeSchema {
   readonly block: SchemaBlock;
@@ -31,16 +32,10 @@ export interface ProviderSchemaFiles {
 
 const PROVIDERS_DIR = path.resolve(__dirname, "..");
 
-/** The schema files vendored in this repository, relative to providers/. */
-const VENDORED: readonly { schema: string; behaviour: string; version: string }[] = [
-  { schema: "openstack/openstack-3.4.0.json", behaviour: "openstack/openstack-3.4.0.behaviour.json", version: "3.4.0" },
-  { schema: "random/random-schema.json", behaviour: "random/random-behaviour.json", version: "3.7.2" },
-];
-
 export class SchemaIndex {
   /** The index of the schemas vendored under providers/. */
   static vendored(): SchemaIndex {
-    return new SchemaIndex(VENDORED.map((files) => ({
+    return new SchemaIndex(VENDORED_PROVIDERS.map((files) => ({
       schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as ProviderSchemasFile,
       behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourFile,
       version: files.version,
