@@ -49,20 +49,20 @@ function deployDestroy(env: string, stackDir: string): number {
   }
 }
 
-/** The environment's stack directory; with prevent_destroy off, which would (rightly) stop the destroy half. */
-function destroyableStack(input: EnvironmentInput, outdir: string): string {
-  if (!input.services?.preventDestroy) return path.join(outdir, "stacks", input.env);
-  const unprotected = path.join(outdir, "unprotected");
-  buildApp([{ ...input, services: { ...input.services, preventDestroy: false } }], { outdir: unprotected }).synth();
-  return path.join(unprotected, "stacks", input.env);
+/** dev and prod, with prevent_destroy off: it would (rightly) stop the destroy half. */
+function destroyable(): EnvironmentInput[] {
+  return ["dev", "prod"]
+    .map((env) => ENVIRONMENTS.find((e) => e.env === env)!)
+    .map((input) => (input.services ? { ...input, services: { ...input.services, preventDestroy: false } } : input));
 }
 
 function main(): void {
   const outdir = mkdtempSync(path.join(tmpdir(), "fractals-sim-bench-out-"));
   try {
-    buildApp(ENVIRONMENTS, { outdir }).synth();
-    for (const env of ["dev", "prod"]) {
-      const stackDir = destroyableStack(ENVIRONMENTS.find((e) => e.env === env)!, outdir);
+    const inputs = destroyable();
+    buildApp(inputs, { outdir }).synth();
+    for (const { env } of inputs) {
+      const stackDir = path.join(outdir, "stacks", env);
       const seconds = Array.from({ length: runs }, () => deployDestroy(env, stackDir));
       console.log(summary(`sim_deploy_destroy_${env}_s`, seconds, "terraform init + apply + destroy of the synthesized stack"));
     }
