@@ -35,7 +35,8 @@ export interface SimProvider {
   validateResource(typeName: string, config: ValueObject): Diagnostic[];
   validateDataSource(typeName: string, config: ValueObject): Diagnostic[];
   planResourceChange(typeName: string, prior: ValueObject | null, proposed: ValueObject | null, config: ValueObject | null): Plan & { diagnostics?: Diagnostic[] };
-  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null): ApplyResult;
+  /** `config` decodes the apply's configuration on demand: only what must keep unplanned values (Nova's user data) pays for it. */
+  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null, config?: () => ValueObject | null): ApplyResult;
   /** The object as the cloud has it now; null when it is gone (Terraform then plans to create it again). */
   readResource(typeName: string, state: ValueObject): ValueObject | null;
   readDataSource(typeName: string, config: ValueObject): { state: ValueObject | null; diagnostics: Diagnostic[] };
@@ -192,6 +193,7 @@ function providerService(provider: SimProvider): grpc.UntypedServiceImplementati
         req.type_name,
         decode(req.prior_state, type) as ValueObject | null,
         decode(req.planned_state, type) as ValueObject | null,
+        () => decode(req.config, type) as ValueObject | null,
       );
       return {
         new_state: encode(result.newState, type),

@@ -136,7 +136,7 @@ describe("the simulated cloud", () => {
     const { networkId, subnetId } = network();
     const port = create("openstack_networking_port_v2", { network_id: networkId });
     const fip = create("openstack_networking_floatingip_v2", { pool: "public" });
-    expect(fip.address).toBe("203.0.113.1");
+    expect(fip.address).toBe("203.0.113.2"); // .1 is the external subnet's gateway
     expect(() => create("openstack_networking_floatingip_associate_v2", { floating_ip: fip.address, port_id: port.id }))
       .toThrow(/404 Not Found: External network \S+ is not reachable from subnet/);
     const external = provider.readDataSource("openstack_networking_network_v2", { name: "public" }).state!;

@@ -18,7 +18,25 @@ export interface CloudObject {
   state: ValueObject;
   /** Objects the cloud made on its own behalf (a load balancer's VIP port) go when their owner goes. */
   readonly owner?: string;
+  /** What Nova keeps beside the API-visible state: the user data as given (the provider's state holds only its SHA-1). */
+  nova?: { userData: string };
+  /** Neutron's router gateway port address on the external network (the provider shows it in no attribute here). */
+  neutron?: { externalGatewayIp: string };
+  /** For a server Heat booted: the wait conditions of its stack, which the lab's Heat endpoint collects signals for. */
+  heat?: { waitConditions: HeatWaitCondition[] };
 }
+
+export interface HeatWaitCondition {
+  readonly stackId: string;
+  readonly stackName: string;
+  /** The OS::Heat::WaitConditionHandle's resource name, which the signal URL names. */
+  readonly handle: string;
+  readonly timeoutSeconds: number;
+  readonly count: number;
+}
+
+/** The parts of an object kept outside Terraform's view, which a resource hook may set. */
+export type CloudExtras = Pick<CloudObject, "nova" | "neutron" | "heat">;
 
 interface CloudFile {
   readonly objects: CloudObject[];

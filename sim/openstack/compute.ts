@@ -107,6 +107,9 @@ const instance: ResourceModel = {
     fill(state, "all_metadata", state.metadata ?? {});
     fill(state, "all_tags", state.tags ?? []);
     fill(state, "power_state", "active");
+    // Nova keeps the user data it was given (the metadata service serves it); Terraform's state holds only its SHA-1.
+    const userData = ctx.config()?.user_data;
+    if (typeof userData === "string" && userData !== "") ctx.extras.nova = { userData };
   },
   update(_ctx, _prior, state) {
     resolveFlavorAndImage(state);

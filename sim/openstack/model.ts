@@ -8,7 +8,7 @@ import type { CtyType, SchemaBlock } from "../../providers/schema/types";
 import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
 import { ExternalNetwork, externalNetwork, PROJECT_ID, USER_ID } from "./catalogue";
-import { Cloud, CloudObject } from "./cloud";
+import { Cloud, CloudExtras, CloudObject } from "./cloud";
 
 export interface ApplyContext {
   readonly cloud: Cloud;
@@ -16,11 +16,15 @@ export interface ApplyContext {
   /** RFC 3339, one instant per apply call. */
   readonly now: string;
   readonly external: ExternalNetwork;
+  /** The resource's configuration as Terraform sends it at apply (decoded on first use), or null. */
+  readonly config: () => ValueObject | null;
+  /** Set by a hook for what the cloud keeps outside the Terraform-visible state; stored on the object. */
+  readonly extras: CloudExtras;
 }
 
 /** The context of one apply or data-source read against `cloud`. */
-export function applyContext(cloud: Cloud, region: string): ApplyContext {
-  return { cloud, region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork() };
+export function applyContext(cloud: Cloud, region: string, config: () => ValueObject | null = () => null): ApplyContext {
+  return { cloud, region, now: new Date().toISOString().replace(/\.\d+Z$/, "Z"), external: externalNetwork(), config, extras: {} };
 }
 
 /**

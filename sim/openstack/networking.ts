@@ -195,11 +195,29 @@ const subnet: ResourceModel = {
   },
 };
 
+/**
+ * Addresses of the external pool already taken: its gateway (the first host
+ * address, which the lab gives the host), router gateways, floating IPs.
+ */
+function externalUsed(ctx: ApplyContext): Set<string> {
+  const used = new Set(ctx.cloud.list(FLOATING_IP).map((f) => String(f.state.address)));
+  const gateway = nextFree(hostRange(ctx.external.cidr), new Set());
+  if (gateway) used.add(gateway);
+  for (const r of ctx.cloud.list(ROUTER)) if (r.neutron?.externalGatewayIp) used.add(r.neutron.externalGatewayIp);
+  return used;
+}
+
 const router: ResourceModel = {
   create(ctx, state) {
     const external = state.external_network_id;
     if (typeof external === "string" && external !== "" && external !== ctx.external.id) {
       mustFind(ctx, NETWORK, external, "Network");
+    }
+    if (external === ctx.external.id) {
+      // Neutron gives the router's gateway port an address of the external subnet (where SNAT leaves from).
+      const ip = nextFree(hostRange(ctx.external.cidr), externalUsed(ctx));
+      if (!ip) throw new CloudError(409, `No more IP addresses available on network ${ctx.external.id}.`);
+      ctx.extras.neutron = { externalGatewayIp: ip };
     }
     fill(state, "admin_state_up", true);
     fill(state, "enable_snat", typeof external === "string" && external !== "");
@@ -309,7 +327,7 @@ const floatingIp: ResourceModel = {
     if (state.pool !== ctx.external.name) {
       throw new CloudError(404, `Unable to find network with name or id '${String(state.pool)}'`);
     }
-    const used = new Set(ctx.cloud.list(FLOATING_IP).map((f) => String(f.state.address)));
+    const used = externalUsed(ctx);
     const requested = str(state.address);
     if (requested && used.has(requested)) throw new CloudError(409, `IP address ${requested} already allocated in subnet ${ctx.external.subnetId}`);
     const address = requested ?? nextFree(hostRange(ctx.external.cidr), used);

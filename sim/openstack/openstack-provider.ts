@@ -71,13 +71,13 @@ export class OpenStackProvider implements SimProvider {
     return plan;
   }
 
-  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null): ApplyResult {
+  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null, config?: () => ValueObject | null): ApplyResult {
     const model = MODELS[typeName] ?? {};
     const action = planned === null ? "deleting" : prior === null ? "creating" : "updating";
     try {
       this.faults.beforeApply(typeName);
       const newState = Cloud.transact(this.stateFile, (cloud) => {
-        const ctx = applyContext(cloud, this.region);
+        const ctx = applyContext(cloud, this.region, config);
         if (planned === null) return this.delete(ctx, model, typeName, prior!);
         return prior === null ? this.create(ctx, model, typeName, planned) : this.update(ctx, model, typeName, prior, planned);
       });
@@ -115,7 +115,7 @@ export class OpenStackProvider implements SimProvider {
     if (typeof state.id !== "string") state.id = model.idFor?.(ctx, state) ?? randomUUID();
     model.create?.(ctx, state);
     fillUnknowns(this.block(typeName), state, ctx);
-    ctx.cloud.add({ type: typeName, id: String(state.id), state });
+    ctx.cloud.add({ type: typeName, id: String(state.id), state, ...ctx.extras });
     return state;
   }
 
@@ -126,6 +126,7 @@ export class OpenStackProvider implements SimProvider {
     model.update?.(ctx, prior, state);
     fillUnknowns(this.block(typeName), state, ctx);
     stored.state = state;
+    Object.assign(stored, ctx.extras);
     return state;
   }
 

@@ -11,7 +11,9 @@
 import { createHmac } from "node:crypto";
 import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
-import { PROJECT_ID, stableUuid } from "./catalogue";
+import { externalNetwork, PROJECT_ID, stableUuid } from "./catalogue";
+import { HeatWaitCondition } from "./cloud";
+import { hostRange } from "./addresses";
 import { INSTANCE } from "./compute";
 import { ApplyContext, fill, ResourceModel } from "./model";
 import { createPort } from "./networking";
@@ -71,6 +73,10 @@ function parseTemplate(templateOpts: Value | undefined): Template {
   if (typeof body !== "string") {
     throw new CloudError(400, "The simulated Heat accepts templates in template_opts.Bin only (URL fetching is not simulated).");
   }
+  return parseTemplateText(body);
+}
+
+function parseTemplateText(body: string): Template {
   let template: unknown;
   try {
     template = JSON.parse(body);
@@ -86,7 +92,7 @@ function parseTemplate(templateOpts: Value | undefined): Template {
   return template as Template;
 }
 
-function checkTemplate(template: Template, given: Record<string, string>): void {
+function checkTemplate(template: Template, given: Record<string, Json>): void {
   const version = String(template.heat_template_version ?? "");
   if (!HOT_VERSIONS.includes(version)) {
     throw new CloudError(400, `The template version is invalid: Unknown version (heat_template_version => ${version}). Should be one of: ${HOT_VERSIONS.join(", ")}`);
@@ -99,6 +105,8 @@ function checkTemplate(template: Template, given: Record<string, string>): void 
   for (const [name, spec] of Object.entries(declared)) {
     const value = given[name] ?? spec.default;
     if (value === undefined) throw new CloudError(400, `The Parameter (${name}) was not provided.`);
+    // A nested stack's parameters may be intrinsic functions of the outer template, known only at create.
+    if (value !== null && typeof value === "object") continue;
     if (spec.type === "number" && Number.isNaN(Number(value))) {
       throw new CloudError(400, `Parameter '${name}' is invalid: Value '${String(value)}' is not a number`);
     }
@@ -136,6 +144,21 @@ function checkResource(name: string, resource: { type?: string; properties?: Rec
     const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
     checkResource(`${name}.resource`, member, template);
   }
+  if (resource.type === "OS::Heat::Stack") nestedTemplate(name, props);
+}
+
+/** An OS::Heat::Stack's `template` (a JSON or YAML string), checked as Heat checks a nested stack's template. */
+function nestedTemplate(name: string, props: Record<string, Json>): Template {
+  if (typeof props.template !== "string") throw new CloudError(400, `Failed to validate: resources.${name}.properties.template: a template string is required`);
+  const template = parseTemplateText(props.template);
+  const parameters = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
+  try {
+    checkTemplate(template, parameters);
+  } catch (err) {
+    if (err instanceof CloudError) throw new CloudError(err.status, `${err.message} (in the nested stack of ${name})`);
+    throw err;
+  }
+  return template;
 }
 
 /** Every literal argument of an intrinsic function (`get_param: x`, `get_attr: [x, ...]`) under `value`. */
@@ -193,7 +216,29 @@ function attribute(scope: StackScope, resourceName: string, name: string): Json 
     return `http://heat-cfn.sim.invalid:8000/v1/signal/${arn}?Timestamp=2026-01-01T00%3A00%3A00Z&SignatureMethod=HmacSHA256&AWSAccessKeyId=${stableUuid(scope.id, "ec2").replace(/-/g, "")}&SignatureVersion=2&Signature=${signature}`;
   }
   if (resource.type === "OS::Heat::AutoScalingGroup" && name === "current_size") return scope.groupSizes[resourceName] ?? 0;
+  if (resource.type === "OS::Heat::WaitConditionHandle") {
+    const handle = waitHandle(scope, resourceName);
+    if (name === "endpoint") return handle.endpoint;
+    if (name === "token") return handle.token;
+    if (name === "curl_cli") {
+      return `curl -i -X POST -H 'X-Auth-Token: ${handle.token}' -H 'Content-Type: application/json' -H 'Accept: application/json' ${handle.endpoint}`;
+    }
+  }
   return stableUuid(scope.id, resourceName, name);
+}
+
+/**
+ * A wait condition handle's signal URL and token, as Heat's native handle
+ * gives them. Heat's API is, in the lab, a small endpoint on the external
+ * network's first address (the host), reached through the router's SNAT.
+ */
+export function waitHandle(scope: { id: string; name: string }, handle: string): { endpoint: string; token: string } {
+  const heatHost = hostRange(externalNetwork().cidr).first;
+  const host = [24, 16, 8, 0].map((shift) => Math.floor(heatHost / 2 ** shift) % 256).join(".");
+  return {
+    endpoint: `http://${host}:8004/v1/${PROJECT_ID}/stacks/${scope.name}/${scope.id}/resources/${handle}/signal`,
+    token: stableUuid(scope.id, handle, "token").replace(/-/g, ""),
+  };
 }
 
 function outputsOf(scope: StackScope): ValueObject[] {
@@ -210,8 +255,10 @@ function parametersOf(state: ValueObject): Record<string, string> {
 
 /**
  * Boots (or re-boots) the servers of each AutoScalingGroup: desired capacity
- * clamped to min..max, a port each on the group's network. Servers are owned
- * by the stack, so they go when it goes.
+ * clamped to min..max, a port each on the group's network. A member is either
+ * an OS::Nova::Server or an OS::Heat::Stack whose nested template holds the
+ * servers (and their wait conditions). Servers are owned by the outer stack,
+ * so they go when it goes.
  */
 function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> {
   for (const server of ctx.cloud.list(INSTANCE)) if (server.owner === scope.id) ctx.cloud.remove(INSTANCE, server.id);
@@ -224,23 +271,52 @@ function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> 
     const size = Math.min(max, Math.max(min, Number(props.desired_capacity ?? min)));
     sizes[name] = size;
     const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
-    if (member?.type !== "OS::Nova::Server") continue;
-    const server = member.properties ?? {};
-    const networks = Array.isArray(server.networks) ? server.networks : [];
-    const networkId = (networks[0] as Record<string, Json> | undefined)?.network;
-    const groups = Array.isArray(server.security_groups) ? server.security_groups.map(String) : undefined;
     for (let i = 0; i < size; i++) {
-      const id = stableUuid(scope.id, name, String(i));
-      ctx.cloud.add({
-        type: INSTANCE, id, owner: scope.id,
-        state: { id, name: `${scope.name}-${name}-${i}`, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null },
-      });
-      if (typeof networkId === "string") {
-        createPort(ctx, { networkId, deviceId: id, deviceOwner: "compute:nova", owner: id, securityGroupIds: groups });
+      const memberName = `${scope.name}-${name}-${i}`;
+      if (member?.type === "OS::Nova::Server") {
+        bootServer(ctx, scope.id, stableUuid(scope.id, name, String(i)), memberName, member.properties ?? {}, []);
+      } else if (member?.type === "OS::Heat::Stack") {
+        bootNestedStack(ctx, scope.id, { id: stableUuid(scope.id, name, String(i), "stack"), name: memberName }, member.properties ?? {});
       }
     }
   }
   return sizes;
+}
+
+/** A nested stack member: its servers boot with the nested template's wait conditions recorded on them. */
+function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): void {
+  const template = nestedTemplate(stack.name, props);
+  const given = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
+  const parameters = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  const nested: StackScope = { id: stack.id, name: stack.name, template, parameters, groupSizes: {} };
+  const resources = Object.entries(template.resources ?? {});
+  const waits: HeatWaitCondition[] = resources.filter(([, r]) => r.type === "OS::Heat::WaitCondition").map(([, r]) => {
+    const p = evaluate(r.properties ?? {}, nested) as Record<string, Json>;
+    const handle = Object.entries(template.resources ?? {}).find(([n]) => stableUuid(stack.id, n) === p.handle)?.[0] ?? String(p.handle);
+    return { stackId: stack.id, stackName: stack.name, handle, timeoutSeconds: Number(p.timeout ?? 600), count: Number(p.count ?? 1) };
+  });
+  const servers = resources.filter(([, r]) => r.type === "OS::Nova::Server");
+  for (const [resName, r] of servers) {
+    const name = servers.length === 1 ? stack.name : `${stack.name}-${resName}`;
+    bootServer(ctx, owner, stableUuid(stack.id, resName), name, evaluate(r.properties ?? {}, nested) as Record<string, Json>, waits);
+  }
+}
+
+/** One server Heat boots: the instance, its port on the first network, and what Nova keeps (user data). */
+function bootServer(ctx: ApplyContext, owner: string, id: string, name: string, server: Record<string, Json>, waits: HeatWaitCondition[]): void {
+  const networks = Array.isArray(server.networks) ? server.networks : [];
+  const networkId = (networks[0] as Record<string, Json> | undefined)?.network;
+  const groups = Array.isArray(server.security_groups) ? server.security_groups.map(String) : undefined;
+  const userData = typeof server.user_data === "string" ? server.user_data : "";
+  ctx.cloud.add({
+    type: INSTANCE, id, owner,
+    state: { id, name, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null },
+    ...(userData ? { nova: { userData } } : {}),
+    ...(waits.length > 0 ? { heat: { waitConditions: waits } } : {}),
+  });
+  if (typeof networkId === "string") {
+    createPort(ctx, { networkId, deviceId: id, deviceOwner: "compute:nova", owner: id, securityGroupIds: groups });
+  }
 }
 
 function deploy(ctx: ApplyContext, state: ValueObject, action: "CREATE" | "UPDATE"): void {

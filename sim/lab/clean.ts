@@ -1,0 +1,65 @@
+/**
+ * Removes everything the lab ever made, found by name and place rather than
+ * trusted from a record, so a killed run's leftovers go too: containers,
+ * overlay mounts, loop devices, haproxy and the Heat endpoint, namespaces,
+ * bridges and veths, the host nft table. Safe to run when nothing exists.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import * as path from "node:path";
+import { anyHeatEndpointPids, processesWith, stopDaemons } from "./daemons";
+import { labLinks, namespaces } from "./network";
+import { LAB_DIR, LAB_NFT_TABLE, LAB_PREFIX, LB_DIR, ROOTFS_CACHE, SERVERS_DIR } from "./paths";
+import { alive, nspawnProcesses, tryKill } from "./servers";
+import { sleepMs, tryRun } from "./sh";
+import { labLoops, releaseVolume, volumeIdsOnDisk } from "./volumes";
+
+export interface CleanOptions {
+  readonly log?: (line: string) => void;
+  /** Volumes whose files stay (the cloud still has them); by default every volume file is removed too. */
+  readonly keepVolumes?: Set<string>;
+}
+
+export function cleanLab(options: CleanOptions = {}): void {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const containers = nspawnProcesses();
+  if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);
+  // A clean shutdown first (8-11 s, all at once), then whatever is left is killed.
+  for (const c of containers) tryKill(c.pid, "SIGTERM");
+  for (let i = 0; i < 150 && containers.some((c) => alive(c.pid)); i++) sleepMs(200);
+  for (const c of containers.filter((x) => alive(x.pid))) tryKill(c.pid, "SIGKILL");
+
+  stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids()]);
+
+  // Overlay mounts of servers, innermost first (and any overlay on the cached image, whatever its directory).
+  const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" "))
+    .filter((f) => f[1] && (f[1].startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))))
+    .map((f) => f[1]).sort((a, b) => b.length - a.length);
+  for (const target of mounts) if (tryRun("umount", [target]).code !== 0) tryRun("umount", ["-l", target]);
+
+  for (const loop of labLoops()) tryRun("losetup", ["-d", loop.dev]);
+  for (const id of volumeIdsOnDisk()) if (!options.keepVolumes?.has(id)) releaseVolume(id, true);
+
+  for (const ns of namespaces().filter((n) => n.startsWith(LAB_PREFIX))) tryRun("ip", ["netns", "del", ns]);
+  for (const link of labLinks()) tryRun("ip", ["link", "del", link]);
+  tryRun("nft", ["delete", "table", "inet", LAB_NFT_TABLE]);
+
+  for (const dir of [SERVERS_DIR, LB_DIR, path.join(LAB_DIR, "signals")]) {
+    if (existsSync(dir) && !readFileSync("/proc/mounts", "utf8").includes(`${dir}/`)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What of the lab is still on the machine (empty when clean). */
+export function leftovers(): string[] {
+  const left: string[] = [];
+  for (const c of nspawnProcesses()) left.push(`container process ${c.pid} (${c.machine})`);
+  for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids()]) left.push(`daemon process ${pid}`);
+  for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
+    const f = line.split(" ");
+    if (f[1]?.startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))) left.push(`mount ${f[1]}`);
+  }
+  for (const l of labLoops()) left.push(`loop device ${l.dev} (${l.file})`);
+  for (const ns of namespaces().filter((n) => n.startsWith(LAB_PREFIX))) left.push(`namespace ${ns}`);
+  for (const link of labLinks()) left.push(`link ${link}`);
+  if (tryRun("nft", ["list", "table", "inet", LAB_NFT_TABLE]).code === 0) left.push(`nft table inet ${LAB_NFT_TABLE}`);
+  return left;
+}

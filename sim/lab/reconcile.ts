@@ -1,0 +1,104 @@
+/**
+ * The lab's agents in one pass: make this machine match the simulated cloud.
+ * Networks and routers first (servers plug into bridges), then servers
+ * (removed ones stopped, new ones booted, every one's security groups and
+ * volumes re-applied), load balancers, the Heat endpoint, and last the
+ * pruning of whatever the cloud no longer holds. Idempotent: run it after
+ * every apply or destroy.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { withLockFile } from "../lock-file";
+import { Cloud } from "../openstack/cloud";
+import { DEFAULT_CLOUD_STATE } from "../paths";
+import { cleanLab } from "./clean";
+import { ensureHeatEndpoint, heatEndpointPids, stopDaemons } from "./daemons";
+import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
+import { ensureExternal, ensureNetworks, ensureRouter, pruneNetwork } from "./network";
+import { LAB_DIR, lbNamespace } from "./paths";
+import { requireLab } from "./requirements";
+import { ensureRootfs } from "./rootfs";
+import { applySecurityGroups } from "./secgroups";
+import {
+  containerPid, nspawnPid, prepareServer, removeServerDir, serverDir, serverDirs, startServer, stopServers, waitForContainerPid,
+} from "./servers";
+import { LabTopology, topology } from "./topology";
+import { ensureVolume, plugVolume, releaseVolume, unplugVolume, volumeIdsOnDisk } from "./volumes";
+
+export interface ReconcileOptions {
+  readonly cloudFile?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface ReconcileResult {
+  readonly topology: LabTopology;
+  readonly started: string[];
+  readonly removed: string[];
+  readonly rootfsBuiltSeconds: number;
+}
+
+export function reconcile(options: ReconcileOptions = {}): ReconcileResult {
+  requireLab();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const cloudFile = options.cloudFile ?? (process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE);
+  const lock = { timeoutMs: 10 * 60_000, pollMs: 200, staleMs: 15 * 60_000, what: "the lab" };
+  return withLockFile(path.join(LAB_DIR, "reconcile.lock"), lock, () => reconcileLocked(Cloud.load(cloudFile), log));
+}
+
+function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileResult {
+  const topo = topology(cloud);
+  const wanted = new Set(topo.servers.map((s) => s.id));
+  const removed = serverDirs().filter((id) => !wanted.has(id));
+  if (topo.servers.length === 0 && topo.loadBalancers.length === 0 && topo.routers.length === 0 && topo.networks.length === 0) {
+    // The cloud holds nothing the lab runs: tear everything down, keeping only the files of volumes the cloud still has.
+    cleanLab({ log, keepVolumes: new Set(topo.volumes.map((v) => v.id)) });
+    return { topology: topo, started: [], removed, rootfsBuiltSeconds: 0 };
+  }
+  ensureExternal(topo);
+  ensureNetworks(topo);
+  for (const router of topo.routers) ensureRouter(router, topo);
+
+  if (removed.length > 0) {
+    log(`lab: stopping ${removed.length} server(s) the cloud no longer has`);
+    stopServers(removed);
+    for (const id of removed) removeServerDir(id);
+  }
+
+  const { path: rootfs, builtSeconds } = topo.servers.length > 0 ? ensureRootfs(log) : { path: "", builtSeconds: 0 };
+  const started: string[] = [];
+  for (const server of topo.servers) {
+    const shutOff = existsSync(path.join(serverDir(server.id).dir, "shutoff"));
+    if (nspawnPid(server.id) !== null || shutOff) continue;
+    prepareServer(server, rootfs);
+    startServer(server);
+    started.push(server.id);
+  }
+  if (started.length > 0) log(`lab: booting ${started.length} server(s): ${topo.servers.filter((s) => started.includes(s.id)).map((s) => s.name).join(", ")}`);
+
+  for (const volume of topo.volumes) ensureVolume(volume);
+  for (const server of topo.servers) {
+    if (nspawnPid(server.id) === null) continue;
+    const pid = started.includes(server.id) ? waitForContainerPid(server.id) : containerPid(server.id) ?? waitForContainerPid(server.id);
+    applySecurityGroups(pid, server.ingress);
+    plugVolumes(server.id, pid, topo);
+  }
+  for (const id of volumeIdsOnDisk()) if (!topo.volumes.some((v) => v.id === id)) releaseVolume(id, true);
+
+  for (const lb of topo.loadBalancers) ensureLoadBalancer(lb);
+  for (const id of lbIdsOnDisk()) if (!topo.loadBalancers.some((lb) => lb.id === id)) removeLoadBalancer(id);
+
+  if (topo.servers.length > 0) ensureHeatEndpoint(topo.hostIp);
+  else stopDaemons(heatEndpointPids());
+  pruneNetwork(topo, new Set(topo.loadBalancers.map((lb) => lbNamespace(lb.id))));
+  return { topology: topo, started, removed, rootfsBuiltSeconds: builtSeconds };
+}
+
+/** Attaches what the cloud attaches to the server and detaches what it no longer does (recorded in the server's directory). */
+function plugVolumes(serverId: string, pid: number, topo: LabTopology): void {
+  const record = path.join(serverDir(serverId).dir, "volumes.json");
+  const before = existsSync(record) ? (JSON.parse(readFileSync(record, "utf8")) as { id: string; device: string }[]) : [];
+  const now = topo.volumes.filter((v) => v.attachedTo?.serverId === serverId).map((v) => ({ id: v.id, device: v.attachedTo!.device }));
+  for (const old of before) if (!now.some((v) => v.id === old.id && v.device === old.device)) unplugVolume(pid, old.device, old.id);
+  for (const v of now) plugVolume(pid, ensureVolume(topo.volumes.find((x) => x.id === v.id)!), v.device, v.id);
+  writeFileSync(record, JSON.stringify(now));
+}

@@ -1,0 +1,140 @@
+/**
+ * Nova's compute agent: each server a systemd-nspawn container booting the
+ * cached root filesystem through a per-server overlay (copy-on-write, so the
+ * image stays pristine and a server's disk survives a restart of the lab but
+ * not its replacement, as on a cloud).
+ */
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { bridgeName, LAB_PREFIX, machineName, SERVERS_DIR } from "./paths";
+import { metaData, networkConfig, userData } from "./seed";
+import { run, sleepMs, tryRun } from "./sh";
+import { LabServer } from "./topology";
+
+export interface ServerDir {
+  readonly dir: string;
+  readonly merged: string;
+  readonly console: string;
+}
+
+export function serverDir(id: string): ServerDir {
+  const dir = path.join(SERVERS_DIR, id);
+  return { dir, merged: path.join(dir, "merged"), console: path.join(dir, "console.log") };
+}
+
+export function isMounted(target: string): boolean {
+  return readFileSync("/proc/mounts", "utf8").split("\n").some((l) => l.split(" ")[1] === target);
+}
+
+/** The nspawn process of a server, if it runs (found by its machine name on the command line, not trusted from a file alone). */
+export function nspawnPid(serverId: string): number | null {
+  return nspawnProcesses().find((p) => p.machine === machineName(serverId))?.pid ?? null;
+}
+
+/** Every systemd-nspawn process whose machine name is the lab's. */
+export function nspawnProcesses(): { pid: number; machine: string }[] {
+  const found: { pid: number; machine: string }[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+    } catch {
+      continue;
+    }
+    if (!argv[0]?.endsWith("systemd-nspawn")) continue;
+    const machine = argv[argv.indexOf("-M") + 1];
+    if (argv.includes("-M") && machine?.startsWith(`${LAB_PREFIX}s`)) found.push({ pid: Number(entry), machine });
+  }
+  return found;
+}
+
+/** The container's PID 1 (systemd), a child of nspawn; null until it has started. */
+export function containerPid(serverId: string): number | null {
+  const parent = nspawnPid(serverId);
+  if (parent === null) return null;
+  const children = tryRun("pgrep", ["-P", String(parent), "-x", "systemd"]).stdout.trim().split("\n").filter(Boolean);
+  return children.length > 0 ? Number(children[0]) : null;
+}
+
+export function waitForContainerPid(serverId: string, timeoutMs = 20_000): number {
+  for (const started = Date.now(); Date.now() - started < timeoutMs; sleepMs(100)) {
+    const pid = containerPid(serverId);
+    if (pid !== null) return pid;
+    if (nspawnPid(serverId) === null) break;
+  }
+  throw new Error(`server ${serverId}: the container did not start (see ${serverDir(serverId).console})`);
+}
+
+/** Mounts the overlay and writes the NoCloud seed; a server's first start only (a restart keeps its instance). */
+export function prepareServer(server: LabServer, rootfs: string): ServerDir {
+  const d = serverDir(server.id);
+  for (const sub of ["upper", "work", "merged"]) mkdirSync(path.join(d.dir, sub), { recursive: true });
+  if (!isMounted(d.merged)) {
+    run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${rootfs},upperdir=${path.join(d.dir, "upper")},workdir=${path.join(d.dir, "work")}`, d.merged]);
+  }
+  const seed = path.join(d.merged, "var/lib/cloud/seed/nocloud");
+  mkdirSync(seed, { recursive: true });
+  writeFileSync(path.join(seed, "meta-data"), metaData(server));
+  writeFileSync(path.join(seed, "user-data"), userData(server));
+  writeFileSync(path.join(seed, "network-config"), networkConfig(server));
+  writeFileSync(path.join(d.dir, "server.json"), JSON.stringify({ id: server.id, name: server.name, fixedIp: server.fixedIp }, null, 1));
+  return d;
+}
+
+/** Starts the container detached (setsid), its console into console.log. */
+export function startServer(server: LabServer): void {
+  const d = serverDir(server.id);
+  const out = openSync(d.console, "a");
+  const child = spawn("systemd-nspawn", [
+    "-D", d.merged, "-M", machineName(server.id), "-b",
+    // The host's PID 1 is not systemd: no machined to register with, no scope unit to create.
+    "--register=no", "--keep-unit",
+    `--network-bridge=${bridgeName(server.networkId)}`,
+    // No name servers in the lab; the image's resolv.conf stays as built.
+    "--resolv-conf=off", "--timezone=off",
+  ], { detached: true, stdio: ["ignore", out, out] });
+  child.unref();
+  closeSync(out);
+  writeFileSync(path.join(d.dir, "nspawn.pid"), `${child.pid}\n`);
+}
+
+/** Sends every container a clean shutdown at once, then waits (8-11 s each, in parallel), then kills what is left. */
+export function stopServers(ids: string[], timeoutMs = 20_000): void {
+  const pids = ids.map((id) => nspawnPid(id)).filter((p): p is number => p !== null);
+  for (const pid of pids) tryKill(pid, "SIGTERM");
+  for (const started = Date.now(); Date.now() - started < timeoutMs && pids.some(alive); ) sleepMs(200);
+  for (const pid of pids.filter(alive)) tryKill(pid, "SIGKILL");
+  for (const started = Date.now(); Date.now() - started < 5000 && pids.some(alive); ) sleepMs(100);
+}
+
+export function removeServerDir(id: string): void {
+  const d = serverDir(id);
+  if (isMounted(d.merged)) {
+    if (tryRun("umount", [d.merged]).code !== 0) run("umount", ["-l", d.merged]);
+  }
+  rmSync(d.dir, { recursive: true, force: true });
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+export function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Server ids with a directory in the lab (running or not). */
+export function serverDirs(): string[] {
+  return existsSync(SERVERS_DIR) ? readdirSync(SERVERS_DIR) : [];
+}
