@@ -6,6 +6,7 @@
  * and what is allowed; `loadEnvironments` adds the environment's name.
  */
 import { z } from "zod";
+import { HEALTH_PATH } from "../constructs/fractals-guest";
 import { ipv4ToInt, isIpv4Address } from "../providers/schema/value-formats";
 
 /** OpenStack accepts up to 255 characters; we keep names to a portable subset. */
@@ -119,7 +120,7 @@ export const loadBalancerSchema = z.object({
     errorMap: () => ({ message: "must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP" }),
   }).default("ROUND_ROBIN"),
   healthCheck: z.object({
-    path: z.string().regex(/^\/\S*$/, "must be an absolute URL path such as /").default("/"),
+    path: z.string().regex(/^\/\S*$/, "must be an absolute URL path such as /").default(HEALTH_PATH),
     delaySeconds: z.number().int("must be an integer").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(5),
     timeoutSeconds: z.number().int("must be an integer").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(5),
     maxRetries: z.number().int("must be an integer").min(1, "must be between 1 and 10").max(10, "must be between 1 and 10").default(3),
@@ -154,8 +155,6 @@ export const environmentSchema = z.object({
   network: networkSchema,
   access: accessSchema,
   fractals: z.object({
-    /** The Fractals install script (faafo's contrib/install.sh). */
-    installScriptUrl: z.string().url("must be a URL").default("https://raw.githubusercontent.com/openstack/faafo/master/contrib/install.sh"),
     /**
      * Port the API listens on. Not 22, 3306 or 5672: SSH, MySQL and RabbitMQ own
      * those on the same servers, and the API's rule (open to the world without a

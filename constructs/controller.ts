@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import { AppNetwork } from "./app-network";
-import { renderUserData } from "./cloud-init";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
+import { fractalsUserData } from "./fractals-guest";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
 import { Port } from "./port";
@@ -19,8 +19,6 @@ export interface ControllerProps {
   readonly image: string;
   /** Flavor name. */
   readonly flavor: string;
-  /** faafo's install script URL. */
-  readonly installScriptUrl: string;
   /**
    * Where the database and queue run. Without one, the controller runs them
    * itself (the tutorial's all-in-one controller) and `count` must be 1.
@@ -97,28 +95,22 @@ export class Controller extends Construct implements IConnectable {
     if (props.services) {
       props.services.allowDatabaseFrom(this);
       props.services.allowQueueFrom(this);
-      userData = renderUserData({
-        install: {
-          scriptUrl: props.installScriptUrl,
-          components: ["faafo"],
-          roles: ["api"],
-          amqpUrl: props.services.amqpUrl,
-          databaseUrl: props.services.databaseUrl,
-        },
+      userData = fractalsUserData({
+        api: { port: this.apiPort, databaseUrl: props.services.databaseUrl, amqpUrl: props.services.amqpUrl },
       });
     } else {
+      // The tutorial's controller: the database serves only this server's API; the queue serves the workers too.
       const own = new ServiceCredentials(this, "credentials");
       this.credentials = own;
-      userData = renderUserData({
-        install: {
-          scriptUrl: props.installScriptUrl,
-          components: ["database", "messaging", "faafo"],
-          roles: ["api"],
-          amqpUrl: own.amqpUrl("localhost"),
-          databaseUrl: own.databaseUrl("localhost"),
+      userData = fractalsUserData({
+        database: {
+          password: own.databasePassword.result,
+          bindAddress: "127.0.0.1",
+          clientHosts: ["localhost", "127.0.0.1"],
+          maxConnections: 151,
         },
-        // faafo's script creates its own fixed credentials; replace them, then restart the API on ours.
-        after: [...own.setupCommands(), "systemctl restart faafo-api || true"],
+        queue: { password: own.queuePassword.result },
+        api: { port: this.apiPort, databaseUrl: own.databaseUrl("127.0.0.1"), amqpUrl: own.amqpUrl("127.0.0.1") },
       });
     }
 

@@ -1,8 +1,13 @@
 /**
- * Typed Heat (HOT) template for an autoscaled group of faafo workers.
+ * Typed Heat (HOT) template for an autoscaled group of Fractals workers.
  *
  * Built as a plain object and serialized once to JSON, which Heat accepts as
  * YAML. Nothing secret is inside: the AMQP URL arrives as a hidden parameter.
+ *
+ * Each member of the group is a nested stack (`OS::Heat::Stack` with the
+ * member template inline: provider 3.x cannot upload `files`) holding the
+ * server and a wait condition its boot script signals, so a worker whose
+ * setup fails fails the scaling action instead of counting as capacity.
  */
 
 /** HOT intrinsic functions used here. */
@@ -20,7 +25,7 @@ export interface HeatParameter {
 
 export interface HeatResource {
   readonly type: string;
-  readonly properties: Record<string, HeatValue>;
+  readonly properties?: Record<string, HeatValue>;
   readonly depends_on?: string[];
 }
 
@@ -34,8 +39,10 @@ export interface HeatTemplate {
   readonly description: string;
   readonly parameters: Record<string, HeatParameter>;
   readonly resources: Record<string, HeatResource>;
-  readonly outputs: Record<string, HeatOutput>;
+  readonly outputs?: Record<string, HeatOutput>;
 }
+
+const HOT_VERSION = "2018-08-31";
 
 export interface WorkerScalingTemplateProps {
   readonly minSize: number;
@@ -45,9 +52,25 @@ export interface WorkerScalingTemplateProps {
   readonly cooldownSeconds: number;
   /** Gnocchi granularity the alarms evaluate, in seconds. */
   readonly granularitySeconds: number;
-  /** Cloud-init user data with `$api_url` and `$amqp_url` placeholders. */
+  /**
+   * Cloud-init user data with the placeholders of `WORKER_USER_DATA_PLACEHOLDERS`:
+   * the API and AMQP URLs and the wait condition's endpoint and token.
+   */
   readonly userDataTemplate: string;
+  /**
+   * Seconds a new worker has to signal its wait condition.
+   * @default 1200
+   */
+  readonly bootTimeoutSeconds?: number;
 }
+
+/** What the member template substitutes into the user data template. */
+export const WORKER_USER_DATA_PLACEHOLDERS = {
+  apiUrl: "$api_url",
+  amqpUrl: "$amqp_url",
+  waitEndpoint: "$wait_endpoint",
+  waitToken: "$wait_token",
+} as const;
 
 /** Names of the template's parameters, set by the orchestration stack. */
 export const WORKER_TEMPLATE_PARAMETERS = [
@@ -70,7 +93,7 @@ export function cpuThresholdNs(percent: number, vcpus: number, granularitySecond
 }
 
 /**
- * OS::Heat::AutoScalingGroup of OS::Nova::Server, two ScalingPolicy (+1/-1)
+ * OS::Heat::AutoScalingGroup of worker stacks, two ScalingPolicy (+1/-1)
  * and two Aodh alarms on mean CPU across the group's servers. Servers carry
  * `metering.server_group` = this stack's id, which Gnocchi exposes as the
  * `server_group` attribute the alarms query on.
@@ -112,8 +135,10 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
     },
   });
 
+  const param = (name: string): GetParam => ({ get_param: name });
+  const passed = ["image", "flavor", "key_name", "network", "security_group", "api_url", "amqp_url"] as const;
   return {
-    heat_template_version: "2018-08-31",
+    heat_template_version: HOT_VERSION,
     description: "Fractals queue workers, scaled on CPU",
     parameters: {
       image: { type: "string", description: "Image id of the workers" },
@@ -134,20 +159,12 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
           desired_capacity: props.desiredSize,
           max_size: props.maxSize,
           resource: {
-            type: "OS::Nova::Server",
+            type: "OS::Heat::Stack",
             properties: {
-              image: { get_param: "image" },
-              flavor: { get_param: "flavor" },
-              key_name: { get_param: "key_name" },
-              networks: [{ network: { get_param: "network" } }],
-              security_groups: [{ get_param: "security_group" }],
-              metadata: { "metering.server_group": stackId },
-              user_data_format: "RAW",
-              user_data: {
-                str_replace: {
-                  template: props.userDataTemplate,
-                  params: { $api_url: { get_param: "api_url" }, $amqp_url: { get_param: "amqp_url" } },
-                },
+              template: JSON.stringify(workerMemberTemplate(props)),
+              parameters: {
+                ...Object.fromEntries(passed.map((p) => [p, param(p)])),
+                server_group: stackId,
               },
             },
           },
@@ -161,6 +178,58 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
     outputs: {
       [SCALE_UP_URL_OUTPUT]: { description: "Signal URL that adds a worker", value: { get_attr: ["scale_up_policy", "signal_url"] } },
       [SCALE_DOWN_URL_OUTPUT]: { description: "Signal URL that removes a worker", value: { get_attr: ["scale_down_policy", "signal_url"] } },
+    },
+  };
+}
+
+/** One worker: its server, and the wait condition its boot script signals. */
+function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
+  const param = (name: string): GetParam => ({ get_param: name });
+  const string = (description: string, hidden?: boolean): HeatParameter => ({ type: "string", description, ...(hidden ? { hidden } : {}) });
+  const p = WORKER_USER_DATA_PLACEHOLDERS;
+  return {
+    heat_template_version: HOT_VERSION,
+    description: "One Fractals worker",
+    parameters: {
+      image: string("Image id"),
+      flavor: string("Flavor id"),
+      key_name: string("Nova key pair"),
+      network: string("Network id"),
+      security_group: string("Security group id"),
+      api_url: string("Fractals API endpoint"),
+      amqp_url: string("AMQP URL of the queue", true),
+      server_group: string("Id of the scaling stack, which the alarms query on"),
+    },
+    resources: {
+      boot_handle: { type: "OS::Heat::WaitConditionHandle" },
+      server: {
+        type: "OS::Nova::Server",
+        properties: {
+          image: param("image"),
+          flavor: param("flavor"),
+          key_name: param("key_name"),
+          networks: [{ network: param("network") }],
+          security_groups: [param("security_group")],
+          metadata: { "metering.server_group": param("server_group") },
+          user_data_format: "RAW",
+          user_data: {
+            str_replace: {
+              template: props.userDataTemplate,
+              params: {
+                [p.apiUrl]: param("api_url"),
+                [p.amqpUrl]: param("amqp_url"),
+                [p.waitEndpoint]: { get_attr: ["boot_handle", "endpoint"] },
+                [p.waitToken]: { get_attr: ["boot_handle", "token"] },
+              },
+            },
+          },
+        },
+      },
+      boot_complete: {
+        type: "OS::Heat::WaitCondition",
+        depends_on: ["server"],
+        properties: { handle: { get_resource: "boot_handle" }, count: 1, timeout: props.bootTimeoutSeconds ?? 1200 },
+      },
     },
   };
 }

@@ -29,10 +29,11 @@ export interface InstanceProps {
   readonly securityGroups: SecurityGroup[];
   /**
    * Cloud-init user data. Changing it replaces the server (ForceNew), so it must
-   * not contain values that change on every plan.
+   * not contain values that change on every plan. A function receives the
+   * server's fixed IP (a reference to its port), for software that binds to it.
    * @default none
    */
-  readonly userData?: string;
+  readonly userData?: string | ((privateIp: string) => string);
   /**
    * Nova server group that constrains placement.
    * @default none
@@ -82,7 +83,7 @@ export class Instance extends Construct implements IConnectable {
       imageId: props.catalog.image(props.image).id,
       flavorId: props.catalog.flavor(props.flavor).id,
       keyPair: props.keyPair.keyPairName,
-      userData: props.userData,
+      userData: typeof props.userData === "function" ? props.userData(this.privateIp) : props.userData,
       metadata: props.metadata,
       network: [{ port: this.port.id }],
       schedulerHints: props.serverGroup ? [{ group: props.serverGroup.serverGroupId }] : undefined,

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { shellQuote } from "./cloud-init";
 
 /** The MySQL and RabbitMQ ports the app uses. */
 export const MYSQL_PORT = 3306;
@@ -10,16 +9,17 @@ export const AMQP_PORT = 5672;
 const PASSWORD_SPECIALS = "-_";
 
 /**
- * Generated passwords for the database and the queue, and the commands and
- * URLs that use them. The values exist only in Terraform state: synthesized
+ * Generated passwords for the database and the queue, and the URLs that use
+ * them. The values exist only in Terraform state: synthesized
  * files hold references to `random_password`, never the passwords.
  */
 export class ServiceCredentials extends Construct {
   readonly databasePassword: Password;
   readonly queuePassword: Password;
-  readonly databaseUser = "faafo";
-  readonly queueUser = "faafo";
-  readonly databaseName = "faafo";
+  /** The boot script (workload/guest/fractals-boot) creates these names. */
+  readonly databaseUser = "fractals";
+  readonly queueUser = "fractals";
+  readonly databaseName = "fractals";
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -31,35 +31,20 @@ export class ServiceCredentials extends Construct {
     });
   }
 
-  /** SQLAlchemy URL for faafo's `-d`. */
+  /** The app's database URL (`[database] url` in fractals.conf). */
   databaseUrl(host: string): string {
-    return `mysql+pymysql://${this.databaseUser}:${this.databasePassword.result}@${host}:${MYSQL_PORT}/${this.databaseName}`;
+    return `mysql://${this.databaseUser}:${this.databasePassword.result}@${host}:${MYSQL_PORT}/${this.databaseName}`;
   }
 
-  /** AMQP URL for faafo's `-m`. */
+  /** The app's AMQP URL (`[queue] url` in fractals.conf). */
   amqpUrl(host: string): string {
     return `amqp://${this.queueUser}:${this.queuePassword.result}@${host}:${AMQP_PORT}/`;
   }
+}
 
-  /**
-   * Shell commands, run after faafo's install on the node hosting MySQL and
-   * RabbitMQ, that replace the script's fixed credentials with ours.
-   */
-  setupCommands(): string[] {
-    const db = this.databasePassword.result;
-    const sql = [
-      `CREATE DATABASE IF NOT EXISTS ${this.databaseName}`,
-      `CREATE USER IF NOT EXISTS '${this.databaseUser}'@'%' IDENTIFIED BY '${db}'`,
-      `ALTER USER '${this.databaseUser}'@'%' IDENTIFIED BY '${db}'`,
-      `GRANT ALL PRIVILEGES ON ${this.databaseName}.* TO '${this.databaseUser}'@'%'`,
-      "FLUSH PRIVILEGES",
-    ].join("; ");
-    const queue = this.queuePassword.result;
-    return [
-      `mysql -e ${shellQuote(sql)}`,
-      `rabbitmqctl add_user ${this.queueUser} '${queue}' || rabbitmqctl change_password ${this.queueUser} '${queue}'`,
-      `rabbitmqctl set_permissions -p / ${this.queueUser} '.*' '.*' '.*'`,
-      "rabbitmqctl delete_user guest || true",
-    ];
-  }
+/** A CIDR in MariaDB's account-host notation, `10.20.0.0/255.255.255.0`. */
+export function mariadbHostPattern(cidr: string): string {
+  const [network, bits] = cidr.split("/");
+  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
+  return `${network}/${[24, 16, 8, 0].map((shift) => (mask >>> shift) & 255).join(".")}`;
 }

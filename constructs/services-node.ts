@@ -2,19 +2,15 @@ import { Construct } from "constructs";
 import { BlockstorageVolumeV3 } from "../.gen/providers/openstack/blockstorage-volume-v3";
 import { ComputeVolumeAttachV2 } from "../.gen/providers/openstack/compute-volume-attach-v2";
 import { AppNetwork } from "./app-network";
-import { renderUserData } from "./cloud-init";
 import { ComputeCatalog } from "./compute-catalog";
+import { DATA_DIR, fractalsUserData } from "./fractals-guest";
 import { Connections, IConnectable } from "./connections";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
 import { openstackName } from "./naming";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
-import { AMQP_PORT, MYSQL_PORT, ServiceCredentials } from "./service-credentials";
-
-/** Where the database lives on the services node; the volume is mounted here before MySQL installs. */
-export const MYSQL_DATA_DIR = "/var/lib/mysql";
-const DATA_LABEL = "fractals-db";
+import { AMQP_PORT, mariadbHostPattern, MYSQL_PORT, ServiceCredentials } from "./service-credentials";
 
 export interface ServicesNodeProps {
   readonly network: AppNetwork;
@@ -24,8 +20,6 @@ export interface ServicesNodeProps {
   readonly image: string;
   /** Flavor name. */
   readonly flavor: string;
-  /** faafo's install script URL. */
-  readonly installScriptUrl: string;
   /** Size of the database volume in GiB. */
   readonly volumeSizeGb: number;
   /**
@@ -53,9 +47,11 @@ export interface ServicesNodeProps {
 /**
  * MySQL and RabbitMQ on one server, the database on a Cinder volume.
  *
- * The volume is found inside the guest by its id (`/dev/disk/by-id/virtio-<id>`),
- * formatted once with a label and mounted by that label: device names such as
- * /dev/vdb depend on attach order and are not stable. Other tiers get in only
+ * The volume is found inside the guest by its id under the by-id names clouds
+ * give it (virtio and virtio-scsi), formatted only when it holds no filesystem
+ * and mounted by UUID: device names such as /dev/vdb depend on attach order.
+ * MariaDB listens on the fixed IP only and admits the app's user from the
+ * subnet only. Other tiers get in only
  * through `allowDatabaseFrom` / `allowQueueFrom` (security-group rules, never CIDRs).
  */
 export class ServicesNode extends Construct implements IConnectable {
@@ -78,7 +74,7 @@ export class ServicesNode extends Construct implements IConnectable {
 
     this.volume = new BlockstorageVolumeV3(this, "volume", {
       name: openstackName(this, "services-data"),
-      description: `MySQL data (${MYSQL_DATA_DIR})`,
+      description: `MariaDB data (${DATA_DIR})`,
       size: props.volumeSizeGb,
       volumeType: props.volumeType,
       lifecycle: props.preventDestroy ? { preventDestroy: true } : undefined,
@@ -92,14 +88,15 @@ export class ServicesNode extends Construct implements IConnectable {
       flavor: props.flavor,
       keyPair: props.keyPair,
       securityGroups: [this.securityGroup],
-      userData: renderUserData({
-        files: [
-          { path: "/usr/local/sbin/fractals-mount-data", permissions: "0755", content: mountScript(this.volume.id) },
-          { path: "/etc/mysql/mariadb.conf.d/60-fractals.cnf", content: mysqlConfig(props.maxConnections ?? 151) },
-        ],
-        before: ["/usr/local/sbin/fractals-mount-data"],
-        install: { scriptUrl: props.installScriptUrl, components: ["database", "messaging"] },
-        after: this.credentials.setupCommands(),
+      userData: (privateIp) => fractalsUserData({
+        database: {
+          password: this.credentials.databasePassword.result,
+          bindAddress: privateIp,
+          clientHosts: [mariadbHostPattern(props.network.subnetCidr)],
+          maxConnections: props.maxConnections ?? 151,
+          dataVolumeId: this.volume.id,
+        },
+        queue: { password: this.credentials.queuePassword.result },
       }),
     });
 
@@ -113,7 +110,7 @@ export class ServicesNode extends Construct implements IConnectable {
     return this.instance.privateIp;
   }
 
-  /** SQLAlchemy URL of the database (carries the generated password as a reference). */
+  /** The app's database URL (carries the generated password as a reference). */
   get databaseUrl(): string {
     return this.credentials.databaseUrl(this.privateIp);
   }
@@ -132,26 +129,4 @@ export class ServicesNode extends Construct implements IConnectable {
   allowQueueFrom(other: IConnectable): void {
     this.connections.allowFrom(other, Port.tcp(AMQP_PORT), "AMQP");
   }
-}
-
-/** Waits for the volume, formats it the first time only, mounts it by label. */
-function mountScript(volumeId: string): string {
-  return [
-    "#!/bin/sh",
-    "set -eu",
-    // Nova exposes the first 20 characters of the Cinder volume id as the virtio serial.
-    `id='${volumeId}'`,
-    'dev="/dev/disk/by-id/virtio-$(printf %s "$id" | cut -c1-20)"',
-    'for i in $(seq 1 120); do [ -e "$dev" ] && break; sleep 5; done',
-    '[ -e "$dev" ] || { echo "data volume $id never appeared" >&2; exit 1; }',
-    `blkid "$dev" >/dev/null || mkfs.ext4 -L ${DATA_LABEL} "$dev"`,
-    `mkdir -p ${MYSQL_DATA_DIR}`,
-    `grep -q 'LABEL=${DATA_LABEL}' /etc/fstab || echo 'LABEL=${DATA_LABEL} ${MYSQL_DATA_DIR} ext4 defaults,nofail 0 2' >> /etc/fstab`,
-    `mountpoint -q ${MYSQL_DATA_DIR} || mount ${MYSQL_DATA_DIR}`,
-    "",
-  ].join("\n");
-}
-
-function mysqlConfig(maxConnections: number): string {
-  return ["[mysqld]", "bind-address = 0.0.0.0", `max_connections = ${maxConnections}`, ""].join("\n");
 }

@@ -3,11 +3,12 @@ import { Op, Token } from "cdktf";
 import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
 import { WorkersConfig } from "../config";
 import { AppNetwork } from "./app-network";
-import { renderUserData } from "./cloud-init";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
+import { fractalsUserData } from "./fractals-guest";
 import {
-  cpuThresholdNs, SCALE_DOWN_URL_OUTPUT, SCALE_UP_URL_OUTPUT, WorkerTemplateParameter, workerScalingTemplate,
+  cpuThresholdNs, SCALE_DOWN_URL_OUTPUT, SCALE_UP_URL_OUTPUT, WORKER_USER_DATA_PLACEHOLDERS, WorkerTemplateParameter,
+  workerScalingTemplate,
 } from "./heat-template";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
@@ -24,8 +25,6 @@ export interface WorkerGroupProps {
   readonly image: string;
   /** `fixed` N servers, or `autoscale` through Heat with Aodh CPU alarms. */
   readonly scaling: WorkersConfig;
-  /** faafo's install script URL. */
-  readonly installScriptUrl: string;
   /** Fractals API endpoint the workers report results to. */
   readonly apiUrl: string;
   /** AMQP URL of the queue the workers consume. */
@@ -60,7 +59,7 @@ export class WorkerGroup extends Construct implements IConnectable {
     const scaling = props.scaling;
     if (scaling.mode === "fixed") {
       this.serverGroup = new ServerGroup(this, "server-group", { name: "workers", policy: "soft-anti-affinity" });
-      const userData = workerUserData(props.installScriptUrl, props.apiUrl, props.amqpUrl);
+      const userData = fractalsUserData({ worker: { apiUrl: props.apiUrl, amqpUrl: props.amqpUrl } });
       for (let i = 1; i <= scaling.count; i++) {
         this.instances.push(new Instance(this, `worker-${i}`, {
           name: `worker-${i}`,
@@ -83,7 +82,10 @@ export class WorkerGroup extends Construct implements IConnectable {
       maxSize: scaling.max,
       cooldownSeconds: scaling.cooldownSeconds,
       granularitySeconds: scaling.granularitySeconds,
-      userDataTemplate: workerUserData(props.installScriptUrl, "$api_url", "$amqp_url"),
+      userDataTemplate: fractalsUserData({
+        worker: { apiUrl: WORKER_USER_DATA_PLACEHOLDERS.apiUrl, amqpUrl: WORKER_USER_DATA_PLACEHOLDERS.amqpUrl },
+        waitCondition: { endpoint: WORKER_USER_DATA_PLACEHOLDERS.waitEndpoint, token: WORKER_USER_DATA_PLACEHOLDERS.waitToken },
+      }),
     });
     const flavor = props.catalog.flavor(scaling.flavor);
     // The thresholds scale with the flavor's vCPUs, known only once Terraform reads the flavor.
@@ -105,7 +107,7 @@ export class WorkerGroup extends Construct implements IConnectable {
       parameters,
       disableRollback: false,
       timeout: 30,
-      // The subnet must route before workers boot and fetch the install script.
+      // The subnet must route before workers boot: their wait condition signals reach Heat through the router.
       dependsOn: [props.network.internetGateway],
     });
   }
@@ -125,8 +127,4 @@ export class WorkerGroup extends Construct implements IConnectable {
     const outputs = `${this.heatStack.fqn}.outputs`;
     return `\${lookup(zipmap(${outputs}[*].output_key, ${outputs}[*].output_value), "${key}", "")}`;
   }
-}
-
-function workerUserData(scriptUrl: string, apiUrl: string, amqpUrl: string): string {
-  return renderUserData({ install: { scriptUrl, components: ["faafo"], roles: ["worker"], apiUrl, amqpUrl } });
 }

@@ -5,7 +5,7 @@
  */
 import { EnvironmentConfig } from "../config";
 import { AMQP_PORT, MYSQL_PORT } from "../constructs/service-credentials";
-import { MYSQL_DATA_DIR } from "../constructs/services-node";
+import { DATA_DIR } from "../constructs/fractals-guest";
 
 interface Box {
   readonly x: number;
@@ -45,7 +45,7 @@ export function architectureSvg(config: EnvironmentConfig): string {
     apis.push({
       x: (width - rowW) / 2 + i * (apiW + 20), y: apiY, w: apiW, h: apiH,
       title: allInOne ? `${prefix}-controller` : `${prefix}-api-${i + 1}`,
-      lines: allInOne ? ["faafo API + MySQL + RabbitMQ", config.api.floatingIp ? "floating IP" : ""] : [`faafo API :${config.fractals.apiPort}`],
+      lines: allInOne ? ["Fractals API + MariaDB + RabbitMQ", config.api.floatingIp ? "floating IP" : ""] : [`Fractals API :${config.fractals.apiPort}`],
       kind: "api",
     });
   }
@@ -82,7 +82,7 @@ export function architectureSvg(config: EnvironmentConfig): string {
   if (config.services) {
     const services: Box = {
       x: width - 300, y: rowY, w: 260, h: 76, title: `${prefix}-services`,
-      lines: [`MySQL :${MYSQL_PORT}, RabbitMQ :${AMQP_PORT}`, `Cinder volume ${config.services.volumeSizeGb} GiB at ${MYSQL_DATA_DIR}`, config.services.preventDestroy ? "volume has prevent_destroy" : ""],
+      lines: [`MariaDB :${MYSQL_PORT}, RabbitMQ :${AMQP_PORT}`, `Cinder volume ${config.services.volumeSizeGb} GiB at ${DATA_DIR}`, config.services.preventDestroy ? "volume has prevent_destroy" : ""],
       kind: "data",
     };
     boxes.push(services);

@@ -53,7 +53,6 @@ export class FractalsStack extends TerraformStack {
     addStateBackend(this, backend, props.localStatePath ?? `terraform.${config.env}.tfstate`);
 
     const adminCidrs = config.access.adminCidrs;
-    const installScriptUrl = config.fractals.installScriptUrl;
     this.network = new AppNetwork(this, "network", {
       cidr: config.network.cidr,
       dnsNameservers: config.network.dnsNameservers,
@@ -61,7 +60,7 @@ export class FractalsStack extends TerraformStack {
     });
     const catalog = new ComputeCatalog(this, "catalog");
     const keyPair = new KeyPair(this, "key-pair", { publicKey: config.access.publicKey });
-    const common = { network: this.network, catalog, keyPair, installScriptUrl, adminCidrs };
+    const common = { network: this.network, catalog, keyPair, adminCidrs };
 
     if (config.services) {
       this.services = new ServicesNode(this, "services", {

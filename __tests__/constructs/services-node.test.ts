@@ -1,13 +1,13 @@
 import { Controller } from "../../constructs/controller";
-import { MYSQL_DATA_DIR, ServicesNode } from "../../constructs/services-node";
+import { DATA_DIR, DATA_MOUNT } from "../../constructs/fractals-guest";
+import { ServicesNode } from "../../constructs/services-node";
 import { addressOf, Fixture, resources, single, synthWith } from "../support/synth";
-
-const SCRIPT = "https://example.org/install.sh";
+import { bootEnv, readUserData } from "../support/user-data";
 
 function services(f: Fixture, extra: Partial<ConstructorParameters<typeof ServicesNode>[2]> = {}): ServicesNode {
   return new ServicesNode(f.scope, "services", {
     network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", flavor: "m1.medium",
-    installScriptUrl: SCRIPT, volumeSizeGb: 20, ...extra,
+    volumeSizeGb: 20, ...extra,
   });
 }
 
@@ -24,15 +24,25 @@ describe("ServicesNode", () => {
     }));
   });
 
-  test("cloud-init mounts the volume by id and label at /var/lib/mysql, never by device name", () => {
-    expect(userData.startsWith("#cloud-config\n")).toBe(true);
-    expect(userData).toContain("/dev/disk/by-id/virtio-");
-    expect(userData).toContain(`\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`);
-    expect(userData).toContain(`LABEL=fractals-db ${MYSQL_DATA_DIR} ext4`);
+  test("the boot script finds the volume by id and keeps MariaDB's data in a subdirectory of its mount", () => {
+    const env = bootEnv(userData);
+    expect(env.ROLES).toBe("database queue");
+    expect(env.DATA_VOLUME_ID).toBe(`\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`);
+    expect(env.DATA_MOUNT).toBe(DATA_MOUNT);
+    expect(env.DB_DATA_DIR).toBe(DATA_DIR);
+    expect(DATA_DIR.startsWith(`${DATA_MOUNT}/`)).toBe(true);
+    const { files, runcmd } = readUserData(userData);
+    expect(runcmd).toEqual(["/usr/local/sbin/fractals-boot"]);
+    expect(files.get("/etc/mysql/mariadb.conf.d/60-fractals.cnf")!.content).toContain(`datadir = ${DATA_DIR}\n`);
+    expect(files.get("/etc/systemd/system/mariadb.service.d/fractals-data.conf")!.content).toContain(`RequiresMountsFor=${DATA_MOUNT}`);
     expect(userData).not.toMatch(/\/dev\/vd[b-z]|\/dev\/sd[b-z]/);
-    // The mount runs before the install script, so MySQL initializes onto the volume.
-    expect(userData.indexOf("fractals-mount-data\n")).toBeLessThan(userData.indexOf("install.sh"));
-    expect(userData).toContain("-i database -i messaging");
+  });
+
+  test("MariaDB listens on the fixed IP and admits the app's user from the subnet only", () => {
+    const { files } = readUserData(userData);
+    const port = addressOf(json, "openstack_networking_port_v2");
+    expect(files.get("/etc/mysql/mariadb.conf.d/60-fractals.cnf")!.content).toContain(`bind-address = \${element(${port}.all_fixed_ips, 0)}`);
+    expect(bootEnv(userData).DB_CLIENT_HOSTS).toBe("10.0.0.0/255.255.255.0");
   });
 
   test("passwords come from random_password and appear only as references", () => {
@@ -60,7 +70,7 @@ describe("ServicesNode", () => {
     const tiered = synthWith((f) => {
       const s = services(f);
       new Controller(f.scope, "api", {
-        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", installScriptUrl: SCRIPT, services: s,
+        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", services: s,
       });
     });
     const rules = resources(tiered, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)

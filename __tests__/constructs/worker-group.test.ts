@@ -2,6 +2,7 @@ import { WorkersConfig } from "../../config";
 import { cpuThresholdNs, HeatTemplate } from "../../constructs/heat-template";
 import { WorkerGroup } from "../../constructs/worker-group";
 import { Fixture, resources, single, synthWith } from "../support/synth";
+import { bootEnv, readUserData } from "../support/user-data";
 
 const AUTOSCALE: WorkersConfig = {
   mode: "autoscale", flavor: "m1.medium", min: 2, desired: 3, max: 10,
@@ -11,7 +12,7 @@ const AUTOSCALE: WorkersConfig = {
 function workers(f: Fixture, scaling: WorkersConfig): WorkerGroup {
   return new WorkerGroup(f.scope, "workers", {
     network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", scaling,
-    installScriptUrl: "https://example.org/install.sh", apiUrl: "http://10.0.0.5:80", amqpUrl: "amqp://u:p@10.0.0.6:5672/",
+    apiUrl: "http://10.0.0.5:80", amqpUrl: "amqp://u:p@10.0.0.6:5672/",
   });
 }
 
@@ -35,7 +36,9 @@ describe("WorkerGroup, fixed", () => {
     expect(servers.map((s) => s.name)).toEqual(["t-test-worker-1", "t-test-worker-2", "t-test-worker-3"]);
     expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ policies: ["soft-anti-affinity"] });
     for (const s of servers) {
-      expect(s.user_data).toContain("-i faafo -r worker -e 'http://10.0.0.5:80' -m 'amqp://u:p@10.0.0.6:5672/'");
+      expect(bootEnv(s.user_data)).toEqual({ ROLES: "worker" });
+      expect(readUserData(s.user_data).files.get("/etc/fractals/fractals.conf")!.content)
+        .toBe("[queue]\nurl = amqp://u:p@10.0.0.6:5672/\n\n[worker]\napi_url = http://10.0.0.5:80\n");
       expect(s.scheduler_hints).toHaveLength(1);
     }
   });
@@ -61,17 +64,41 @@ describe("WorkerGroup, autoscale", () => {
     expect(Object.keys(stack.template_opts)).toEqual(["Bin"]);
   });
 
-  test("AutoScalingGroup of OS::Nova::Server with min, desired and max", () => {
+  test("AutoScalingGroup of worker stacks with min, desired and max", () => {
     const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
     expect(asg.properties).toMatchObject({ min_size: 2, desired_capacity: 3, max_size: 10 });
-    const member = (asg.properties.resource as any);
-    expect(member.type).toBe("OS::Nova::Server");
-    expect(member.properties.metadata).toEqual({ "metering.server_group": { get_param: "OS::stack_id" } });
-    expect(member.properties.user_data.str_replace.template).toContain("-r worker -e '$api_url' -m '$amqp_url'");
+    const member = asg.properties!.resource as any;
+    expect(member.type).toBe("OS::Heat::Stack");
+    expect(member.properties.parameters.server_group).toEqual({ get_param: "OS::stack_id" });
+    expect(member.properties.parameters.amqp_url).toEqual({ get_param: "amqp_url" });
+  });
+
+  test("each worker is a server whose boot script signals a wait condition", () => {
+    const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
+    const nested: HeatTemplate = JSON.parse((asg.properties!.resource as any).properties.template);
+    expect(Object.fromEntries(Object.entries(nested.resources).map(([k, r]) => [k, r.type]))).toEqual({
+      boot_handle: "OS::Heat::WaitConditionHandle", server: "OS::Nova::Server", boot_complete: "OS::Heat::WaitCondition",
+    });
+    expect(nested.resources.boot_complete).toMatchObject({ depends_on: ["server"], properties: { handle: { get_resource: "boot_handle" }, count: 1 } });
+    const server = nested.resources.server.properties as any;
+    expect(server.metadata).toEqual({ "metering.server_group": { get_param: "server_group" } });
+    expect(nested.parameters.amqp_url.hidden).toBe(true);
+    const { template: userData, params } = server.user_data.str_replace;
+    expect(params).toEqual({
+      $api_url: { get_param: "api_url" }, $amqp_url: { get_param: "amqp_url" },
+      $wait_endpoint: { get_attr: ["boot_handle", "endpoint"] }, $wait_token: { get_attr: ["boot_handle", "token"] },
+    });
+    const { files } = readUserData(userData);
+    expect(files.get("/etc/fractals/fractals.conf")!.content).toBe("[queue]\nurl = $amqp_url\n\n[worker]\napi_url = $api_url\n");
+    // The token goes into a curl config file, never onto a command line.
+    const signal = files.get("/etc/fractals/heat-signal.curl")!;
+    expect(signal.permissions).toBe("0600");
+    expect(signal.content).toContain('url = "$wait_endpoint"');
+    expect(signal.content).toContain('header = "X-Auth-Token: $wait_token"');
   });
 
   test("two scaling policies, +1 and -1, with the cooldown", () => {
-    const policies = byType("OS::Heat::ScalingPolicy").map(([, p]) => p.properties);
+    const policies = byType("OS::Heat::ScalingPolicy").map(([, p]) => p.properties!);
     expect(policies.map((p) => p.scaling_adjustment).sort()).toEqual([-1, 1]);
     for (const p of policies) expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 120, auto_scaling_group_id: { get_resource: "workers" } });
   });
@@ -79,13 +106,14 @@ describe("WorkerGroup, autoscale", () => {
   test("two Gnocchi alarms on cpu with rate:mean, querying the stack id and signalling with trust+", () => {
     const alarms = byType("OS::Aodh::GnocchiAggregationByResourcesAlarm");
     expect(alarms).toHaveLength(2);
-    for (const [, alarm] of alarms) {
+    for (const [, { properties: alarmProps }] of alarms) {
+      const alarm = { properties: alarmProps! };
       expect(alarm.properties).toMatchObject({ metric: "cpu", aggregation_method: "rate:mean", granularity: 300, resource_type: "instance" });
       expect(JSON.stringify(alarm.properties.query)).toContain('server_group');
       expect(JSON.stringify(alarm.properties.query)).toContain('OS::stack_id');
       expect(JSON.stringify(alarm.properties.alarm_actions)).toMatch(/trust\+url.*signal_url/);
     }
-    expect(alarms.map(([, a]) => a.properties.comparison_operator).sort()).toEqual(["gt", "lt"]);
+    expect(alarms.map(([, a]) => a.properties!.comparison_operator).sort()).toEqual(["gt", "lt"]);
   });
 
   test("thresholds are vCPUs of the flavor times percent x 1e9 x granularity", () => {
@@ -101,8 +129,8 @@ describe("WorkerGroup, autoscale", () => {
   });
 
   test("outputs give the scale-up and scale-down signal URLs", () => {
-    expect(template.outputs.scale_up_url.value).toEqual({ get_attr: ["scale_up_policy", "signal_url"] });
-    expect(template.outputs.scale_down_url.value).toEqual({ get_attr: ["scale_down_policy", "signal_url"] });
+    expect(template.outputs!.scale_up_url.value).toEqual({ get_attr: ["scale_up_policy", "signal_url"] });
+    expect(template.outputs!.scale_down_url.value).toEqual({ get_attr: ["scale_down_policy", "signal_url"] });
   });
 
   test("the stack waits for the router interface", () => {

@@ -23,8 +23,8 @@ describe("synth diff (no credentials)", () => {
   const [dev, staging, prod] = ENVIRONMENTS;
   const head = [
     { ...dev, workers: { ...dev.workers, flavor: "m1.medium" } },
-    // image_id is rebuilt in place by the provider; user_data (from the install script URL) is ForceNew.
-    { ...staging, image: "ubuntu-24.04", fractals: { installScriptUrl: "https://mirror.example.com/faafo/install.sh" } },
+    // image_id is rebuilt in place by the provider; user_data (it carries the API port) is ForceNew.
+    { ...staging, image: "ubuntu-24.04", fractals: { apiPort: 8080 } },
     { ...prod, topology: "all-in-one", services: undefined, loadBalancer: undefined, api: { ...prod.api, count: 1, antiAffinity: false, floatingIp: true } },
     { ...dev, env: "qa", network: { cidr: "10.40.0.0/24" } },
   ];

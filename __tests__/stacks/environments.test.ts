@@ -2,6 +2,7 @@ import { Testing } from "cdktf";
 import { ENVIRONMENTS, loadEnvironments } from "../../config";
 import { FractalsStack } from "../../stacks/fractals-stack";
 import { resources, TerraformJson } from "../support/synth";
+import { bootEnv } from "../support/user-data";
 
 const configs = loadEnvironments(ENVIRONMENTS);
 const synthesized: Record<string, TerraformJson> = {};
@@ -94,7 +95,8 @@ describe("dev", () => {
     expect(resources(dev, "openstack_lb_loadbalancer_v2")).toHaveLength(0);
     const servers = resources(dev, "openstack_compute_instance_v2").map(([, s]) => s);
     expect(servers.map((s) => s.name).sort()).toEqual(["fractals-dev-controller", "fractals-dev-worker-1"]);
-    expect(servers.find((s) => s.name === "fractals-dev-controller")!.user_data).toContain("-i database -i messaging -i faafo -r api");
+    expect(bootEnv(servers.find((s) => s.name === "fractals-dev-controller")!.user_data).ROLES).toBe("database queue api");
+    expect(bootEnv(servers.find((s) => s.name === "fractals-dev-worker-1")!.user_data).ROLES).toBe("worker");
     expect(resources(dev, "openstack_orchestration_stack_v1")).toHaveLength(0);
   });
 
