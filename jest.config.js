@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // The lab suite boots containers: jest.lab.config.js (npm run test:lab).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/lab/"],
   // Transpiling only keeps each file fast; __tests__/typecheck.test.ts type-checks the project in a worker of its own.
   transform: { "^.+\\.ts$": "ts-jest" },
   // creation-stacks: cdktf's per-token stack traces left unmapped; npm test 176 s -> 106 s (bench/README.md).
