@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { makeUniqueId } from "cdktf/lib/private/unique";
 import { NetworkingSecgroupRuleV2 } from "../.gen/providers/openstack/networking-secgroup-rule-v2";
 import { NetworkingSecgroupV2 } from "../.gen/providers/openstack/networking-secgroup-v2";
 import { Connections, IConnectable } from "./connections";
@@ -26,6 +27,9 @@ export interface SecurityGroupProps {
  * better, through `connections`; adding the same rule twice is a no-op
  * because Neutron rejects duplicates with 409 Conflict. Neutron's default
  * egress rules (all traffic out) are kept.
+ *
+ * Each rule's construct id is its content (protocol, ports, peer), so adding or
+ * removing one rule plans exactly that rule, and reordering changes nothing.
  */
 export class SecurityGroup extends Construct implements IPeer, IConnectable {
   readonly group: NetworkingSecgroupV2;
@@ -65,7 +69,7 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
     const existing = this.rules.get(key);
     if (existing) return existing;
     const { protocol, fromPort, toPort } = port.props;
-    const rule = new NetworkingSecgroupRuleV2(this, `ingress-${this.rules.size}`, {
+    const rule = new NetworkingSecgroupRuleV2(this, `ingress-${slug(port.key)}-from-${slug(peer.peerLabel)}`, {
       direction: "ingress",
       ethertype: "IPv4",
       protocol,
@@ -76,7 +80,21 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
       securityGroupId: this.group.id,
       description: `${description} (${port} from ${peer.peerLabel})`,
     });
+    // Deployments made before rules were keyed by content hold this rule under its position among
+    // the group's rules: a moved block carries it over instead of deleting and recreating it.
+    rule.moveFromId(`${NetworkingSecgroupRuleV2.tfResourceType}.${positionalLogicalId(rule, this.rules.size)}`);
     this.rules.set(key, rule);
     return rule;
   }
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+/** The logical id cdktf gave the rule when its construct id was `ingress-<position>`. */
+function positionalLogicalId(rule: NetworkingSecgroupRuleV2, position: number): string {
+  const scopes = rule.node.scopes;
+  const components = scopes.slice(scopes.indexOf(rule.cdktfStack) + 1, -1).map((c) => c.node.id);
+  return makeUniqueId([...components, `ingress-${position}`]);
 }

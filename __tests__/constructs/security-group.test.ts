@@ -47,8 +47,18 @@ describe("SecurityGroup and Connections", () => {
       a.connections.allowFromCidrs(["10.0.0.0/24"], Port.tcpRange(8000, 8080), "alt");
     });
     const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
-    expect(rules.map((r) => [r.port_range_min, r.port_range_max])).toEqual([[80, 80], [443, 443], [8000, 8080]]);
+    expect(rules.map((r) => [r.port_range_min, r.port_range_max]).sort((x, y) => x[0] - y[0])).toEqual([[80, 80], [443, 443], [8000, 8080]]);
     expect(rules.every((r) => r.remote_ip_prefix === "10.0.0.0/24")).toBe(true);
+  });
+
+  test("a rule's logical id is its content, whatever else the group holds and in whatever order", () => {
+    const ids = (cidrs: string[]) => resources(synthWith(({ scope }) => {
+      new SecurityGroup(scope, "a", { name: "a" }).connections.allowFromCidrs(cidrs, Port.tcp(22), "SSH");
+    }), "openstack_networking_secgroup_rule_v2").map(([id]) => id);
+    const two = ids(["10.0.0.0/24", "10.1.0.0/24"]);
+    expect(two).toEqual([expect.stringMatching(/^a_ingress-tcp-22-from-10-0-0-0-24_/), expect.stringMatching(/^a_ingress-tcp-22-from-10-1-0-0-24_/)]);
+    expect(ids(["10.1.0.0/24", "10.0.0.0/24"])).toEqual(two);
+    expect(ids(["10.2.0.0/24", "10.0.0.0/24", "10.1.0.0/24"])).toEqual(expect.arrayContaining(two));
   });
 
   test("no admin CIDRs means no SSH rule at all", () => {
