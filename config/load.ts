@@ -14,9 +14,27 @@ export class ConfigError extends Error {
 
 /** Validates one environment; `label` names it in messages when `env` itself is unreadable. */
 export function parseEnvironment(input: unknown, label?: string): EnvironmentConfig {
+  const expressions = terraformExpressions(input);
+  if (expressions.length > 0) throw new ConfigError(expressions.map((i) => `${envLabel(input, label)}: ${i}`));
   const result = environmentSchema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error, envLabel(input, label)));
   return result.data;
+}
+
+/**
+ * Config strings reach the synthesized JSON as they are, where Terraform would
+ * evaluate `${...}` and `%{...}` (a name such as `x${file("/etc/passwd")}` would
+ * read the planning machine's files): refused wherever they appear.
+ */
+function terraformExpressions(value: unknown, path: string[] = []): string[] {
+  if (typeof value === "string") {
+    return /\$\{|%\{/.test(value)
+      ? [`${path.join(".") || "(root)"}: must not contain '\${' or '%{' (Terraform would evaluate it as an expression), got ${JSON.stringify(value)}`]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => terraformExpressions(v, [...path, String(i)]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => terraformExpressions(v, [...path, k]));
+  return [];
 }
 
 /**

@@ -33,7 +33,12 @@ export const cidr = z.string().refine(isIpv4Cidr, {
   message: "must be an IPv4 CIDR with its host bits zero, such as 10.0.0.0/24",
 });
 
-const RESERVED_PORTS = [22, 3306, 5672];
+/**
+ * Ports the API must not take: SSH, MariaDB and RabbitMQ run on the same servers, and
+ * RabbitMQ's Erlang distribution (25672), epmd (4369) and management UI (15672) must
+ * never be public, which the API's rule (open to the world without a load balancer) would make them.
+ */
+export const RESERVED_PORTS = [22, 3306, 4369, 5672, 15672, 25672];
 
 const port = z.number().int("must be an integer").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
 
@@ -49,7 +54,7 @@ export const accessSchema = z.object({
     .refine((k) => !k.includes("PRIVATE KEY"), "must be a public key, never a private key"),
   /** CIDRs allowed to reach SSH (22/tcp) on every server. None by default: no SSH at all. */
   adminCidrs: z.array(cidr).default([]),
-  /** Opt-in required before any admin CIDR may be 0.0.0.0/0. */
+  /** Opt-in required before the admin CIDRs together may cover more than SSH_PUBLIC_ADDRESS_LIMIT public addresses. */
   allowSshFromAnywhere: z.boolean().default(false),
 }).strict();
 
@@ -160,7 +165,7 @@ export const environmentSchema = z.object({
      * those on the same servers, and the API's rule (open to the world without a
      * load balancer) would otherwise open SSH to the internet.
      */
-    apiPort: port.refine((p) => !RESERVED_PORTS.includes(p), "must not be 22, 3306 or 5672 (SSH, MySQL and RabbitMQ use them)").default(80),
+    apiPort: port.refine((p) => !RESERVED_PORTS.includes(p), `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public)`).default(80),
   }).strict().default({}),
   /**
    * `all-in-one`: the controller runs the API, the database and the queue (the tutorial's controller).
@@ -201,9 +206,10 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
     issue(["loadBalancer", "healthCheck", "timeoutSeconds"], `must be at most delaySeconds (${check.delaySeconds}), got ${check.timeoutSeconds}`);
   }
   if (e.api.antiAffinity && e.api.count < 2) issue(["api", "antiAffinity"], "needs api.count of at least 2");
-  const open = (e.access.adminCidrs as string[]).filter((c) => prefixOf(c) === 0);
-  if (open.length > 0 && !e.access.allowSshFromAnywhere) {
-    issue(["access", "adminCidrs"], `contains ${open[0]}, which opens SSH to the whole internet; set access.allowSshFromAnywhere: true to confirm`);
+  const exposed = publicAddressCount(e.access.adminCidrs as string[]);
+  if (exposed > SSH_PUBLIC_ADDRESS_LIMIT && !e.access.allowSshFromAnywhere) {
+    issue(["access", "adminCidrs"], `together open SSH to ${exposed.toLocaleString("en-US")} public addresses, more than a /16 ` +
+      `(${SSH_PUBLIC_ADDRESS_LIMIT.toLocaleString("en-US")}); name your admin networks, or set access.allowSshFromAnywhere: true to confirm`);
   }
   if (!e.loadBalancer && !e.api.floatingIp) issue(["api", "floatingIp"], "must be true when there is no loadBalancer, or the app is unreachable");
   // Every server, Octavia's VIP and amphora ports and the DHCP port take an address from the
@@ -214,6 +220,42 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
     const prefix = 32 - Math.ceil(Math.log2(ports + 3));
     issue(["network", "cidr"], `has room for ${room} ports, but the servers, load balancer and DHCP need up to ${ports}; use a /${prefix} or shorter prefix`);
   }
+}
+
+/**
+ * How many public addresses SSH may be opened to without `allowSshFromAnywhere`:
+ * a /16, more than any admin network needs. The CIDRs are judged together, so
+ * 0.0.0.0/1 + 128.0.0.0/1 counts as the whole internet it is.
+ */
+export const SSH_PUBLIC_ADDRESS_LIMIT = 2 ** 16;
+
+/** Special-purpose IPv4 ranges (RFC 6890): private, shared, loopback, link-local, documentation, multicast, reserved. */
+const NON_PUBLIC = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+  "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"];
+
+/** Addresses of the public internet that the CIDRs cover together (overlaps counted once). */
+export function publicAddressCount(cidrs: readonly string[]): number {
+  const merge = (ranges: [number, number][]) => {
+    const merged: [number, number][] = [];
+    for (const [lo, hi] of [...ranges].sort((a, b) => a[0] - b[0])) {
+      const last = merged[merged.length - 1];
+      if (last && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
+      else merged.push([lo, hi]);
+    }
+    return merged;
+  };
+  const range = (c: string): [number, number] => {
+    const start = ipv4ToInt(c.split("/")[0]) >>> 0;
+    return [start, start + 2 ** (32 - prefixOf(c)) - 1];
+  };
+  const covered = merge(cidrs.filter(isIpv4Cidr).map(range));
+  const reserved = merge(NON_PUBLIC.map(range));
+  let count = 0;
+  for (const [lo, hi] of covered) {
+    count += hi - lo + 1;
+    for (const [rlo, rhi] of reserved) count -= Math.max(0, Math.min(hi, rhi) - Math.max(lo, rlo) + 1);
+  }
+  return count;
 }
 
 export function isIpv4Cidr(s: string): boolean {

@@ -98,8 +98,14 @@ const BAD: BadInput[] = [
   { name: "a private key pasted after a public key", env: "dev", path: "access.publicKey", allowed: /must be a public key, never a private key/,
     breakIt: (e) => { e[DEV].access.publicKey = `${e[DEV].access.publicKey} ${PRIVATE_KEY.replace(/\n/g, " ")}`; } },
   { name: "SSH from 0.0.0.0/0 in prod without the opt-in", env: "prod", path: "access.adminCidrs",
-    allowed: /contains 0\.0\.0\.0\/0, which opens SSH to the whole internet; set access\.allowSshFromAnywhere: true to confirm/,
+    allowed: /together open SSH to 3,702,258,688 public addresses, more than a \/16 \(65,536\); name your admin networks, or set access\.allowSshFromAnywhere: true to confirm/,
     breakIt: (e) => { e[PROD].access.adminCidrs = ["203.0.113.0/24", "0.0.0.0/0"]; } },
+  { name: "the whole internet as two halves, without the opt-in", env: "prod", path: "access.adminCidrs",
+    allowed: /together open SSH to 3,702,258,688 public addresses/,
+    breakIt: (e) => { e[PROD].access.adminCidrs = ["0.0.0.0/1", "128.0.0.0/1"]; } },
+  { name: "two public /16s, more than one /16 together", env: "prod", path: "access.adminCidrs",
+    allowed: /together open SSH to 131,072 public addresses, more than a \/16/,
+    breakIt: (e) => { e[PROD].access.adminCidrs = ["8.8.0.0/16", "8.9.0.0/16"]; } },
   { name: "an admin CIDR that is not a CIDR", env: "prod", path: "access.adminCidrs.1", allowed: /must be an IPv4 CIDR/,
     breakIt: (e) => { e[PROD].access.adminCidrs = ["203.0.113.0/24", "admin-network"]; } },
   { name: "a misspelt top-level key", env: "staging", path: "(root)", allowed: /unknown key\(s\) 'wokers'; check the spelling against config\/schema\.ts/,
@@ -142,8 +148,12 @@ const BAD: BadInput[] = [
     breakIt: (e) => { e[PROD].services.mysqlMaxConnections = 5; } },
   { name: "an API port out of range", env: "dev", path: "fractals.apiPort", allowed: /must be between 1 and 65535/,
     breakIt: (e) => { e[DEV].fractals = { apiPort: 70000 }; } },
-  { name: "the API on the SSH port", env: "dev", path: "fractals.apiPort", allowed: /must not be 22, 3306 or 5672/,
+  { name: "the API on the SSH port", env: "dev", path: "fractals.apiPort", allowed: /must not be one of 22, 3306, 4369, 5672, 15672, 25672/,
     breakIt: (e) => { e[DEV].fractals = { apiPort: 22 }; } },
+  ...[4369, 15672, 25672].map((apiPort) => ({
+    name: `the API on RabbitMQ's private port ${apiPort}`, env: "dev", path: "fractals.apiPort", allowed: /RabbitMQ's ports, which must never be public/,
+    breakIt: (e: Env[]) => { e[DEV].fractals = { apiPort }; },
+  })),
   { name: "the retired install script URL", env: "dev", path: "fractals", allowed: /unknown key\(s\) 'installScriptUrl'/,
     breakIt: (e) => { e[DEV].fractals = { installScriptUrl: "https://example.org/install.sh" }; } },
   { name: "an unknown state backend", env: "prod", path: "backend.type", allowed: /type must be 'local' or 's3'/,
@@ -214,10 +224,58 @@ describe("bad environment configurations", () => {
     ]);
   });
 
+  test("a private or documentation range of any size needs no opt-in, nor does one public /16", () => {
+    const envs = environments();
+    envs[PROD].access.adminCidrs = ["10.0.0.0/8", "172.16.0.0/12", "203.0.113.0/24", "8.8.0.0/16"];
+    expect(() => loadEnvironments(envs)).not.toThrow();
+  });
+
   test("SSH from anywhere is accepted once opted into", () => {
     const envs = environments();
     envs[PROD].access.adminCidrs = ["0.0.0.0/0"];
     envs[PROD].access.allowSshFromAnywhere = true;
     expect(() => loadEnvironments(envs)).not.toThrow();
   });
+});
+
+/** Every string a config can hold, as [environment index, path, value to mutate]. */
+function stringPaths(value: unknown, path: string[] = []): string[][] {
+  if (typeof value === "string") return [path];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringPaths(v, [...path, String(i)]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => stringPaths(v, [...path, k]));
+  return [];
+}
+
+describe("Terraform expressions in config strings are refused, never evaluated", () => {
+  // The shipped configs' strings, plus every optional string field they leave unset.
+  const full = (): Env[] => {
+    const envs = environments();
+    envs[PROD].cloud = "mycloud";
+    envs[PROD].region = "RegionOne";
+    envs[PROD].network.externalNetwork = "public";
+    envs[PROD].network.dnsNameservers = ["192.0.2.53"];
+    envs[PROD].api.image = "Debian 12";
+    envs[PROD].services.image = "Debian 12";
+    envs[PROD].services.volumeType = "ssd";
+    envs[PROD].workers.image = "Debian 12";
+    envs[PROD].loadBalancer.healthCheck = { path: "/v1/health" };
+    envs[STAGING].backend = { type: "s3", bucket: "fractals-state", endpoint: "https://rgw.example.com", region: "us-east-1" };
+    return envs;
+  };
+  const cases = full().flatMap((env, index) => stringPaths(env).map((path) => [index, path.join(".")] as const));
+
+  test("the fully populated configs are valid to begin with", () => {
+    expect(() => loadEnvironments(full())).not.toThrow();
+    expect(cases.length).toBeGreaterThan(40);
+  });
+
+  test.each(cases.flatMap(([index, path]) => ['${file("/etc/passwd")}', "%{ if true }x%{ endif }"].map((e) => [index, path, e] as const)))(
+    "environment #%s %s holding %s", (index, path, expression) => {
+      const envs = full();
+      const keys = path.split(".");
+      const parent = keys.slice(0, -1).reduce((o: any, k) => o[k], envs[index]);
+      parent[keys[keys.length - 1]] = `x${expression}`;
+      const issues = rejection(envs).issues;
+      expect(issues).toContainEqual(expect.stringContaining(`: ${path}: must not contain '\${' or '%{' (Terraform would evaluate it as an expression)`));
+    });
 });

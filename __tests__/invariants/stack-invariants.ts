@@ -3,6 +3,7 @@
  * conformance. Each function returns human-readable violations (empty when
  * the invariant holds) naming the stack and the resource address.
  */
+import { publicAddressCount, SSH_PUBLIC_ADDRESS_LIMIT } from "../../config/schema";
 import { isExpression, referencesIn } from "../../providers/conformance/expressions";
 
 export type StackJson = {
@@ -115,12 +116,15 @@ export function foreignRemoteGroups(stack: string, config: StackJson): string[] 
 
 /** Ingress rules that let the whole internet reach port 22. */
 export function sshFromAnywhere(stack: string, config: StackJson): string[] {
-  return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
-    .filter(([, rule]) => rule.direction === "ingress")
-    .filter(([, rule]) => rule.remote_group_id === undefined && rule.remote_address_group_id === undefined
-      && (rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "0.0.0.0/0" || rule.remote_ip_prefix === "::/0"))
-    .filter(([, rule]) => coversPort22(rule))
+  const ssh = Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
+    .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule))
+    .filter(([, rule]) => rule.remote_group_id === undefined && rule.remote_address_group_id === undefined);
+  const open = ssh.filter(([, rule]) => rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "::/0")
     .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${rule.remote_ip_prefix ?? "anywhere"}`);
+  // Judged together: two /1 rules open SSH to the internet as surely as one /0.
+  const exposed = publicAddressCount(ssh.map(([, rule]) => rule.remote_ip_prefix).filter((p): p is string => typeof p === "string"));
+  if (exposed > SSH_PUBLIC_ADDRESS_LIMIT) open.push(`${stack}: port 22 is open to ${exposed} public addresses`);
+  return open;
 }
 
 /** Ingress rules on port 22 whose source is not one of the configured admin CIDRs. */
