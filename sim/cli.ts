@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { ENVIRONMENTS, parseEnvironment } from "../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
+import { bootAfterDeploy, reconcileAfterDestroy } from "./lab/deploy-boot";
 import { Cloud } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
@@ -19,7 +20,14 @@ const COMMANDS = {
 type Command = keyof typeof COMMANDS;
 
 function main(argv: string[]): number {
-  const [command, env, ...extra] = argv;
+  const [command, env, ...rest] = argv;
+  // --boot (deploy only): the lab boots the servers afterwards (sim/README.md, "The lab").
+  const boot = rest.includes("--boot");
+  const extra = rest.filter((a) => a !== "--boot");
+  if (boot && command !== "deploy") {
+    console.error(`sim:${command}: --boot goes with sim:deploy only`);
+    return 2;
+  }
   const environments = ENVIRONMENTS.map((e) => e.env);
   if (!(command in COMMANDS)) {
     console.error(`usage: sim/cli.ts deploy|plan|destroy <env>; got command ${JSON.stringify(command)}`);
@@ -69,7 +77,9 @@ function main(argv: string[]): number {
   if (command === "destroy") {
     const left = Cloud.load(stateFile).all().length;
     console.log(`\nsimulated cloud: ${left === 0 ? "empty" : `${left} object(s) left (other environments)`}`);
+    return reconcileAfterDestroy(stateFile);
   }
+  if (boot) return bootAfterDeploy(env, stateFile, outputsFile);
   return 0;
 }
 

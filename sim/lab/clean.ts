@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { anyHeatEndpointPids, processesWith, stopDaemons } from "./daemons";
 import { labLinks, namespaces } from "./network";
 import { LAB_DIR, LAB_NFT_TABLE, LAB_PREFIX, LB_DIR, ROOTFS_CACHE, SERVERS_DIR } from "./paths";
-import { alive, nspawnProcesses, tryKill } from "./servers";
-import { sleepMs, tryRun } from "./sh";
+import { killContainers, nspawnProcesses } from "./servers";
+import { tryRun } from "./sh";
 import { labLoops, releaseVolume, volumeIdsOnDisk } from "./volumes";
 
 export interface CleanOptions {
@@ -23,10 +23,7 @@ export function cleanLab(options: CleanOptions = {}): void {
   const log = options.log ?? ((line: string) => console.log(line));
   const containers = nspawnProcesses();
   if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);
-  // A clean shutdown first (8-11 s, all at once), then whatever is left is killed.
-  for (const c of containers) tryKill(c.pid, "SIGTERM");
-  for (let i = 0; i < 150 && containers.some((c) => alive(c.pid)); i++) sleepMs(200);
-  for (const c of containers.filter((x) => alive(x.pid))) tryKill(c.pid, "SIGKILL");
+  killContainers(containers.map((c) => c.pid));
 
   stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids()]);
 

@@ -54,6 +54,8 @@ function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileRe
     cleanLab({ log, keepVolumes: new Set(topo.volumes.map((v) => v.id)) });
     return { topology: topo, started: [], removed, rootfsBuiltSeconds: 0 };
   }
+  // The image first: this workplace's Debian mirror answers inside 203.0.113.0/24, which the external bridge takes over.
+  const { path: rootfs, builtSeconds } = topo.servers.length > 0 ? ensureRootfs(log) : { path: "", builtSeconds: 0 };
   ensureExternal(topo);
   ensureNetworks(topo);
   for (const router of topo.routers) ensureRouter(router, topo);
@@ -64,7 +66,6 @@ function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileRe
     for (const id of removed) removeServerDir(id);
   }
 
-  const { path: rootfs, builtSeconds } = topo.servers.length > 0 ? ensureRootfs(log) : { path: "", builtSeconds: 0 };
   const started: string[] = [];
   for (const server of topo.servers) {
     const shutOff = existsSync(path.join(serverDir(server.id).dir, "shutoff"));

@@ -9,8 +9,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { withLockFile } from "../lock-file";
-import { ROOTFS_CACHE } from "./paths";
-import { run } from "./sh";
+import { externalNetwork } from "../openstack/catalogue";
+import { EXTERNAL_BRIDGE, ROOTFS_CACHE } from "./paths";
+import { run, tryRun } from "./sh";
+import { inCidr } from "./topology";
 
 export const PACKAGES = [
   "systemd", "systemd-sysv", "dbus", "cloud-init", "iproute2", "ca-certificates", "e2fsprogs", "util-linux", "curl",
@@ -23,7 +25,11 @@ const CUSTOMIZE = [
   "echo localhost > \"$1/etc/hostname\"",
   "chroot \"$1\" systemctl enable systemd-networkd",
   // No `locales` package in minbase: without this cloud-init ends in status: error.
-  "printf 'datasource_list: [ NoCloud, None ]\\nlocale: C.UTF-8\\n' > \"$1/etc/cloud/cloud.cfg.d/99-lab.cfg\"",
+  // manage_etc_hosts: the hostname resolves locally, as Debian's cloud images set it (RabbitMQ's tools need it; there is no DNS).
+  "printf 'datasource_list: [ NoCloud, None ]\\nlocale: C.UTF-8\\nmanage_etc_hosts: true\\n' > \"$1/etc/cloud/cloud.cfg.d/99-lab.cfg\"",
+  "printf '127.0.0.1 localhost\\n::1 localhost ip6-localhost ip6-loopback\\n' > \"$1/etc/hosts\"",
+  // The build host's name server is outside the lab; the servers get none (glibc then tries 127.0.0.1 and fails at once).
+  ": > \"$1/etc/resolv.conf\"",
   // No router advertisements in the lab: without this networkd-wait-online waits ~13 s for them.
   "mkdir -p \"$1/etc/systemd/network/10-cloud-init-host0.network.d\"",
   "printf '[Network]\\nIPv6AcceptRA=no\\n' > \"$1/etc/systemd/network/10-cloud-init-host0.network.d/no-ra.conf\"",
@@ -50,6 +56,21 @@ export function debianMirror(): string {
   throw new Error("no Debian bookworm mirror in /etc/apt/sources.list*: the lab's root filesystem is built from it");
 }
 
+/**
+ * The lab's external network takes 203.0.113.0/24 on the host; if the mirror
+ * answers there (as this workplace's does), it is unreachable while the lab
+ * is up. Say so instead of letting apt fail with "No route to host".
+ */
+function mirrorOutsideLab(mirror: string): void {
+  const host = new URL(mirror).hostname;
+  const address = tryRun("getent", ["ahostsv4", host]).stdout.split(/\s+/)[0] ?? "";
+  const cidr = externalNetwork().cidr;
+  if (address && inCidr(address, cidr) && tryRun("ip", ["link", "show", "dev", EXTERNAL_BRIDGE]).code === 0) {
+    throw new Error(`the Debian mirror ${host} (${address}) is inside the lab's external network ${cidr}, which the running lab holds on this host; ` +
+      "run `npm run sim:lab -- clean` and try again (the root filesystem is built before the lab's networks come up)");
+  }
+}
+
 export function rootfsHash(): string {
   return createHash("sha256").update(JSON.stringify({ PACKAGES, CUSTOMIZE, SUITE, v: 1 })).digest("hex").slice(0, 16);
 }
@@ -69,6 +90,7 @@ export function ensureRootfs(log: (line: string) => void = console.log): { path:
     const tmp = `${target}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     const mirror = debianMirror();
+    mirrorOutsideLab(mirror);
     log(`lab: building the servers' root filesystem (Debian ${SUITE}, ${PACKAGES.length} packages, from ${mirror}); about 3 minutes, once per machine`);
     try {
       const hook = CUSTOMIZE.join(" && ");
@@ -86,9 +108,11 @@ export function ensureRootfs(log: (line: string) => void = console.log): { path:
       rmSync(tmp, { recursive: true, force: true });
       throw err;
     }
-    // Older images (another package list) are dead weight: remove them.
+    // Older images (another package list) are dead weight, unless a running server's overlay still sits on one.
+    const mounts = readFileSync("/proc/mounts", "utf8");
     for (const entry of readdirSync(ROOTFS_CACHE)) {
-      if (entry.startsWith("rootfs-") && !entry.startsWith(path.basename(target))) rmSync(path.join(ROOTFS_CACHE, entry), { recursive: true, force: true });
+      const old = path.join(ROOTFS_CACHE, entry);
+      if (/^rootfs-[0-9a-f]+$/.test(entry) && old !== target && !mounts.includes(`lowerdir=${old}`)) rmSync(old, { recursive: true, force: true });
     }
     const builtSeconds = (Date.now() - started) / 1000;
     log(`lab: root filesystem ready in ${builtSeconds.toFixed(0)} s at ${target}`);

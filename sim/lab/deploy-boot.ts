@@ -1,0 +1,74 @@
+/**
+ * What `sim:deploy -- <env> --boot` and `sim:destroy` add to the simulator:
+ * reconcile the lab with the cloud Terraform just changed, then wait for the
+ * environment's servers (and the app) as a user of a real cloud would.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { Cloud } from "../openstack/cloud";
+import { waitForBoot } from "./boot";
+import { leftovers } from "./clean";
+import { LAB_DIR } from "./paths";
+import { reconcile } from "./reconcile";
+import { labUnavailable } from "./requirements";
+import { sleepMs, tryRun } from "./sh";
+import { topology } from "./topology";
+
+export const BOOT_TIMEOUT_S = Number(process.env.FRACTALS_LAB_BOOT_TIMEOUT || 600);
+
+/** Boots what the cloud holds and waits for `env`'s servers; prints the outputs. Returns the exit code. */
+export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: string): number {
+  const problem = labUnavailable();
+  if (problem) {
+    console.error(`sim:deploy --boot: ${problem}`);
+    return 2;
+  }
+  const started = Date.now();
+  const result = reconcile({ cloudFile });
+  const servers = result.topology.servers.filter((s) => s.name.includes(`-${env}-`));
+  console.log(`lab: waiting for ${servers.length} server(s) of ${env} (cloud-init done${servers.some((s) => s.waitConditions.length > 0) ? ", Heat wait conditions signalled" : ""}; timeout ${BOOT_TIMEOUT_S} s)`);
+  const report = waitForBoot(servers, BOOT_TIMEOUT_S);
+  const outputs = readOutputs(outputsFile, env);
+  const appUrl = typeof outputs.app_url === "string" ? outputs.app_url : null;
+  if (report.ok && appUrl) waitForUrl(appUrl, 60);
+  console.log(`\n${env} outputs:`);
+  for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  if (!report.ok) {
+    console.error(`\nlab: ${report.failures.length} server(s) of ${env} failed to boot: ${report.failures.map((f) => f.server.name).join(", ")}`);
+    return 1;
+  }
+  console.log(`\nlab: ${env} booted in ${((Date.now() - started) / 1000).toFixed(0)} s${appUrl ? `; try: curl ${appUrl}` : ""}`);
+  return 0;
+}
+
+/** After a destroy: take down what the cloud no longer holds, and say what is left of the lab. */
+export function reconcileAfterDestroy(cloudFile: string): number {
+  if (!existsSync(LAB_DIR)) return 0; // the lab was never used here
+  const problem = labUnavailable();
+  if (problem) {
+    console.error(`sim:destroy: the lab has state in ${LAB_DIR} but cannot be reconciled: ${problem}`);
+    return 2;
+  }
+  reconcile({ cloudFile });
+  if (Cloud.load(cloudFile).all().length === 0) {
+    const left = leftovers();
+    console.log(left.length === 0 ? "lab: nothing left running" : `lab: still left:\n  ${left.join("\n  ")}`);
+    return left.length === 0 ? 0 : 1;
+  }
+  console.log(`lab: ${topology(Cloud.load(cloudFile)).servers.length} server(s) of other environments still run`);
+  return 0;
+}
+
+function readOutputs(file: string, env: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Record<string, Record<string, unknown>>;
+  return parsed[env] ?? {};
+}
+
+/** Polls until the URL answers HTTP at all (the app is up), or the time is over. */
+export function waitForUrl(url: string, timeoutSeconds: number): boolean {
+  for (const started = Date.now(); Date.now() - started < timeoutSeconds * 1000; sleepMs(1000)) {
+    if (tryRun("curl", ["-s", "-o", "/dev/null", "-m", "3", "-w", "%{http_code}", url]).stdout.match(/^[1-5]\d\d$/)) return true;
+  }
+  console.error(`lab: ${url} did not answer within ${timeoutSeconds} s`);
+  return false;
+}
