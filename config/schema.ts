@@ -93,6 +93,9 @@ export const servicesSchema = serverSchema.extend({
   mysqlMaxConnections: z.number().int("must be an integer").min(10, "must be between 10 and 100000").max(100000, "must be between 10 and 100000").default(151),
 }).strict();
 
+/** The granularity of the `cpu` metric in Ceilometer's default archive policy. */
+const DEFAULT_GRANULARITY_SECONDS = 300;
+
 const fixedWorkersSchema = serverSchema.extend({
   mode: z.literal("fixed"),
   /** Number of workers, spread with a soft-anti-affinity server group. */
@@ -108,10 +111,21 @@ const autoscaleWorkersSchema = serverSchema.extend({
   scaleUpCpuPercent: percent.default(80),
   /** Mean CPU below which one worker is removed. */
   scaleDownCpuPercent: percent.default(20),
-  /** Gnocchi archive granularity the alarms evaluate, in seconds. */
-  granularitySeconds: z.number().int("must be an integer").min(60, "must be between 60 and 86400").max(86400, "must be between 60 and 86400").default(300),
-  /** Seconds between two scaling actions. */
-  cooldownSeconds: z.number().int("must be an integer").min(0, "must be between 0 and 86400").max(86400, "must be between 0 and 86400").default(300),
+  /**
+   * Gnocchi granularity the alarms evaluate, in seconds. Ceilometer's default archive
+   * policy keeps the `cpu` metric at 300 s only: another value needs `archivePolicy`.
+   */
+  granularitySeconds: z.number().int("must be an integer").min(60, "must be between 60 and 86400").max(86400, "must be between 60 and 86400").default(DEFAULT_GRANULARITY_SECONDS),
+  /** The Gnocchi archive policy the cloud keeps `cpu` under, when it has points at `granularitySeconds`. */
+  archivePolicy: name("archivePolicy").optional(),
+  /**
+   * Periods an alarm's condition must hold before it acts. At least 2: when a worker joins,
+   * `rate:mean` of the cumulative `cpu` counter gives one large negative sample, and a
+   * single period would scale straight back in.
+   */
+  evaluationPeriods: z.number().int("must be an integer").min(2, "must be between 2 and 20 (one period flaps when a worker joins)").max(20, "must be between 2 and 20 (one period flaps when a worker joins)").default(2),
+  /** Seconds between two scaling actions; at least twice the granularity, so an action is measured before the next. */
+  cooldownSeconds: z.number().int("must be an integer").min(0, "must be between 0 and 86400").max(86400, "must be between 0 and 86400").default(2 * DEFAULT_GRANULARITY_SECONDS),
 }).strict();
 
 export const workersSchema = z.discriminatedUnion("mode", [fixedWorkersSchema, autoscaleWorkersSchema], {
@@ -192,6 +206,12 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
   if (w.mode === "autoscale") {
     if (w.min > w.desired) issue(["workers", "desired"], `must be >= min (${w.min}), got ${w.desired}`);
     if (w.desired > w.max) issue(["workers", "max"], `must be >= desired (${w.desired}), got ${w.max}`);
+    if (w.cooldownSeconds < 2 * w.granularitySeconds) {
+      issue(["workers", "cooldownSeconds"], `must be at least twice granularitySeconds (${2 * w.granularitySeconds}), got ${w.cooldownSeconds}; a shorter cooldown acts again before the last action shows in the metric`);
+    }
+    if (w.granularitySeconds !== DEFAULT_GRANULARITY_SECONDS && !w.archivePolicy) {
+      issue(["workers", "granularitySeconds"], `must be ${DEFAULT_GRANULARITY_SECONDS} (the granularity of Ceilometer's default archive policy for cpu), got ${w.granularitySeconds}; set workers.archivePolicy to the policy your cloud keeps cpu at that granularity under`);
+    }
     if (w.scaleDownCpuPercent >= w.scaleUpCpuPercent) {
       issue(["workers", "scaleDownCpuPercent"], `must be lower than scaleUpCpuPercent (${w.scaleUpCpuPercent}), got ${w.scaleDownCpuPercent}`);
     }

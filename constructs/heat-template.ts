@@ -52,6 +52,8 @@ export interface WorkerScalingTemplateProps {
   readonly cooldownSeconds: number;
   /** Gnocchi granularity the alarms evaluate, in seconds. */
   readonly granularitySeconds: number;
+  /** Periods an alarm's condition must hold before it signals its policy. */
+  readonly evaluationPeriods: number;
   /**
    * Cloud-init user data with the placeholders of `WORKER_USER_DATA_PLACEHOLDERS`:
    * the API and AMQP URLs and the wait condition's endpoint and token.
@@ -107,7 +109,7 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
       metric: "cpu",
       aggregation_method: "rate:mean",
       granularity: props.granularitySeconds,
-      evaluation_periods: 1,
+      evaluation_periods: props.evaluationPeriods,
       threshold: { get_param: direction === "up" ? "cpu_high_threshold" : "cpu_low_threshold" },
       resource_type: "instance",
       comparison_operator: direction === "up" ? "gt" : "lt",

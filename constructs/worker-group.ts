@@ -82,6 +82,7 @@ export class WorkerGroup extends Construct implements IConnectable {
       maxSize: scaling.max,
       cooldownSeconds: scaling.cooldownSeconds,
       granularitySeconds: scaling.granularitySeconds,
+      evaluationPeriods: scaling.evaluationPeriods,
       userDataTemplate: fractalsUserData({
         worker: { apiUrl: WORKER_USER_DATA_PLACEHOLDERS.apiUrl, amqpUrl: WORKER_USER_DATA_PLACEHOLDERS.amqpUrl },
         waitCondition: { endpoint: WORKER_USER_DATA_PLACEHOLDERS.waitEndpoint, token: WORKER_USER_DATA_PLACEHOLDERS.waitToken },

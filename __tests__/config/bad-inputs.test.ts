@@ -154,6 +154,13 @@ const BAD: BadInput[] = [
     name: `the API on RabbitMQ's private port ${apiPort}`, env: "dev", path: "fractals.apiPort", allowed: /RabbitMQ's ports, which must never be public/,
     breakIt: (e: Env[]) => { e[DEV].fractals = { apiPort }; },
   })),
+  { name: "alarms acting on a single period", env: "prod", path: "workers.evaluationPeriods", allowed: /must be between 2 and 20 \(one period flaps when a worker joins\)/,
+    breakIt: (e) => { e[PROD].workers.evaluationPeriods = 1; } },
+  { name: "a cooldown shorter than two granularity periods", env: "prod", path: "workers.cooldownSeconds", allowed: /must be at least twice granularitySeconds \(600\), got 300/,
+    breakIt: (e) => { e[PROD].workers.cooldownSeconds = 300; } },
+  { name: "a granularity the default archive policy does not keep", env: "prod", path: "workers.granularitySeconds",
+    allowed: /must be 300 \(the granularity of Ceilometer's default archive policy for cpu\), got 60; set workers\.archivePolicy/,
+    breakIt: (e) => { e[PROD].workers.granularitySeconds = 60; e[PROD].workers.cooldownSeconds = 120; } },
   { name: "the retired install script URL", env: "dev", path: "fractals", allowed: /unknown key\(s\) 'installScriptUrl'/,
     breakIt: (e) => { e[DEV].fractals = { installScriptUrl: "https://example.org/install.sh" }; } },
   { name: "an unknown state backend", env: "prod", path: "backend.type", allowed: /type must be 'local' or 's3'/,
@@ -222,6 +229,12 @@ describe("bad environment configurations", () => {
       "prod: workers.scaleUpCpuPercent: must be greater than 0 and at most 100",
       "staging: network.cidr: 10.10.0.0/24 overlaps dev's 10.10.0.0/24; environments share one project and need disjoint subnets",
     ]);
+  });
+
+  test("another granularity is accepted with the archive policy that keeps it", () => {
+    const envs = environments();
+    Object.assign(envs[PROD].workers, { granularitySeconds: 60, cooldownSeconds: 120, archivePolicy: "ceilometer-high-rate" });
+    expect(() => loadEnvironments(envs)).not.toThrow();
   });
 
   test("a private or documentation range of any size needs no opt-in, nor does one public /16", () => {

@@ -88,8 +88,10 @@ const autoscaleWorkers = fc.record({
   ),
   flavor: lookupName,
   image: optional(lookupName),
-  granularitySeconds: optional(mostly(fc.integer({ min: 60, max: 86400 }), fc.constantFrom(0, 59, 86401))),
-  cooldownSeconds: optional(mostly(fc.integer({ min: 0, max: 86400 }), fc.constantFrom(-1, 86401))),
+  granularitySeconds: optional(mostly(fc.constantFrom(300, 60, 3600), fc.constantFrom(0, 59, 86401))),
+  archivePolicy: optional(fc.constantFrom("high", "ceilometer-high-rate")),
+  evaluationPeriods: optional(mostly(fc.integer({ min: 2, max: 20 }), fc.constantFrom(0, 1, 21))),
+  cooldownSeconds: optional(mostly(fc.integer({ min: 600, max: 86400 }), fc.constantFrom(-1, 0, 300, 86401))),
 }).map(({ bounds: [min, desired, max], thresholds: [up, down], ...rest }) => ({
   mode: "autoscale", min, desired, max, scaleUpCpuPercent: up, scaleDownCpuPercent: down, ...rest,
 }));

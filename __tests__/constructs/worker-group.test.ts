@@ -6,7 +6,7 @@ import { bootEnv, readUserData } from "../support/user-data";
 
 const AUTOSCALE: WorkersConfig = {
   mode: "autoscale", flavor: "m1.medium", min: 2, desired: 3, max: 10,
-  scaleUpCpuPercent: 80, scaleDownCpuPercent: 20, granularitySeconds: 300, cooldownSeconds: 120,
+  scaleUpCpuPercent: 80, scaleDownCpuPercent: 20, granularitySeconds: 300, evaluationPeriods: 3, cooldownSeconds: 120,
 };
 
 function workers(f: Fixture, scaling: WorkersConfig): WorkerGroup {
@@ -108,7 +108,7 @@ describe("WorkerGroup, autoscale", () => {
     expect(alarms).toHaveLength(2);
     for (const [, { properties: alarmProps }] of alarms) {
       const alarm = { properties: alarmProps! };
-      expect(alarm.properties).toMatchObject({ metric: "cpu", aggregation_method: "rate:mean", granularity: 300, resource_type: "instance" });
+      expect(alarm.properties).toMatchObject({ metric: "cpu", aggregation_method: "rate:mean", granularity: 300, evaluation_periods: 3, resource_type: "instance" });
       expect(JSON.stringify(alarm.properties.query)).toContain('server_group');
       expect(JSON.stringify(alarm.properties.query)).toContain('OS::stack_id');
       expect(JSON.stringify(alarm.properties.alarm_actions)).toMatch(/trust\+url.*signal_url/);
