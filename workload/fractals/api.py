@@ -35,13 +35,13 @@ class BadRequest(Exception):
         self.field, self.error = field, error
 
 
-def error(status, msg, field=None, **extra):
+def error(code, msg, field=None, **extra):
     body = {"error": msg}
     if field:
         body["field"] = field
     body.update(extra)
     resp = jsonify(body)
-    resp.status_code = status
+    resp.status_code = code
     return resp
 
 
