@@ -249,7 +249,9 @@ def write_config(path, sections):
 
 
 def app_env(config, **extra):
-    env = dict(os.environ, PYTHONPATH=WORKLOAD, FRACTALS_CONFIG=config, PYTHONUNBUFFERED="1")
+    # an outer PYTHONPATH stays (to test other library versions, see README.md)
+    path = os.pathsep.join([WORKLOAD] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
+    env = dict(os.environ, PYTHONPATH=path, FRACTALS_CONFIG=config, PYTHONUNBUFFERED="1")
     env.update(extra)
     return env
 

@@ -7,13 +7,13 @@ import subprocess
 import pytest
 from PIL import Image
 
-from conftest import PYTHON, WORKLOAD, free_port, wait_for
+from conftest import PYTHON, WORKLOAD, app_env, free_port, wait_for
 
 BIN = os.path.join(WORKLOAD, "bin", "fractals")
 
 
 def cli(*args, url=None):
-    env = dict(os.environ, PYTHONPATH=WORKLOAD)
+    env = app_env("/nonexistent")
     env.pop("FRACTALS_API_URL", None)
     if url:
         env["FRACTALS_API_URL"] = url

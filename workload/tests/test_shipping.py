@@ -70,3 +70,11 @@ def test_units_verify():
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True, timeout=60)
     assert r.returncode == 0, r.stdout
     assert "fractals-" not in r.stdout, r.stdout  # no warnings about our units
+
+
+def test_python_310_syntax():
+    import ast
+    for f in shipped():
+        if not f.endswith(".service"):
+            with open(f) as fh:
+                ast.parse(fh.read(), f, feature_version=(3, 10))

@@ -55,6 +55,7 @@ def test_render_many_with_two_workers(stack, base_dir, rabbitmq):
                for n in ("w1", "w2")]
     done = wait_for("all rendered", lambda: all(rendered(api, r["uuid"]) for r in recs) and
                     [rendered(api, r["uuid"]) for r in recs], 30)
+    wait_for("all stored", lambda: sum(e[1] == "stored" for e in events(log)) >= len(recs), 10)
     for rec in done:
         assert rec["generated_by"] in ("w1", "w2") and rec["duration"] >= 0
         check_image(api, rec)
@@ -95,6 +96,7 @@ def test_worker_killed_mid_render_is_redelivered_and_rendered_once(stack, base_d
     a.proc.p.wait(5)
     b = stack.worker("fast", api, HOOKED, {"FRACTALS_TEST_LOG": log, "FRACTALS_TEST_NAME": "fast"})
     done = wait_for("rendered by the second worker", lambda: rendered(api, rec["uuid"]), 20)
+    wait_for("stored", lambda: ("fast", "stored", rec["uuid"]) in events(log), 10)
     assert done["generated_by"] == "fast"
     check_image(api, done)
     wait_for("acked", lambda: queue_counts(rabbitmq, "killrender") == (0, 0), 10)
