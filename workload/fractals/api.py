@@ -4,6 +4,7 @@ import binascii
 import hashlib
 import logging
 import math
+import socket
 import socketserver
 import struct
 import sys
@@ -29,7 +30,7 @@ MAX_PER_PAGE = 100
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-class BadRequest(Exception):
+class Invalid(Exception):
     def __init__(self, field, error):
         Exception.__init__(self, error)
         self.field, self.error = field, error
@@ -55,22 +56,22 @@ def record(row):
 
 def check_uuid(value, field="uuid"):
     if not isinstance(value, str):
-        raise BadRequest(field, "%s must be a UUID string" % field)
+        raise Invalid(field, "%s must be a UUID string" % field)
     try:
         return str(uuidlib.UUID(value))
     except ValueError:
-        raise BadRequest(field, "%s must be a UUID like 123e4567-e89b-12d3-a456-426614174000" % field)
+        raise Invalid(field, "%s must be a UUID like 123e4567-e89b-12d3-a456-426614174000" % field)
 
 
 def number(body, field, lo, hi, integer):
     v = body.get(field)
     kind = "an integer" if integer else "a number"
     if v is None:
-        raise BadRequest(field, "%s is required: %s in %s..%s" % (field, kind, lo, hi))
+        raise Invalid(field, "%s is required: %s in %s..%s" % (field, kind, lo, hi))
     ok = isinstance(v, int) if integer else isinstance(v, (int, float))
     if isinstance(v, bool) or not ok or (isinstance(v, float) and not math.isfinite(v)) \
             or not lo <= v <= hi:
-        raise BadRequest(field, "%s must be %s in %s..%s, got %s" % (field, kind, lo, hi, repr(v)[:40]))
+        raise Invalid(field, "%s must be %s in %s..%s, got %s" % (field, kind, lo, hi, repr(v)[:40]))
     return v if integer else float(v)
 
 
@@ -79,12 +80,12 @@ def validate_new(body):
     for f in FLOATS:
         rec[f] = number(body, f, -COORD, COORD, False)
     if rec["xa"] >= rec["xb"]:
-        raise BadRequest("xb", "xb must be greater than xa")
+        raise Invalid("xb", "xb must be greater than xa")
     if rec["ya"] >= rec["yb"]:
-        raise BadRequest("yb", "yb must be greater than ya")
+        raise Invalid("yb", "yb must be greater than ya")
     unknown = sorted(set(body) - set(rec) - {"uuid"})
     if unknown:
-        raise BadRequest(unknown[0], "unknown field %s; allowed: uuid, %s" % (
+        raise Invalid(unknown[0], "unknown field %s; allowed: uuid, %s" % (
             unknown[0], ", ".join(list(INTS) + list(FLOATS))))
     rec["uuid"] = check_uuid(body["uuid"]) if body.get("uuid") is not None else str(uuidlib.uuid4())
     return rec
@@ -97,16 +98,16 @@ def validate_result(body, row):
             raise ValueError
         png = base64.b64decode(img, validate=True)
     except (ValueError, binascii.Error):
-        raise BadRequest("image", "image must be a base64-encoded PNG")
+        raise Invalid("image", "image must be a base64-encoded PNG")
     if png[:8] != PNG_MAGIC or png[12:16] != b"IHDR":
-        raise BadRequest("image", "image must be a base64-encoded PNG")
+        raise Invalid("image", "image must be a base64-encoded PNG")
     w, h = struct.unpack(">II", png[16:24])
     if (w, h) != (row["width"], row["height"]):
-        raise BadRequest("image", "image is %dx%d, the fractal is %dx%d" % (w, h, row["width"], row["height"]))
+        raise Invalid("image", "image is %dx%d, the fractal is %dx%d" % (w, h, row["width"], row["height"]))
     duration = number(body, "duration", 0, 1e9, False)
     by = body.get("generated_by")
     if not isinstance(by, str) or not 0 < len(by) <= 255:
-        raise BadRequest("generated_by", "generated_by must be a string of 1..255 characters")
+        raise Invalid("generated_by", "generated_by must be a string of 1..255 characters")
     return png, duration, by
 
 
@@ -117,7 +118,7 @@ def create_app(db, publisher):
     def body_json():
         body = request.get_json(force=True, silent=True)
         if not isinstance(body, dict):
-            raise BadRequest("body", "the request body must be a JSON object")
+            raise Invalid("body", "the request body must be a JSON object")
         return body
 
     def find(uuid):
@@ -129,7 +130,7 @@ def create_app(db, publisher):
     class NotFound(Exception):
         pass
 
-    @app.errorhandler(BadRequest)
+    @app.errorhandler(Invalid)
     def _bad(e):
         return error(400, e.error, e.field)
 
@@ -187,9 +188,9 @@ def create_app(db, publisher):
         except ValueError:
             pass
         if page is None or page < 1:
-            raise BadRequest("page", "page must be an integer >= 1")
+            raise Invalid("page", "page must be an integer >= 1")
         if per_page is None or not 1 <= per_page <= MAX_PER_PAGE:
-            raise BadRequest("per_page", "per_page must be an integer in 1..%d" % MAX_PER_PAGE)
+            raise Invalid("per_page", "per_page must be an integer in 1..%d" % MAX_PER_PAGE)
         n, rows = db.page((page - 1) * per_page, per_page)
         return jsonify(objects=[record(r) for r in rows], num_results=n, page=page,
                        total_pages=(n + per_page - 1) // per_page)
@@ -242,7 +243,9 @@ class Server(socketserver.ThreadingMixIn, WSGIServer):
 
 class Handler(WSGIRequestHandler):
     def log_message(self, fmt, *args):  # access log through logging, not bare stderr
-        log.info("%s %s", self.address_string(), fmt % args)
+        line = fmt % args
+        if "GET /v1/health " not in line or '" 200 ' not in line:  # not the monitor's every probe
+            log.info("%s %s", self.address_string(), line)
 
 
 def main():
@@ -257,6 +260,8 @@ def main():
         cfgmod.fail(e)
     from .queue import Publisher
     app = create_app(db, Publisher(qurl))
+    if ":" in bind:
+        Server.address_family = socket.AF_INET6
     try:
         server = Server((bind, port), Handler)
     except OSError as e:

@@ -209,7 +209,8 @@ def test_health_follows_database_down_and_up(stack, rabbitmq):
 
 
 def test_create_503_when_queue_unreachable(stack):
-    a = stack.api("badq", queue_url="amqp://fractals:pw@127.0.0.1:%d/" % free_port())
+    a = stack.api("badq", queue_url="amqp://fractals:Qu3uePassw0rd@127.0.0.1:%d/" % free_port())
     status, body = a.call("POST", "/v1/fractal", GOOD, timeout=30)
     assert status == 503 and "queue" in body["error"]
+    assert "Qu3uePassw0rd" not in a.proc.text() and "fractals:***@127.0.0.1" in a.proc.text()
     assert a.call("GET", "/v1/fractal")[1]["num_results"] == 0  # not left half-created
