@@ -21,6 +21,7 @@ WORKLOAD = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-flask & co.
 sys.path.insert(0, WORKLOAD)
+sys.dont_write_bytecode = True  # no __pycache__ in the shipped fractals/
 
 import pymysql  # noqa: E402
 import kombu  # noqa: E402
@@ -251,7 +252,8 @@ def write_config(path, sections):
 def app_env(config, **extra):
     # an outer PYTHONPATH stays (to test other library versions, see README.md)
     path = os.pathsep.join([WORKLOAD] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
-    env = dict(os.environ, PYTHONPATH=path, FRACTALS_CONFIG=config, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONPATH=path, FRACTALS_CONFIG=config, PYTHONUNBUFFERED="1",
+               PYTHONDONTWRITEBYTECODE="1")
     env.update(extra)
     return env
 

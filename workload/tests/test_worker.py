@@ -122,3 +122,22 @@ def test_worker_killed_after_store_before_ack_is_not_rendered_again(stack, base_
     assert [e[:2] for e in events(log)] == [("a", "render-start"), ("a", "render-done"), ("a", "stored")]
     assert rendered(api, rec["uuid"])["generated_by"] == "a"
     b.proc.stop()
+
+
+def test_sigterm_mid_render_requeues_the_task(stack, base_dir, rabbitmq):
+    api = stack.api("termrender")
+    log = os.path.join(base_dir, "termrender-events.log")
+    a = stack.worker("t1", api, HOOKED, {"FRACTALS_TEST_LOG": log, "FRACTALS_TEST_NAME": "t1",
+                                         "FRACTALS_TEST_RENDER_DELAY": "60"})
+    rec = api.create()
+    wait_for("rendering", lambda: ("t1", "render-start", rec["uuid"]) in events(log), 15)
+    t = time.time()
+    a.proc.stop()
+    assert a.proc.returncode == 0 and time.time() - t < 5  # does not wait for the render
+    wait_for("requeued", lambda: queue_counts(rabbitmq, "termrender") == (1, 0), 10)
+    assert rendered(api, rec["uuid"]) is None
+
+
+def test_broker_has_no_guest_user(rabbitmq):
+    users = rabbitmq.rabbitmqctl("list_users", "-q").split()
+    assert "fractals" in users and "guest" not in users
