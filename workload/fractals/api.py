@@ -14,7 +14,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 import pymysql
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from . import config as cfgmod
 from .db import Database, Duplicate
@@ -99,7 +99,7 @@ def validate_result(body, row):
         png = base64.b64decode(img, validate=True)
     except (ValueError, binascii.Error):
         raise Invalid("image", "image must be a base64-encoded PNG")
-    if png[:8] != PNG_MAGIC or png[12:16] != b"IHDR":
+    if len(png) < 33 or png[:8] != PNG_MAGIC or png[12:16] != b"IHDR":
         raise Invalid("image", "image must be a base64-encoded PNG")
     w, h = struct.unpack(">II", png[16:24])
     if (w, h) != (row["width"], row["height"]):
@@ -116,6 +116,8 @@ def create_app(db, publisher):
     app.config["MAX_CONTENT_LENGTH"] = 32 * 1024 * 1024  # base64 of a 2048x2048 PNG fits
 
     def body_json():
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            raise RequestEntityTooLarge()
         body = request.get_json(force=True, silent=True)
         if not isinstance(body, dict):
             raise Invalid("body", "the request body must be a JSON object")

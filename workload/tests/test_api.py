@@ -134,6 +134,7 @@ def test_image_404_before_render_then_put_and_idempotence(api):
 @pytest.mark.parametrize("field,change", [
     ("image", {"image": "%%%"}), ("image", {"image": base64.b64encode(b"GIF89a....").decode()}),
     ("image", {"image": None}), ("image", "wrong-size"),
+    ("image", {"image": base64.b64encode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").decode()}),
     ("duration", {"duration": -1}), ("duration", {"duration": "x"}),
     ("generated_by", {"generated_by": ""}), ("generated_by", {"generated_by": "x" * 256}),
 ])
@@ -214,3 +215,19 @@ def test_create_503_when_queue_unreachable(stack):
     assert status == 503 and "queue" in body["error"]
     assert "Qu3uePassw0rd" not in a.proc.text() and "fractals:***@127.0.0.1" in a.proc.text()
     assert a.call("GET", "/v1/fractal")[1]["num_results"] == 0  # not left half-created
+
+
+def test_body_too_large(api):
+    """Refused from its Content-Length, before reading it."""
+    import http.client
+    import json
+    u = api.create()["uuid"]
+    conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=10)
+    conn.putrequest("PUT", "/v1/fractal/" + u)
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(33 * 1024 * 1024))
+    conn.endheaders(b'{"image": "AAAA')
+    r = conn.getresponse()
+    assert r.status == 413 and "error" in json.loads(r.read())
+    conn.close()
+    assert api.call("GET", "/v1/fractal/" + u)[1]["checksum"] is None
