@@ -119,6 +119,17 @@ export function killContainers(nspawnPids: number[], timeoutMs = 10_000): void {
   for (const started = Date.now(); Date.now() - started < 5000 && nspawnPids.some(alive); ) sleepMs(100);
 }
 
+/** Stops a server and keeps it stopped across reconciles, as Nova's `server stop` (SHUTOFF) does. */
+export function powerOff(id: string): void {
+  writeFileSync(path.join(serverDir(id).dir, "shutoff"), `${new Date().toISOString()}\n`);
+  stopServers([id]);
+}
+
+/** Lets the next reconcile start a stopped server again (`server start`); its disk is kept, so it reboots the same instance. */
+export function powerOn(id: string): void {
+  rmSync(path.join(serverDir(id).dir, "shutoff"), { force: true });
+}
+
 export function removeServerDir(id: string): void {
   const d = serverDir(id);
   if (isMounted(d.merged)) {
