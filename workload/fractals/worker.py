@@ -55,7 +55,12 @@ class Worker(ConsumerMixin):
         self.rendering = False
 
     def get_consumers(self, Consumer, channel):
-        return [Consumer(queues=[QUEUE], callbacks=[self.on_message], accept=["json"], prefetch_count=1)]
+        return [Consumer(queues=[QUEUE], callbacks=[self.on_message], accept=["json"], prefetch_count=1,
+                         on_decode_error=self.on_decode_error)]
+
+    def on_decode_error(self, message, exc):
+        log.error("dropping undecodable task (%s)", exc)
+        message.reject()
 
     def on_connection_error(self, exc, interval):
         log.warning("broker %s unreachable (%s), retrying in %ss",
@@ -80,6 +85,9 @@ class Worker(ConsumerMixin):
             log.warning("fractal %s: %s; requeued", uuid, e)
             time.sleep(5)
             return message.requeue()
+        except Exception:  # a bug or a poison task: drop it rather than crash-loop
+            log.exception("fractal %s: failed, dropped", uuid)
+            return message.reject()
         message.ack()  # only now: the result is stored (or not needed)
         log.info("fractal %s: %s", uuid, outcome)
 

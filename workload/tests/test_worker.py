@@ -5,9 +5,11 @@ import os
 import signal
 import time
 
+import kombu
 from PIL import Image
 
 from conftest import HERE, wait_for
+from fractals.queue import QUEUE
 
 HOOKED = os.path.join(HERE, "hooked_worker.py")
 
@@ -76,8 +78,15 @@ def test_render_many_with_two_workers(stack, base_dir, rabbitmq):
     # the broker drops every connection: the workers reconnect and go on
     rabbitmq.rabbitmqctl("close_all_connections", "-p", "e2e", "test: broker lost")
     wait_for("reconnected", lambda: all(w.proc.text().count("waiting for tasks") >= 2 for w in workers), 20)
+    with kombu.Connection(api.queue_url) as conn:  # poison tasks are dropped, not crash-looped
+        producer = conn.Producer()
+        producer.publish("x", exchange=QUEUE.exchange, routing_key="fractals", serializer="pickle")
+        producer.publish({"uuid": "../etc"}, exchange=QUEUE.exchange, routing_key="fractals")
     again = api.create(width=40, height=30)
     check_image(api, wait_for("rendered after reconnect", lambda: rendered(api, again["uuid"]), 20))
+    wait_for("queue empty", lambda: queue_counts(rabbitmq, "e2e") == (0, 0), 10)
+    logs = "".join(w.proc.text() for w in workers)
+    assert "dropping undecodable task" in logs and "dropping malformed task {'uuid': '../etc'}" in logs
     for w in workers:
         assert w.proc.poll() is None
         w.proc.stop()
