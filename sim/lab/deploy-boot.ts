@@ -9,6 +9,7 @@ import { waitForBoot } from "./boot";
 import { leftovers } from "./clean";
 import { LAB_DIR } from "./paths";
 import { reconcile } from "./reconcile";
+import { isShutOff } from "./servers";
 import { labUnavailable } from "./requirements";
 import { sleepMs, tryRun } from "./sh";
 import { topology } from "./topology";
@@ -24,7 +25,11 @@ export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: str
   }
   const started = Date.now();
   const result = reconcile({ cloudFile });
-  const servers = result.topology.servers.filter((s) => s.name.includes(`-${env}-`));
+  const all = result.topology.servers.filter((s) => s.name.includes(`-${env}-`));
+  // A server stopped on purpose (SHUTOFF) is not waited for, as `openstack server list` would show it stopped.
+  const stopped = all.filter((s) => isShutOff(s.id));
+  if (stopped.length > 0) console.log(`lab: not waiting for ${stopped.map((s) => s.name).join(", ")}: stopped (SHUTOFF)`);
+  const servers = all.filter((s) => !isShutOff(s.id));
   console.log(`lab: waiting for ${servers.length} server(s) of ${env} (cloud-init done${servers.some((s) => s.waitConditions.length > 0) ? ", Heat wait conditions signalled" : ""}; timeout ${BOOT_TIMEOUT_S} s)`);
   const report = waitForBoot(servers, BOOT_TIMEOUT_S);
   const outputs = readOutputs(outputsFile, env);

@@ -20,7 +20,7 @@ import { requireLab } from "./requirements";
 import { ensureRootfs } from "./rootfs";
 import { applySecurityGroups } from "./secgroups";
 import {
-  containerPid, nspawnPid, prepareServer, removeServerDir, serverDir, serverDirs, startServer, stopServers, waitForContainerPid,
+  containerPid, isShutOff, nspawnPid, prepareServer, removeServerDir, serverDir, serverDirs, startServer, stopServers, waitForContainerPid,
 } from "./servers";
 import { LabTopology, topology } from "./topology";
 import { ensureVolume, plugVolume, releaseVolume, unplugVolume, volumeIdsOnDisk } from "./volumes";
@@ -68,8 +68,7 @@ function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileRe
 
   const started: string[] = [];
   for (const server of topo.servers) {
-    const shutOff = existsSync(path.join(serverDir(server.id).dir, "shutoff"));
-    if (nspawnPid(server.id) !== null || shutOff) continue;
+    if (nspawnPid(server.id) !== null || isShutOff(server.id)) continue;
     prepareServer(server, rootfs);
     startServer(server);
     started.push(server.id);

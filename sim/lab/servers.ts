@@ -125,6 +125,10 @@ export function powerOff(id: string): void {
   stopServers([id]);
 }
 
+export function isShutOff(id: string): boolean {
+  return existsSync(path.join(serverDir(id).dir, "shutoff"));
+}
+
 /** Lets the next reconcile start a stopped server again (`server start`); its disk is kept, so it reboots the same instance. */
 export function powerOn(id: string): void {
   rmSync(path.join(serverDir(id).dir, "shutoff"), { force: true });
