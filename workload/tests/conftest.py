@@ -195,6 +195,7 @@ class RabbitMQ:
                         RABBITMQ_DIST_PORT=str(dist), ERL_EPMD_PORT=str(self.epmd_port))
         self.proc = Proc([server], os.path.join(self.dir, "server.log"), env=self.env, cwd=self.dir)
 
+    def wait(self):
         def login():
             with kombu.Connection(self.url("/"), connect_timeout=1) as c:
                 c.ensure_connection(max_retries=0)
@@ -315,6 +316,8 @@ class Stack:
 
     def stop(self):
         for p in self.procs:
+            p.kill(signal.SIGTERM)
+        for p in self.procs:
             p.stop()
 
 
@@ -327,17 +330,30 @@ def base_dir():
 
 
 @pytest.fixture(scope="session")
-def mariadb(base_dir):
-    m = MariaDB(base_dir)
-    yield m
-    m.stop()
+def servers(base_dir):
+    """Both servers, started side by side."""
+    r = RabbitMQ(base_dir, os.getpid())
+    try:
+        m = MariaDB(base_dir)
+        try:
+            r.wait()
+            yield m, r
+        finally:
+            m.proc.kill(signal.SIGTERM)
+            r.proc.kill(signal.SIGTERM)
+            m.stop()
+    finally:
+        r.stop()
 
 
 @pytest.fixture(scope="session")
-def rabbitmq(base_dir):
-    r = RabbitMQ(base_dir, os.getpid())
-    yield r
-    r.stop()
+def mariadb(servers):
+    return servers[0]
+
+
+@pytest.fixture(scope="session")
+def rabbitmq(servers):
+    return servers[1]
 
 
 @pytest.fixture(scope="session")
