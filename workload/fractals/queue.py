@@ -41,7 +41,7 @@ class Publisher:
                 try:
                     if self.conn is None:
                         self.conn = connection(self.url)
-                        self.conn.ensure_connection(max_retries=1)
+                        self.conn.ensure_connection(max_retries=1, interval_start=0.5, interval_step=0.5)
                     producer = kombu.Producer(self.conn.default_channel, exchange=EXCHANGE,
                                               routing_key="fractals", serializer="json")
                     producer.publish(task, declare=[QUEUE], delivery_mode=2, retry=False)
