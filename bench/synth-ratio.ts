@@ -6,10 +6,23 @@
  */
 import * as path from "node:path";
 import { BenchCase } from "./lib/benchmark";
-import { readCdktfApp, ROOT, runTimed, tempDir } from "./lib/child";
+import { readCdktfApp, ROOT, RunResult, runTimed, tempDir } from "./lib/child";
 
 const FIXTURE = path.join(ROOT, "bench", "fixtures", "trivial-app");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+
+/**
+ * One `cdktf synth` of the trivial app: the floor any cdktf app pays, which
+ * synth_ratio and test_floor_ratio (bench/test-suite.ts) divide by. Checks
+ * that the fixture runs the same "app" command as the real cdktf.json.
+ */
+export function synthFloor(): Promise<RunResult> {
+  const app = readCdktfApp(ROOT);
+  if (readCdktfApp(FIXTURE) !== app) {
+    throw new Error(`bench/fixtures/trivial-app/cdktf.json must run the same "app" as cdktf.json (${app}), or the floor is not the same way`);
+  }
+  return runTimed(`${CDKTF} synth --output ${tempDir("floor")}`, { cwd: FIXTURE });
+}
 
 export const synthRatio: BenchCase = {
   name: "synth_ratio",
@@ -17,13 +30,9 @@ export const synthRatio: BenchCase = {
   figures: ["synth_all_s", "synth_floor_s", "synth_ratio", "synth_all_cpu_s", "synth_floor_cpu_s", "synth_cpu_ratio"],
   warmup: true,
   async sample() {
-    const app = readCdktfApp(ROOT);
-    if (readCdktfApp(FIXTURE) !== app) {
-      throw new Error(`bench/fixtures/trivial-app/cdktf.json must run the same "app" as cdktf.json (${app}), or the floor is not the same way`);
-    }
     // Same CLI invocation as `npm run synth` (CHECKPOINT_DISABLE=1 cdktf synth), minus npm's own start-up,
     // into temporary directories so the benchmark never touches cdktf.out.
-    const floor = await runTimed(`${CDKTF} synth --output ${tempDir("floor")}`, { cwd: FIXTURE });
+    const floor = await synthFloor();
     const all = await runTimed(`${CDKTF} synth --output ${tempDir("all")}`, { cwd: ROOT });
     return {
       synth_all_s: all.seconds, synth_floor_s: floor.seconds, synth_ratio: all.seconds / floor.seconds,

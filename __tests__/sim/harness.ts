@@ -98,13 +98,20 @@ export class SimWorkspace {
     return (plan.resource_changes ?? []).map((c) => ({ address: c.address, type: c.type, actions: c.change.actions }));
   }
 
-  /** Addresses and ids in Terraform's state, from `terraform show -json`. */
+  /**
+   * Addresses and ids of the root module's managed resources in Terraform's
+   * state, from `terraform state pull` (the state as the backend holds it).
+   * `terraform show -json` gives the same list but starts both providers for
+   * their schemas: 0.48 s of CPU against 0.04 s (bench/README.md).
+   */
   async stateResources(stackDir: string): Promise<{ address: string; type: string; id: string }[]> {
-    const shown = await this.terraform(stackDir, ["show", "-json"]);
-    const state = JSON.parse(shown.stdout) as { values?: { root_module?: { resources?: { address: string; type: string; mode: string; values: { id: string } }[] } } };
-    return (state.values?.root_module?.resources ?? [])
-      .filter((r) => r.mode === "managed")
-      .map((r) => ({ address: r.address, type: r.type, id: r.values.id }));
+    const pulled = await this.terraform(stackDir, ["state", "pull"]);
+    if (pulled.code !== 0) throw new Error(`terraform state pull failed:\n${pulled.stderr}`);
+    const state = JSON.parse(pulled.stdout) as { version: number; resources?: StateResource[] };
+    if (state.version !== 4) throw new Error(`terraform state pull: state format version ${state.version}, this reader knows 4`);
+    return (state.resources ?? [])
+      .filter((r) => r.mode === "managed" && r.module === undefined)
+      .flatMap((r) => r.instances.map((i) => ({ address: `${r.type}.${r.name}${indexSuffix(i.index_key)}`, type: r.type, id: i.attributes.id })));
   }
 
   cloud(): readonly CloudObject[] {
@@ -121,6 +128,20 @@ export class SimWorkspace {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** One resource of a version-4 state file. */
+interface StateResource {
+  readonly module?: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly instances: { readonly index_key?: number | string; readonly attributes: { readonly id: string } }[];
+}
+
+/** `[0]` or `["key"]` as Terraform writes an instance's address; nothing for a single instance. */
+function indexSuffix(key: number | string | undefined): string {
+  return key === undefined ? "" : `[${JSON.stringify(key)}]`;
 }
 
 /** Actions other than no-op/read, keyed by address. */
