@@ -2,22 +2,27 @@
  * `npm run preview -- --plans <dir>` or `--base <dir> --head <dir>`: prints
  * the pull-request preview comment (Markdown) to stdout or `--out <file>`.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ENVIRONMENTS } from "../config";
+import { renderFailure } from "./failure";
+import { labelsFile, PLAN_LABELS, planLabels } from "./labels";
 import { readPlanDir, readSynthDir } from "./load-inputs";
 import { PreviewError } from "./plan-json";
-import { renderPlanPreview } from "./plan-preview";
-import { GITHUB_COMMENT_LIMIT } from "./report";
-import { loadForceNew, renderSynthDiff } from "./synth-diff";
+import { planReport } from "./plan-preview";
+import { checkCommit, Provenance } from "./provenance";
+import { GITHUB_COMMENT_LIMIT, renderReport } from "./report";
+import { loadForceNew, synthReport } from "./synth-diff";
 
 /** GitHub's limit for a job's step summary. */
 const JOB_SUMMARY_LIMIT = 1_048_576;
 
-const USAGE = `usage: preview --plans <dir> [--stacks dev,staging,prod]   (<dir>/<stack>.json from 'terraform show -json')
+const USAGE = `usage: preview --plans <dir> [--stacks dev,staging,prod]   (<dir>/<stack>.json from 'terraform show -json', <stack>.error.txt when it failed)
        preview --base <cdktf.out> --head <cdktf.out>          (no credentials: compare synthesized JSON)
-options: --out <file>  --max-chars <n>  --full-output-url <url>`;
+       preview --failed-step <name> [--error-file <file>]     (no preview could be made: say so)
+options: --out <file>  --max-chars <n>  --full-output-url <url>  --labels-out <file>
+         --commit <sha> [--commit-url <url>]  --run-url <url>  --time <ISO 8601, default now>`;
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -53,6 +58,13 @@ function run(argv: readonly string[], io: Io): string | undefined {
       out: { type: "string" },
       "max-chars": { type: "string" },
       "full-output-url": { type: "string" },
+      commit: { type: "string" },
+      "commit-url": { type: "string" },
+      "run-url": { type: "string" },
+      time: { type: "string" },
+      "labels-out": { type: "string" },
+      "failed-step": { type: "string" },
+      "error-file": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -66,26 +78,53 @@ function run(argv: readonly string[], io: Io): string | undefined {
   if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1_000 && maxChars <= JOB_SUMMARY_LIMIT)) {
     throw new PreviewError(`--max-chars must be a whole number from 1000 to ${JOB_SUMMARY_LIMIT} (a comment needs less than ${GITHUB_COMMENT_LIMIT})`);
   }
-  const render = { maxChars, fullOutputUrl: values["full-output-url"] };
+  const provenance: Provenance = {
+    commit: values.commit === undefined ? undefined : checkCommit(values.commit),
+    commitUrl: values["commit-url"],
+    runUrl: values["run-url"],
+    time: values.time ?? new Date().toISOString(),
+  };
+  const render = { maxChars, fullOutputUrl: values["full-output-url"] ?? values["run-url"], provenance };
   // Stacks in promotion order (dev, staging, prod), not alphabetical.
   const order = ENVIRONMENTS.map((env) => env.env);
 
   let markdown: string;
-  if (values.plans !== undefined) {
+  let labels: string[];
+  if (values["failed-step"] !== undefined) {
+    if (values.plans !== undefined || values.base !== undefined || values.head !== undefined) throw new PreviewError("--failed-step cannot be combined with --plans or --base/--head");
+    // The step may have failed before writing its output: the comment is still made.
+    const errorFile = values["error-file"];
+    const output = errorFile === undefined || !existsSync(errorFile) ? undefined : readText(errorFile, "--error-file");
+    markdown = renderFailure({ step: values["failed-step"], output, provenance });
+    labels = [PLAN_LABELS.failed];
+  } else if (values.plans !== undefined) {
     if (values.base !== undefined || values.head !== undefined) throw new PreviewError("--plans cannot be combined with --base/--head");
     const expected = values.stacks?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-    markdown = renderPlanPreview(readPlanDir(values.plans, { expected, order }), render);
+    const report = planReport(readPlanDir(values.plans, { expected, order }));
+    markdown = renderReport(report, render);
+    labels = planLabels(report);
   } else if (values.base !== undefined && values.head !== undefined) {
     const forceNew = loadForceNew(join(__dirname, "..", "providers"));
-    markdown = renderSynthDiff(readSynthDir(values.base, "--base"), readSynthDir(values.head, "--head"), { ...render, forceNew, order });
+    const report = synthReport(readSynthDir(values.base, "--base"), readSynthDir(values.head, "--head"), { forceNew, order });
+    markdown = renderReport(report, render);
+    labels = planLabels(report);
   } else {
-    throw new PreviewError("give --plans <dir>, or both --base <dir> and --head <dir> (--help for usage)");
+    throw new PreviewError("give --plans <dir>, or both --base <dir> and --head <dir>, or --failed-step <name> (--help for usage)");
   }
 
+  if (values["labels-out"] !== undefined) writeFileSync(values["labels-out"], labelsFile(labels));
   if (values.out === undefined) return markdown;
   writeFileSync(values.out, markdown);
   io.stderr(`preview: wrote ${values.out} (${markdown.length} characters)\n`);
   return undefined;
+}
+
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    throw new PreviewError(`${flag} ${file}: ${messageOf(err)}`);
+  }
 }
 
 /** Duck-typed: errors from Node's own modules may come from another realm (as under jest), failing `instanceof Error`. */

@@ -3,22 +3,29 @@ import { basename, join } from "node:path";
 import { parsePlanJson, PreviewError } from "./plan-json";
 import { StackPlan } from "./plan-preview";
 
+/** Beside a plan, what Terraform printed when that stack failed (the workflow writes it). */
+export const ERROR_SUFFIX = ".error.txt";
+
 /**
  * Reads `<stack>.json` plans from `dir`, stacks in `order`, then
- * alphabetically. A stack named in `expected` without a file is reported as
- * having no plan (Terraform failed before writing one).
+ * alphabetically, each with its `<stack>.error.txt` when there is one. A
+ * stack named in `expected` without a plan is reported as having none
+ * (Terraform failed before writing one).
  */
 export function readPlanDir(dir: string, options: { expected?: readonly string[]; order?: readonly string[] } = {}): StackPlan[] {
   requireDir(dir, "--plans");
-  const files = readdirSync(dir).filter((name) => name.endsWith(".json"));
-  const found = new Map(files.map((file) => [basename(file, ".json"), join(dir, file)]));
+  const names = readdirSync(dir);
+  const found = new Map(names.filter((name) => name.endsWith(".json")).map((file) => [basename(file, ".json"), join(dir, file)]));
+  const errors = new Map(names.filter((name) => name.endsWith(ERROR_SUFFIX)).map((file) => [basename(file, ERROR_SUFFIX), join(dir, file)]));
   const expected = options.expected ?? [];
-  if (found.size === 0 && expected.length === 0) throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
+  if (found.size === 0 && errors.size === 0 && expected.length === 0) throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
 
-  const stacks = [...new Set([...expected, ...found.keys()])].sort(byStackOrder(options.order));
+  const stacks = [...new Set([...expected, ...found.keys(), ...errors.keys()])].sort(byStackOrder(options.order));
   return stacks.map((stack) => {
     const file = found.get(stack);
-    return file === undefined ? { stack } : { stack, plan: parsePlanJson(readJson(file), file) };
+    const errorFile = errors.get(stack);
+    const error = errorFile === undefined ? undefined : readFileSync(errorFile, "utf8");
+    return { stack, ...(file === undefined ? {} : { plan: parsePlanJson(readJson(file), file) }), ...(error === undefined ? {} : { error }) };
   });
 }
 

@@ -44,7 +44,7 @@ export function details(summary: string, body: string): string {
 }
 
 /** A GitHub alert block (`> [!CAUTION]`), one quoted line per input line. */
-export function alert(kind: "NOTE" | "WARNING" | "CAUTION", lines: readonly string[]): string {
+export function alert(kind: "NOTE" | "IMPORTANT" | "WARNING" | "CAUTION", lines: readonly string[]): string {
   return [`> [!${kind}]`, ...lines.map((line) => `> ${line}`)].join("\n");
 }
 

@@ -40,7 +40,7 @@ const valuesModuleSchema: z.ZodType<ValuesModule> = z.lazy(() =>
   z
     .object({
       resources: z
-        .array(z.object({ values: z.unknown().optional(), sensitive_values: z.unknown().optional() }).passthrough())
+        .array(z.object({ mode: z.string().optional(), values: z.unknown().optional(), sensitive_values: z.unknown().optional() }).passthrough())
         .optional(),
       child_modules: z.array(valuesModuleSchema).optional(),
     })
@@ -67,7 +67,8 @@ const planSchema = z
   .passthrough();
 
 export interface ValuesModule {
-  readonly resources?: readonly { readonly values?: unknown; readonly sensitive_values?: unknown }[];
+  /** `mode` is "managed" or "data": data sources read during the plan are in `prior_state` too. */
+  readonly resources?: readonly { readonly mode?: string; readonly values?: unknown; readonly sensitive_values?: unknown }[];
   readonly child_modules?: readonly ValuesModule[];
 }
 

@@ -1,16 +1,19 @@
 import { diffAttributes, formatPath } from "./attribute-diff";
 import { changeKind, ChangeKind } from "./change-kind";
+import { errorExcerpt } from "./diagnostics";
 import { code } from "./markdown";
-import { PlanChange, PlanJson, ResourceChange } from "./plan-json";
+import { PlanChange, PlanJson, ResourceChange, ValuesModule } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
-import { disruptiveEffect } from "./stateful-resources";
+import { disruptiveEffect, replacementEffect } from "./stateful-resources";
 
 /** One stack's plan, as `terraform show -json` printed it. */
 export interface StackPlan {
   readonly stack: string;
   /** Undefined when the stack was expected but Terraform produced no plan. */
   readonly plan?: PlanJson;
+  /** What `terraform init`/`plan` printed when it failed (`<stack>.error.txt` beside the plans). */
+  readonly error?: string;
 }
 
 const PLAN_WORDING: Record<ChangeKind, KindWording> = {
@@ -58,9 +61,12 @@ export function planReport(plans: readonly StackPlan[]): Report {
   };
 }
 
-function stackReport({ stack, plan }: StackPlan): StackReport {
-  if (plan === undefined) return { name: stack, entries: [], problem: "No plan: Terraform failed before planning (see the workflow log)." };
-  const redactor = Redactor.forPlan(plan);
+function stackReport({ stack, plan, error }: StackPlan): StackReport {
+  const redactor = plan ? Redactor.forPlan(plan) : new Redactor();
+  const errorText = error !== undefined && error.trim() !== "" ? errorExcerpt(error, redactor) : undefined;
+  if (plan === undefined) {
+    return { name: stack, entries: [], failed: true, errorText, problem: "No plan: Terraform failed before planning." };
+  }
   const entries: ReportEntry[] = [];
   for (const rc of plan.resource_changes ?? []) {
     const kind = changeKind(rc.change.actions);
@@ -70,7 +76,16 @@ function stackReport({ stack, plan }: StackPlan): StackReport {
     const kind = changeKind(change.actions);
     if (kind !== undefined) entries.push(outputEntry(name, change, kind, redactor));
   }
-  return { name: stack, entries, problem: problemOf(plan) };
+  const failed = plan.errored === true || errorText !== undefined;
+  const emptyState = !hasManagedResources(plan.prior_state?.values?.root_module) && entries.some((e) => e.kind === "create" && !e.uncounted);
+  return { name: stack, entries, problem: problemOf(plan, failed), failed, errorText, emptyState };
+}
+
+/** Data sources read during the plan are in `prior_state` too: only managed resources say the state had anything. */
+function hasManagedResources(module: ValuesModule | undefined): boolean {
+  if (module === undefined) return false;
+  const managed = (module.resources ?? []).some((r) => r.mode !== "data");
+  return managed || (module.child_modules ?? []).some(hasManagedResources);
 }
 
 /** An output's change, listed like a resource's but not counted: outputs are not infrastructure. */
@@ -111,8 +126,10 @@ function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): Repo
   if (rc.previous_address) notes.push(`moved from ${code(rc.previous_address)}`);
   if (change.importing) notes.push(change.importing.id ? `imported from ${code(change.importing.id)}` : "imported");
   if (rc.deposed) notes.push(`deposed object ${code(rc.deposed)}`);
-  const disruption = kind === "update" ? disruptiveEffect(rc.type, attributes.map((a) => String(a.path[0]))) : undefined;
-  return { address: rc.address, type: rc.type, kind, note: notes.length > 0 ? notes.join("; ") : undefined, attributes, disruption };
+  const effect =
+    kind === "update" ? disruptiveEffect(rc.type, attributes.map((a) => String(a.path[0]))) : kind === "replace" ? replacementEffect(rc.type, change.before) : undefined;
+  const note = notes.length > 0 ? notes.join("; ") : undefined;
+  return { address: rc.address, type: rc.type, kind, note, attributes, disruption: effect?.effect, wipesDisk: effect?.wipesDisk };
 }
 
 function withSecretAttributes(type: string, marker: unknown): unknown {
@@ -122,8 +139,8 @@ function withSecretAttributes(type: string, marker: unknown): unknown {
   return { ...base, ...Object.fromEntries(secret.map((name) => [name, true])) };
 }
 
-function problemOf(plan: PlanJson): string | undefined {
-  if (plan.errored) return "The plan failed (see the workflow log): what it shows is what Terraform planned before the error.";
+function problemOf(plan: PlanJson, failed: boolean): string | undefined {
+  if (failed) return "The plan failed: what it lists is only what Terraform planned before the error.";
   if (plan.complete === false) return "The plan is incomplete: some changes were deferred to a later plan.";
   return undefined;
 }

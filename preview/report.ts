@@ -1,6 +1,7 @@
 import { AttributeChange, formatPath, KNOWN_AFTER_APPLY } from "./attribute-diff";
 import { CHANGE_KINDS, ChangeCounts, ChangeKind, emptyCounts } from "./change-kind";
 import { alert, code, codeBlock, details, escapeText, table } from "./markdown";
+import { provenanceLine, Provenance } from "./provenance";
 import { statefulLoss } from "./stateful-resources";
 
 /** Identifies the preview comment so the workflow updates it instead of adding another. */
@@ -28,8 +29,14 @@ export interface ReportEntry {
    * (`prevent_destroy`); otherwise STATEFUL_RESOURCES decides.
    */
   readonly loss?: string;
-  /** For an in-place update that rebuilds or restarts the resource: what happens (see DISRUPTIVE_UPDATES). */
+  /**
+   * What the change does to the resource beyond its settings: an update that
+   * rebuilds or resizes a server, what a replacement does to its disk and
+   * addresses (see SERVER_EFFECTS). An update with one is warned about.
+   */
   readonly disruption?: string;
+  /** The change rewrites the resource's root disk: a stateful one loses what it keeps there. */
+  readonly wipesDisk?: boolean;
   /**
    * Configuration that is not a managed resource (a data source, an output):
    * listed, but neither counted in the table nor warned about.
@@ -42,6 +49,15 @@ export interface StackReport {
   readonly entries: readonly ReportEntry[];
   /** Shown with the stack when its plan is not to be trusted as complete (e.g. it errored). */
   readonly problem?: string;
+  /**
+   * The plan failed: the table shows `—`, not counts that would read as "no
+   * changes"; what is listed is only what Terraform planned before the error.
+   */
+  readonly failed?: boolean;
+  /** Terraform's diagnostics for a failed stack, already masked and trimmed. */
+  readonly errorText?: string;
+  /** Planned against a state with no resources: every resource shows as new, whatever the cloud holds. */
+  readonly emptyState?: boolean;
 }
 
 export interface KindWording {
@@ -73,6 +89,8 @@ export interface RenderOptions {
   readonly maxChars?: number;
   /** Where the untruncated plans are (the workflow run); named in the truncation note. */
   readonly fullOutputUrl?: string;
+  /** Which commit, which run, when: a comment left from an older commit must not pass for current. */
+  readonly provenance?: Provenance;
 }
 
 export function countKinds(entries: readonly ReportEntry[]): ChangeCounts {
@@ -113,7 +131,7 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     stack.entries.map((entry) => ({ stack: index, entry, full: renderFull(report, entry), line: renderLine(report, entry), detail: "full" as Detail })),
   );
   const warnings = collectWarnings(stacks);
-  const compose = (warningLimit: number) => composeReport(report, stacks, items, warnings, warningLimit, options.fullOutputUrl);
+  const compose = (warningLimit: number) => composeReport(report, stacks, items, warnings, warningLimit, { ...options, maxChars });
 
   let text = compose(warnings.length);
   if (text.length <= maxChars) return text;
@@ -141,14 +159,14 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     warningLimit = Math.floor(warningLimit * 0.8);
     text = compose(warningLimit);
   }
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 40)}\n\n… (cut at ${maxChars} characters)`;
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 60)}\n\n… (cut at the ${maxChars.toLocaleString("en-US")}-character limit)`;
 }
 
 const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 2, create: 3 };
 
 /** Resources before the rest; deletions, then replacements, updates and creates; stateful first within each. */
 function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
-  const stateful = (e: ReportEntry) => (lossOf(e) === undefined ? 1 : 0);
+  const stateful = (e: ReportEntry) => ((statefulLoss(e) ?? e.loss) === undefined ? 1 : 0);
   return [...entries].sort(
     (a, b) =>
       Number(a.uncounted ?? false) - Number(b.uncounted ?? false) ||
@@ -158,8 +176,13 @@ function sortEntries(entries: readonly ReportEntry[]): ReportEntry[] {
   );
 }
 
-/** The data rules first: their words are more specific than "marked prevent_destroy". */
+/**
+ * What the change loses: only a deletion, a replacement or an update that
+ * rewrites the disk loses anything (a resize keeps it). The data rules
+ * first: their words are more specific than "marked prevent_destroy".
+ */
 function lossOf(entry: ReportEntry): string | undefined {
+  if (entry.kind === "create" || (entry.kind === "update" && !entry.wipesDisk)) return undefined;
   return statefulLoss(entry) ?? entry.loss;
 }
 
@@ -203,31 +226,38 @@ function composeReport(
   items: readonly Item[],
   warnings: readonly Warning[],
   warningLimit: number,
-  fullOutputUrl: string | undefined,
+  options: RenderOptions & { readonly maxChars: number },
 ): string {
   const parts: string[] = [PREVIEW_MARKER, `## ${report.title}`];
+  if (options.provenance) parts.push(provenanceLine(options.provenance));
   if (report.intro) parts.push(report.intro);
 
   const kinds = report.wording;
   const rows = stacks.map((stack) => {
     const counts = countKinds(stack.entries);
-    const name = stack.problem ? `${escapeText(stack.name)} ❌` : escapeText(stack.name);
-    return [name, ...CHANGE_KINDS.map((kind) => String(counts[kind]))];
+    // A failed plan's counts would read as "no changes" (or as all there is): none are shown.
+    const cells = CHANGE_KINDS.map((kind) => (stack.failed ? FAILED_CELL : String(counts[kind])));
+    return [`${escapeText(stack.name)}${stack.failed ? " ❌" : stack.problem ? " ⚠️" : ""}`, ...cells];
   });
   parts.push(table(["Stack", ...CHANGE_KINDS.map((kind) => kinds[kind].column)], ["left", "right", "right", "right", "right"], rows));
 
-  const note = truncationNote(items, warnings.length - warningLimit, fullOutputUrl);
+  const empty = stacks.filter((stack) => stack.emptyState && !stack.failed);
+  if (empty.length > 0) parts.push(emptyStateNote(empty.map((stack) => stack.name)));
+  const note = truncationNote(stacks, items, warnings.length - warningLimit, options);
   if (note) parts.push(note);
   parts.push(...renderWarnings(report, warnings.slice(0, warningLimit)));
 
   stacks.forEach((stack, index) => {
-    const problem = stack.problem ? `❌ ${stack.problem}` : undefined;
+    const problem = stack.problem ? `${stack.failed ? "❌" : "⚠️"} ${stack.problem}${stack.failed ? logLink(options.fullOutputUrl) : ""}` : undefined;
+    const error = stack.errorText ? codeBlock("text", stack.errorText.split("\n")) : undefined;
     if (stack.entries.length === 0) {
       parts.push(`**${escapeText(stack.name)}**: ${problem ?? "no changes."}`);
+      if (error) parts.push(error);
       return;
     }
     parts.push(`### ${escapeText(stack.name)}`);
     if (problem) parts.push(problem);
+    if (error) parts.push(error);
     const stackItems = items.filter((item) => item.stack === index);
     for (const item of stackItems) if (item.detail !== "none") parts.push(item.detail === "full" ? item.full : item.line);
     const omitted = stackItems.filter((item) => item.detail === "none");
@@ -235,6 +265,25 @@ function composeReport(
   });
   if (report.footer) parts.push(report.footer);
   return `${parts.join("\n\n")}\n`;
+}
+
+/** Shown instead of counts for a stack whose plan failed. */
+export const FAILED_CELL = "—";
+
+/** The sentence reviewers look for; the workflow's tests and the README quote it. */
+export const EMPTY_STATE_WARNING = "planned against empty state: everything shows as new";
+
+function emptyStateNote(stacks: readonly string[]): string {
+  // Not a WARNING: those list what would be destroyed, and a reader scans them for addresses.
+  return alert("IMPORTANT", [
+    `**${stacks.map(escapeText).join(", ")}**: ${EMPTY_STATE_WARNING}. The plan found no resources in the state: ` +
+      "either no shared state backend is configured (local state starts empty on every run) or the stack was never deployed. " +
+      "Creates here may already exist in the cloud.",
+  ]);
+}
+
+function logLink(url: string | undefined): string {
+  return url ? ` [Workflow log](${url}).` : "";
 }
 
 function renderWarnings(report: Report, warnings: readonly Warning[]): string[] {
@@ -254,20 +303,47 @@ function renderWarnings(report: Report, warnings: readonly Warning[]): string[] 
   return blocks;
 }
 
-function truncationNote(items: readonly Item[], warningsCut: number, fullOutputUrl: string | undefined): string | undefined {
+function truncationNote(
+  stacks: readonly StackReport[],
+  items: readonly Item[],
+  warningsCut: number,
+  options: RenderOptions & { readonly maxChars: number },
+): string | undefined {
   const withoutDetails = items.filter((item) => item.detail === "line");
   const unlisted = items.filter((item) => item.detail === "none");
   if (withoutDetails.length === 0 && unlisted.length === 0 && warningsCut === 0) return undefined;
-  const said: string[] = [`This comment was shortened to stay under GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character limit.`];
-  if (withoutDetails.length > 0) said.push(`Attribute details are left out for ${describeKinds(withoutDetails)}.`);
-  if (unlisted.length > 0) said.push(`${capitalize(describeKinds(unlisted))} are not listed at all.`);
+  // The limit in force is the budget asked for, not always GitHub's.
+  const limit = options.maxChars.toLocaleString("en-US");
+  const said: string[] = [
+    options.maxChars < GITHUB_COMMENT_LIMIT
+      ? `This comment was shortened to stay within ${limit} characters (GitHub's limit is ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}).`
+      : `This comment was shortened to stay within ${limit} characters.`,
+  ];
+  if (withoutDetails.length > 0) said.push(`Attribute details are left out for ${describeKinds(withoutDetails)}: ${perStack(stacks, withoutDetails)}.`);
+  if (unlisted.length > 0) said.push(`${capitalize(describeKinds(unlisted))} are not listed at all: ${perStack(stacks, unlisted)}.`);
   said.push(
     warningsCut > 0
       ? `The summary table is complete; ${plural(warningsCut, "less serious replacement or deletion", "less serious replacements or deletions")} are missing from the warnings.`
       : "The summary table and the warnings are complete.",
   );
-  if (fullOutputUrl) said.push(`The full plans are in [the workflow run](${fullOutputUrl}).`);
+  if (options.fullOutputUrl) said.push(`The full plans are in [the workflow run](${options.fullOutputUrl}).`);
   return alert("NOTE", [said.join(" ")]);
+}
+
+const NAMED_CUT_ROWS = 3;
+
+/** "**dev** 2,990 (`a`, `b`, `c` and 2,987 more)": which stacks lost which rows. */
+function perStack(stacks: readonly StackReport[], cut: readonly Item[]): string {
+  return stacks
+    .map((stack, index) => ({ stack, rows: cut.filter((item) => item.stack === index) }))
+    .filter(({ rows }) => rows.length > 0)
+    .map(({ stack, rows }) => {
+      // A few addresses by name, so a reviewer can tell which rows to look for in the full plan.
+      const named = rows.slice(0, NAMED_CUT_ROWS).map((item) => code(item.entry.address));
+      const more = rows.length - named.length;
+      return `**${escapeText(stack.name)}** ${rows.length.toLocaleString("en-US")} (${named.join(", ")}${more > 0 ? ` and ${more.toLocaleString("en-US")} more` : ""})`;
+    })
+    .join(", ");
 }
 
 /** "3 resources (2 to create, 1 to update)"; data sources, outputs and the like are "other blocks". */

@@ -64,6 +64,14 @@ export class Redactor {
     return JSON.stringify(masked) ?? "null";
   }
 
+  /** Free text (Terraform's diagnostics) with every known secret and pre-signed URL masked. */
+  maskText(text: string): string {
+    let masked = text.replace(/\S*[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=\S*/gi, SENSITIVE);
+    // Longest first, so a secret containing another is masked whole.
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) masked = masked.split(secret).join(SENSITIVE);
+    return masked;
+  }
+
   private mask(value: unknown, marker: unknown): unknown {
     if (marker === true) return SENSITIVE;
     if (typeof value === "string") return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : value;

@@ -22,7 +22,13 @@ export const STATEFUL_RESOURCES: readonly StatefulRule[] = [
   {
     type: "openstack_compute_instance_v2",
     address: /\.services[_-]/,
-    loss: "services node: MySQL and RabbitMQ go down and everything not on its volume is lost",
+    loss: "services node: MySQL and RabbitMQ stop, and whatever is on its root disk is lost (the database on its Cinder volume is kept)",
+  },
+  {
+    // The all-in-one controller (dev) keeps MySQL and RabbitMQ on its root disk; the API servers of a tiered stack do not.
+    type: "openstack_compute_instance_v2",
+    address: /\.controller_server_/,
+    loss: "all-in-one controller: MySQL and RabbitMQ keep their data on its root disk, so the database and the queue are lost",
   },
   { type: "openstack_objectstorage_container_v1", loss: "Swift container: its objects are lost" },
   { type: "openstack_db_instance_v1", loss: "Trove database instance: its data is lost" },
@@ -43,30 +49,63 @@ export function statefulLoss(resource: { readonly type: string; readonly address
 }
 
 /**
- * In-place updates that are not harmless: the provider rebuilds or restarts
- * the resource instead of replacing it, so the plan says "update" while the
- * server loses its root disk or reboots.
+ * In-place updates that are not harmless: the provider rebuilds or resizes
+ * the server instead of replacing it, so the plan says "update" while the
+ * server reboots, and a rebuild also rewrites its root disk.
  */
 export interface DisruptiveUpdateRule {
   readonly type: string;
   /** Top-level attribute whose change triggers it. */
   readonly attribute: string;
-  /** What happens; shown in the warning. */
-  readonly effect: string;
+  /** What the provider does. */
+  readonly action: "rebuild" | "resize";
 }
 
 export const DISRUPTIVE_UPDATES: readonly DisruptiveUpdateRule[] = [
-  {
-    type: "openstack_compute_instance_v2",
-    attribute: "image_id",
-    effect: "the rebuild from the new image wipes its root disk (attached volumes are kept)",
-  },
-  { type: "openstack_compute_instance_v2", attribute: "flavor_id", effect: "the resize to the new flavor reboots it" },
-  { type: "openstack_compute_instance_v2", attribute: "flavor_name", effect: "the resize to the new flavor reboots it" },
+  { type: "openstack_compute_instance_v2", attribute: "image_id", action: "rebuild" },
+  { type: "openstack_compute_instance_v2", attribute: "image_name", action: "rebuild" },
+  { type: "openstack_compute_instance_v2", attribute: "flavor_id", action: "resize" },
+  { type: "openstack_compute_instance_v2", attribute: "flavor_name", action: "resize" },
 ];
 
-/** What an in-place update of these attributes does to the resource, when it is disruptive. */
-export function disruptiveEffect(type: string, changedAttributes: readonly string[]): string | undefined {
-  const effects = DISRUPTIVE_UPDATES.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.effect);
-  return effects.length > 0 ? [...new Set(effects)].join("; ") : undefined;
+/**
+ * What each way of changing a server does to its root disk and its
+ * addresses: the words the comment uses. A resize keeps the disk; a rebuild
+ * keeps the server (its ID, ports and volumes) but rewrites the disk; a
+ * replacement is a new server.
+ */
+export const SERVER_EFFECTS = {
+  rebuild: "rebuild from the new image: root disk wiped; ID, addresses and attached volumes kept",
+  resize: "resize to the new flavor: it reboots; root disk, addresses and attached volumes kept",
+  rebuildAndResize: "rebuild from the new image and resize: root disk wiped; ID, addresses and attached volumes kept",
+  replaceOnPort: "new server: new root disk (what was on the old one is lost); fixed and floating addresses kept (they live on its own port)",
+  replace: "new server: new root disk (what was on the old one is lost) and a new fixed address",
+} as const;
+
+/** What an update, or a replacement, does to the resource, when it is more than a change of settings. */
+export interface ChangeEffect {
+  readonly effect: string;
+  /** The root disk is rewritten: stateful resources lose what they keep there. */
+  readonly wipesDisk: boolean;
+}
+
+/** The effect of an in-place update that changes these top-level attributes, when it is disruptive. */
+export function disruptiveEffect(type: string, changedAttributes: readonly string[]): ChangeEffect | undefined {
+  const actions = new Set(DISRUPTIVE_UPDATES.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.action));
+  if (actions.has("rebuild") && actions.has("resize")) return { effect: SERVER_EFFECTS.rebuildAndResize, wipesDisk: true };
+  if (actions.has("rebuild")) return { effect: SERVER_EFFECTS.rebuild, wipesDisk: true };
+  if (actions.has("resize")) return { effect: SERVER_EFFECTS.resize, wipesDisk: false };
+  return undefined;
+}
+
+/**
+ * What replacing a server does to its disk and addresses; `before` is its
+ * current attributes (a server attached through a port it does not own
+ * keeps that port's addresses).
+ */
+export function replacementEffect(type: string, before: unknown): ChangeEffect | undefined {
+  if (type !== "openstack_compute_instance_v2") return undefined;
+  const networks = (before as { network?: unknown } | null)?.network;
+  const onPort = Array.isArray(networks) && networks.length > 0 && networks.every((n) => typeof (n as { port?: unknown })?.port === "string" && (n as { port: string }).port !== "");
+  return { effect: onPort ? SERVER_EFFECTS.replaceOnPort : SERVER_EFFECTS.replace, wipesDisk: true };
 }

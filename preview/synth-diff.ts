@@ -8,7 +8,7 @@ import { code } from "./markdown";
 import { AttributePath } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
-import { disruptiveEffect } from "./stateful-resources";
+import { disruptiveEffect, replacementEffect } from "./stateful-resources";
 
 /** Synthesized `cdk.tf.json` documents by stack name (see `readSynthDir`). */
 export type SynthStacks = ReadonlyMap<string, unknown>;
@@ -64,7 +64,7 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
       if (b === undefined) entries.push({ address, type, kind: "create", attributes, uncounted });
       else if (a === undefined) entries.push({ address, type, kind: "delete", attributes, uncounted, loss });
       else if (attributes.length === 0) continue;
-      else if (managed) entries.push({ ...changedEntry(address, type, attributes, forceNew.get(type)), loss });
+      else if (managed) entries.push({ ...changedEntry(address, type, attributes, forceNew.get(type), b.body), loss });
       else entries.push({ address, type, kind: "update", attributes, uncounted, disruption: backendMove(address, attributes) });
     }
     const problem = !base.has(name) ? "New stack: not in the base commit." : !head.has(name) ? "Stack removed in this pull request." : undefined;
@@ -73,15 +73,16 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
   return { title: "Terraform configuration diff (no plan)", intro: INTRO, wording: SYNTH_WORDING, stacks };
 }
 
-function changedEntry(address: string, type: string, attributes: AttributeChange[], forceNew: ReadonlySet<string> | undefined): ReportEntry {
+function changedEntry(address: string, type: string, attributes: AttributeChange[], forceNew: ReadonlySet<string> | undefined, before: unknown): ReportEntry {
   const marked = attributes.map((change) => ({ ...change, forcesReplacement: isForceNew(change.path, forceNew) }));
   const forcing = marked.filter((change) => change.forcesReplacement);
   if (forcing.length === 0) {
-    const disruption = disruptiveEffect(type, marked.map((change) => String(change.path[0])));
-    return { address, type, kind: "update", attributes: marked, disruption };
+    const effect = disruptiveEffect(type, marked.map((change) => String(change.path[0])));
+    return { address, type, kind: "update", attributes: marked, disruption: effect?.effect, wipesDisk: effect?.wipesDisk };
   }
   const note = `ForceNew: ${[...new Set(forcing.map((change) => formatPath(change.path)))].map(code).join(", ")}`;
-  return { address, type, kind: "replace", note, attributes: marked };
+  const effect = replacementEffect(type, before);
+  return { address, type, kind: "replace", note, attributes: marked, disruption: effect?.effect, wipesDisk: effect?.wipesDisk };
 }
 
 /** A changed backend: Terraform looks for the state elsewhere and, not finding it, plans to create everything. */

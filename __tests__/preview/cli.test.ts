@@ -35,7 +35,7 @@ describe("preview CLI", () => {
   test("--stacks names the stacks expected; one without a plan shows as failed", () => {
     const { stdout } = run("--plans", plans, "--stacks", "prod,dev,staging");
     expect(Object.keys(tableCounts(stdout))).toEqual(["dev", "staging", "prod"]);
-    expect(stdout).toContain("| staging ❌ | 0 | 0 | 0 | 0 |");
+    expect(stdout).toContain("| staging ❌ | — | — | — | — |");
     expect(stdout).toContain("**staging**: ❌ No plan: Terraform failed before planning");
   });
 

@@ -52,11 +52,15 @@ export function serverAttributes(i: number, width: number, image = "ubuntu-22.04
   return attributes;
 }
 
-/** Parses the summary table into counts per stack: `{ dev: [add, change, replace, destroy] }`. */
+/**
+ * Parses the summary table into counts per stack: `{ dev: [add, change, replace, destroy] }`;
+ * a failed stack shows `—`, read as NaN (which `toEqual` matches only with NaN).
+ */
 export function tableCounts(markdown: string): Record<string, number[]> {
   const rows: Record<string, number[]> = {};
-  for (const match of markdown.matchAll(/^\| ([^|]+?)(?: ❌)? \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/gm)) {
-    rows[match[1]] = [2, 3, 4, 5].map((i) => Number(match[i]));
+  const cell = "(\\d+|—)";
+  for (const match of markdown.matchAll(new RegExp(`^\\| ([^|]+?)(?: ❌| ⚠️)? \\| ${cell} \\| ${cell} \\| ${cell} \\| ${cell} \\|$`, "gm"))) {
+    rows[match[1]] = [2, 3, 4, 5].map((i) => (match[i] === "—" ? NaN : Number(match[i])));
   }
   return rows;
 }

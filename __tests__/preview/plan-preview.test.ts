@@ -40,16 +40,17 @@ describe("plan preview", () => {
     expect(markdown).toContain("<code>openstack_networking_network_v2.gone</code> will be **destroyed** (removed from the configuration)");
   });
 
-  test("an errored or incomplete plan is flagged in the table and above its changes", () => {
+  test("an errored plan shows — for its counts (never numbers that read as all there is); an incomplete one is flagged", () => {
     const changes = [{ ...net, address: "openstack_networking_network_v2.x", actions: ["update"] }];
     const markdown = renderPlanPreview([
       { stack: "staging", plan: { ...buildPlan(changes), errored: true } },
       { stack: "prod", plan: { ...buildPlan(changes), complete: false } },
     ]);
-    expect(tableCounts(markdown)).toEqual({ staging: [0, 1, 0, 0], prod: [0, 1, 0, 0] });
-    expect(markdown).toContain("| staging ❌ | 0 | 1 | 0 | 0 |");
+    expect(tableCounts(markdown)).toEqual({ staging: [NaN, NaN, NaN, NaN], prod: [0, 1, 0, 0] });
+    expect(markdown).toContain("| staging ❌ | — | — | — | — |");
+    expect(markdown).toContain("| prod ⚠️ | 0 | 1 | 0 | 0 |");
     expect(markdown).toMatch(/### staging\n\n❌ The plan failed/);
-    expect(markdown).toMatch(/### prod\n\n❌ The plan is incomplete/);
+    expect(markdown).toMatch(/### prod\n\n⚠️ The plan is incomplete/);
   });
 
   test("plan content cannot break out of code, tags or table cells", () => {

@@ -69,7 +69,8 @@ describe("recorded plans", () => {
     const entries = shown.filter((e) => !e.address.startsWith("output."));
 
     test("the table's counts match resource_changes, one row per stack", () => {
-      const expected = Object.fromEntries(plans.map(({ stack, plan }) => [stack, countsFromPlan(plan!)]));
+      // A failed plan's row shows — (read as NaN), not counts.
+      const expected = Object.fromEntries(plans.map(({ stack, plan }) => [stack, plan!.errored ? [NaN, NaN, NaN, NaN] : countsFromPlan(plan!)]));
       expect(tableCounts(markdown)).toEqual(expected);
     });
 
@@ -110,6 +111,8 @@ describe("recorded plans", () => {
     expect(plans.map((p) => p.stack)).toEqual(ORDER);
     for (const counts of Object.values(tableCounts(markdown))) expect(counts.slice(1)).toEqual([0, 0, 0]);
     expect(headOf(markdown)).not.toMatch(/\[!(CAUTION|WARNING)\]/);
+    // Recorded against an empty simulated cloud: the comment says so instead of leaving it to the reader.
+    expect(headOf(markdown)).toContain("> [!IMPORTANT]\n> **dev, staging, prod**: planned against empty state: everything shows as new.");
   });
 
   test("scale change: new API servers, and the Heat template's changed key shown by itself", () => {
@@ -118,13 +121,17 @@ describe("recorded plans", () => {
     expect(markdown).toContain("- template_opts.Bin » resources.workers.properties.max_size = 3\n+ template_opts.Bin » resources.workers.properties.max_size = 5");
   });
 
-  test("image change: servers are rebuilt in place, the services node loudest", () => {
+  test("image change: servers are rebuilt in place; the services node and dev's all-in-one controller (MySQL on its root disk) loudest", () => {
     const { plans, markdown } = load("image-change");
     const servers = plans.flatMap(({ plan }) => changes(plan, "update").filter((a) => a.startsWith("openstack_compute_instance_v2.")));
     expect(servers.length).toBeGreaterThanOrEqual(4);
-    expect(alertAddresses(markdown, "CAUTION")).toEqual(servers.filter((a) => a.includes(".services_")));
-    expect(alertAddresses(markdown, "WARNING").sort()).toEqual(servers.filter((a) => !a.includes(".services_")).sort());
-    expect(headOf(markdown)).toContain("the rebuild from the new image wipes its root disk");
+    const stateful = (a: string) => a.includes(".services_") || a.includes(".controller_server_");
+    expect(alertAddresses(markdown, "CAUTION").sort()).toEqual(servers.filter(stateful).sort());
+    expect(alertAddresses(markdown, "WARNING").sort()).toEqual(servers.filter((a) => !stateful(a)).sort());
+    expect(headOf(markdown)).toContain("will be updated in place: rebuild from the new image: root disk wiped; ID, addresses and attached volumes kept");
+    expect(headOf(markdown)).not.toContain("not on its volume");
+    expect(plans.every(({ plan }) => !plan!.errored)).toBe(true);
+    expect(headOf(markdown)).not.toContain("planned against empty state");
   });
 
   test("destroying prod's volume is the loudest warning, first in the comment", () => {
@@ -140,7 +147,7 @@ describe("recorded plans", () => {
   test("a replacement that prevent_destroy blocks: the failed plan is still shown, marked failed, the volume loudest", () => {
     const { plans, markdown } = load("prod-volume-replace-blocked");
     expect(plans[0].plan!.errored).toBe(true);
-    expect(markdown).toContain("| prod ❌ | 0 | 0 | 1 | 0 |");
+    expect(markdown).toContain("| prod ❌ | — | — | — | — |");
     expect(markdown).toContain("❌ The plan failed");
     expect(alertAddresses(markdown, "CAUTION")).toEqual(changes(plans[0].plan, "delete,create", "create,delete"));
     expect(alertAddresses(markdown, "CAUTION")[0]).toMatch(/^openstack_blockstorage_volume_v3\./);

@@ -108,7 +108,7 @@ describe("size limit", () => {
   test("the note says honestly what was left out", () => {
     const number = (pattern: RegExp) => Number(pattern.exec(markdown)?.[1].replace(/,/g, "") ?? NaN);
     const withoutDetails = number(/Attribute details are left out for ([\d,]+) resources? \(/);
-    const unlisted = number(/\. ([\d,]+) resources? \([^)]*\) are not listed at all\./);
+    const unlisted = number(/\. ([\d,]+) resources? \([^)]*\) are not listed at all: /);
     expect(withoutDetails).toBe(entries.filter((e) => !e.detailed).length);
     expect(withoutDetails + unlisted + entries.filter((e) => e.detailed).length).toBe(totalChanges);
     expect(unlisted).toBeGreaterThan(0);
@@ -123,6 +123,19 @@ describe("size limit", () => {
       const ranks = entries.filter((e) => e.stack === stack).map((e) => order[e.label]);
       expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     }
+  });
+
+  test("the note quotes the limit in force and names the stacks and rows it cut", () => {
+    const note = /^> \[!NOTE\]\n> (.*)$/m.exec(markdown)?.[1] ?? "";
+    expect(note).toContain(`shortened to stay within ${DEFAULT_MAX_CHARS.toLocaleString("en-US")} characters (GitHub's limit is 65,536)`);
+    // Only dev's creates lose anything in this plan: dev is named, with its first cut rows by address.
+    expect(note).toMatch(/left out for [\d,]+ resources \([^)]*\): \*\*dev\*\* [\d,]+ \(<code>openstack_compute_instance_v2\.worker_\d+<\/code>, /);
+    expect(note).not.toContain("**staging**");
+    const small = renderPlanPreview(plans, { maxChars: 20_000 });
+    expect(small).toContain("shortened to stay within 20,000 characters");
+    expect(small).not.toContain("stay under GitHub's 65,536");
+    const summary = renderPlanPreview(plans, { maxChars: 1_000_000 });
+    expect(/^> \[!NOTE\]\n> (.*)$/m.exec(summary)?.[1]).toContain("shortened to stay within 1,000,000 characters.");
   });
 
   test("a plan that fits is not truncated and says nothing about it", () => {

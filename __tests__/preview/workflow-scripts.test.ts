@@ -83,7 +83,7 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
     expect(plans.map((p) => p.stack).sort()).toEqual(["dev", "prod"]);
     expect(tableCounts(comment)).toEqual({
       ...Object.fromEntries(plans.map((p) => [p.stack, countsFromPlan(p.plan!)])),
-      staging: [0, 0, 0, 0],
+      staging: [NaN, NaN, NaN, NaN],
     });
     expect(comment).toContain("| staging ❌ |");
     expect(comment).toContain("**staging**: ❌ No plan");
