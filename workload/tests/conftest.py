@@ -286,7 +286,7 @@ class Api:
             "queue": {"url": queue_url}})
         self.proc = Proc([PYTHON, "-m", "fractals.api"], os.path.join(workdir, name + ".log"),
                          env=app_env(self.config))
-        wait_for("API " + name, lambda: http("GET", self.url + "/")[0] == 200, 20, self.proc, self.proc.log)
+        wait_for("API " + name, lambda: http("GET", self.url + "/")[0] == 200, 40, self.proc, self.proc.log)
 
     def call(self, method, path, body=None, **kw):
         return http(method, self.url + path, body, **kw)

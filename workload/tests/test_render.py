@@ -32,9 +32,9 @@ def test_matches_faafo():
 
 
 def test_png_and_speed():
-    t = time.time()
+    t = time.process_time()  # CPU time: not fooled by a busy machine
     png = render_png(256, 256, 256, -1.5, 1.5, -1.0, 1.0)
-    assert time.time() - t < 3.0
+    assert time.process_time() - t < 2.0
     img = Image.open(io.BytesIO(png))
     assert img.format == "PNG" and img.size == (256, 256) and img.mode == "RGB"
     assert len(set(img.getdata())) > 10  # not a blank picture

@@ -142,7 +142,7 @@ def test_sigterm_mid_render_requeues_the_task(stack, base_dir, rabbitmq):
     wait_for("rendering", lambda: ("t1", "render-start", rec["uuid"]) in events(log), 15)
     t = time.time()
     a.proc.stop()
-    assert a.proc.returncode == 0 and time.time() - t < 5  # does not wait for the render
+    assert a.proc.returncode == 0 and time.time() - t < 15  # does not wait for the 60 s render
     wait_for("requeued", lambda: queue_counts(rabbitmq, "termrender") == (1, 0), 10)
     assert rendered(api, rec["uuid"]) is None
 
