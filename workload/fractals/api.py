@@ -189,8 +189,8 @@ def create_app(db, publisher):
             per_page = int(request.args.get("per_page", "10"))
         except ValueError:
             pass
-        if page is None or page < 1:
-            raise Invalid("page", "page must be an integer >= 1")
+        if page is None or not 1 <= page <= 10 ** 6:
+            raise Invalid("page", "page must be an integer in 1..1000000")
         if per_page is None or not 1 <= per_page <= MAX_PER_PAGE:
             raise Invalid("per_page", "per_page must be an integer in 1..%d" % MAX_PER_PAGE)
         n, rows = db.page((page - 1) * per_page, per_page)

@@ -172,7 +172,7 @@ def test_paging(stack):
     assert seen == made  # oldest first, each once
     assert a.call("GET", "/v1/fractal?page=4&per_page=3")[1]["objects"] == []
     assert len(a.call("GET", "/v1/fractal")[1]["objects"]) == 7  # default per_page 10
-    for q, field in (("page=0", "page"), ("page=x", "page"), ("per_page=0", "per_page"),
+    for q, field in (("page=0", "page"), ("page=x", "page"), ("page=%d" % 10 ** 30, "page"), ("per_page=0", "per_page"),
                      ("per_page=101", "per_page")):
         status, err = a.call("GET", "/v1/fractal?" + q)
         assert status == 400 and err["field"] == field
