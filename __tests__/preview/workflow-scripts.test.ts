@@ -11,12 +11,21 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ENVIRONMENTS } from "../../config";
 import { readPlanDir } from "../../preview/load-inputs";
-import { DEFAULT_MAX_CHARS, PREVIEW_MARKER } from "../../preview/report";
+import { MANAGED_LABELS } from "../../preview/labels";
+import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER } from "../../preview/report";
 import { installSimulator } from "../../sim/install";
 import { buildApp } from "../../stacks/app";
 import { countsFromPlan, tableCounts } from "./plan-builder";
 
 const ROOT = join(__dirname, "..", "..");
+// The plain-JavaScript module both workflows' github-script steps load.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MARKER, COMMENT_LIMIT, MANAGED_LABELS: MANAGED_LABELS_JS, fallbackBody } = require("../../preview/post-comment.js") as {
+  MARKER: string;
+  COMMENT_LIMIT: number;
+  MANAGED_LABELS: string[];
+  fallbackBody: (sha: string, runUrl: string) => string;
+};
 
 interface Step {
   readonly name?: string;
@@ -57,6 +66,8 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
       RUNNER_TEMP: runnerTemp,
       GITHUB_OUTPUT: outputFile,
       RUN_URL: "https://github.example/runs/1",
+      HEAD_SHA: "0123456789abcdef0123456789abcdef01234567",
+      COMMIT_URL: "https://github.example/commit/0123456789abcdef0123456789abcdef01234567",
       TF_IN_AUTOMATION: "1",
       TF_INPUT: "0",
     };
@@ -79,16 +90,36 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
     const comment = readFileSync(join(runnerTemp, "preview.md"), "utf8");
     expect(comment.startsWith(PREVIEW_MARKER)).toBe(true);
     expect(comment.length).toBeLessThanOrEqual(DEFAULT_MAX_CHARS);
-    const plans = readPlanDir(join(runnerTemp, "plans"));
+    const plans = readPlanDir(join(runnerTemp, "plans")).filter((p) => p.plan !== undefined);
     expect(plans.map((p) => p.stack).sort()).toEqual(["dev", "prod"]);
     expect(tableCounts(comment)).toEqual({
       ...Object.fromEntries(plans.map((p) => [p.stack, countsFromPlan(p.plan!)])),
       staging: [NaN, NaN, NaN, NaN],
     });
-    expect(comment).toContain("| staging ❌ |");
+    expect(comment).toContain("| staging ❌ | — | — | — | — |");
     expect(comment).toContain("**staging**: ❌ No plan");
+    // Terraform's own diagnostics for the failed stack, and the run they came from.
+    expect(existsSync(join(runnerTemp, "plans", "staging.error.txt"))).toBe(true);
+    expect(comment).toContain("Error: Reference to undeclared input variable");
+    expect(comment).toContain("[Workflow log](https://github.example/runs/1)");
+    expect(comment).toContain("Preview for commit [<code>0123456</code>](https://github.example/commit/0123456789abcdef0123456789abcdef01234567)");
+    expect(JSON.parse(readFileSync(join(runnerTemp, "labels.json"), "utf8")).labels).toContain("plan: failed");
     expect(Object.keys(tableCounts(comment))).toEqual(["dev", "staging", "prod"]);
     expect(existsSync(join(runnerTemp, "full.md"))).toBe(true);
+
+    // A synth that failed: the failure step replaces the preview with one that says so.
+    writeFileSync(join(runnerTemp, "synth.log"), "Error: invalid configuration:\n  - prod: access.adminCidrs.0: must be a CIDR\n");
+    const failed = spawnSync("bash", ["-e", "-c", step("Say that the preview failed").run!], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...env, INSTALL: "success", SYNTH: "failure", SYNTH_BASE: "skipped" },
+    });
+    expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    const failure = readFileSync(join(runnerTemp, "preview.md"), "utf8");
+    expect(failure).toContain("the step “Synthesize the head commit” failed");
+    expect(failure).toContain("must be a CIDR");
+    expect(failure).not.toMatch(/^\| /m);
+    expect(JSON.parse(readFileSync(join(runnerTemp, "labels.json"), "utf8")).labels).toEqual(["plan: failed"]);
   }, 300_000);
 });
 
@@ -96,15 +127,28 @@ type Comment = { id: number; body: string; user: { type: string } };
 type Call = { method: string; args: Record<string, unknown> };
 
 /** Runs a github-script step's script as actions/github-script does, against an in-memory repository. */
-async function runScript(script: string, env: Record<string, string>, data: { comments: Comment[]; pulls?: unknown[] }) {
+async function runScript(
+  script: string,
+  env: Record<string, string>,
+  data: { comments: Comment[]; pulls?: unknown[]; head?: string; labels?: string[] },
+) {
   const calls: Call[] = [];
-  const record = (method: string) => async (args: Record<string, unknown>) => {
+  const record = (method: string, result: unknown = {}) => async (args: Record<string, unknown>) => {
     calls.push({ method, args });
-    return { data: {} };
+    return { data: result };
   };
   const rest = {
-    issues: { listComments: record("listComments"), updateComment: record("updateComment"), createComment: record("createComment") },
-    pulls: { list: record("pulls.list") },
+    issues: {
+      listComments: record("listComments"),
+      updateComment: record("updateComment"),
+      createComment: record("createComment"),
+      addLabels: record("addLabels"),
+      removeLabel: record("removeLabel"),
+    },
+    pulls: {
+      list: record("pulls.list"),
+      get: record("pulls.get", { head: { sha: data.head ?? "abc123" }, labels: (data.labels ?? []).map((name) => ({ name })) }),
+    },
   };
   const github = {
     rest,
@@ -120,44 +164,72 @@ async function runScript(script: string, env: Record<string, string>, data: { co
   const core = { setFailed: (message: string) => failures.push(message), info: () => undefined };
   const context = { repo: { owner: "o", repo: "r" }, issue: { number: 7 } };
   const saved = { ...process.env };
-  Object.assign(process.env, env);
+  Object.assign(process.env, { GITHUB_WORKSPACE: ROOT, HEAD_SHA: "abc123", RUN_URL: "https://github.example/runs/1" }, env);
   try {
     const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
     await new AsyncFunction("github", "context", "core", "require", script)(github, context, core, require);
   } finally {
     process.env = saved;
   }
-  return { calls: calls.filter((c) => c.method !== "pulls.list"), pullQueries: calls.filter((c) => c.method === "pulls.list"), failures };
+  const writes = calls.filter((c) => !["pulls.list", "pulls.get", "listComments"].includes(c.method));
+  return { calls: writes, pullQueries: calls.filter((c) => c.method === "pulls.list"), failures };
 }
 
 const artifacts = mkdtempSync(join(tmpdir(), "preview-comment-"));
 afterAll(() => rmSync(artifacts, { recursive: true, force: true }));
 let artifactCount = 0;
 
-function previewFile(body: string): string {
-  const file = join(artifacts, `preview-${++artifactCount}.md`);
-  writeFileSync(file, body);
-  return file;
+function file(content: string): string {
+  const path = join(artifacts, `file-${++artifactCount}`);
+  writeFileSync(path, content);
+  return path;
 }
 
 const body = `${PREVIEW_MARKER}\n## Terraform plan preview\n`;
+const labels = (...names: string[]) => file(JSON.stringify({ labels: names, managed: MANAGED_LABELS }));
 
 describe("plan-preview.yml comment step", () => {
   const script = step("Create or update the comment").with!.script!;
-  const env = { PREVIEW_FILE: previewFile(body) };
+  const env = () => ({ PREVIEW_FILE: file(body), LABELS_FILE: labels("plan: destroy") });
 
-  test("creates the comment when the pull request has none", async () => {
-    const { calls } = await runScript(script, env, { comments: [{ id: 1, body: "LGTM", user: { type: "User" } }] });
-    expect(calls).toEqual([{ method: "createComment", args: { owner: "o", repo: "r", issue_number: 7, body } }]);
+  test("the comment module agrees with the renderer on the marker, the size limit and the labels", () => {
+    expect([MARKER, COMMENT_LIMIT, MANAGED_LABELS_JS]).toEqual([PREVIEW_MARKER, GITHUB_COMMENT_LIMIT, [...MANAGED_LABELS]]);
   });
 
-  test("updates the bot's marked comment in place, never a person's", async () => {
+  test("creates the comment when the pull request has none, and adds its labels", async () => {
+    const { calls } = await runScript(script, env(), { comments: [{ id: 1, body: "LGTM", user: { type: "User" } }] });
+    expect(calls).toEqual([
+      { method: "createComment", args: { owner: "o", repo: "r", issue_number: 7, body } },
+      { method: "addLabels", args: { owner: "o", repo: "r", issue_number: 7, labels: ["plan: destroy"] } },
+    ]);
+  });
+
+  test("updates the bot's marked comment in place, never a person's; removes managed labels that no longer apply, never others", async () => {
     const comments = [
       { id: 1, body: `${PREVIEW_MARKER} quoted by a reviewer`, user: { type: "User" } },
       { id: 2, body: `${PREVIEW_MARKER}\nold preview`, user: { type: "Bot" } },
     ];
-    const { calls } = await runScript(script, env, { comments });
-    expect(calls).toEqual([{ method: "updateComment", args: { owner: "o", repo: "r", comment_id: 2, body } }]);
+    const { calls } = await runScript(script, env(), { comments, labels: ["plan: no changes", "plan: destroy", "needs review"] });
+    expect(calls).toEqual([
+      { method: "updateComment", args: { owner: "o", repo: "r", comment_id: 2, body } },
+      { method: "removeLabel", args: { owner: "o", repo: "r", issue_number: 7, name: "plan: no changes" } },
+    ]);
+  });
+
+  test("without a preview (the install failed), the old comment is still replaced: failed, with the log", async () => {
+    const { calls } = await runScript(script, { PREVIEW_FILE: join(artifacts, "missing.md"), LABELS_FILE: join(artifacts, "missing.json") }, {
+      comments: [{ id: 2, body: `${PREVIEW_MARKER}\nold preview`, user: { type: "Bot" } }],
+      labels: ["plan: no changes"],
+    });
+    expect(calls.map((c) => c.method)).toEqual(["updateComment", "removeLabel", "addLabels"]);
+    expect(calls[0].args.body).toBe(fallbackBody("abc123", "https://github.example/runs/1"));
+    expect(calls[0].args.body).toContain("No preview for this commit");
+    expect(calls[2].args.labels).toEqual(["plan: failed"]);
+  });
+
+  test("a run for an older commit does not overwrite the newer commit's comment", async () => {
+    const { calls } = await runScript(script, env(), { comments: [], head: "newer456" });
+    expect(calls).toEqual([]);
   });
 });
 
@@ -167,19 +239,38 @@ describe("plan-preview-comment.yml (forks)", () => {
 
   test("comments on the open pull request whose head is the commit that ran", async () => {
     const pulls = [{ number: 41, head: { sha: "old999" } }, { number: 42, head: { sha: "abc123" } }];
-    const { calls, pullQueries } = await runScript(script, { ...run, PREVIEW_FILE: previewFile(body) }, { comments: [], pulls });
+    const { calls, pullQueries } = await runScript(script, { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() }, { comments: [], pulls });
     expect(pullQueries[0].args).toMatchObject({ state: "open", head: "forker:feature" });
     expect(calls).toEqual([{ method: "createComment", args: { owner: "o", repo: "r", issue_number: 42, body } }]);
   });
 
   test("does nothing when the pull request has moved on to another commit", async () => {
-    const { calls } = await runScript(script, { ...run, PREVIEW_FILE: previewFile(body) }, { comments: [], pulls: [{ number: 42, head: { sha: "newer" } }] });
+    const { calls } = await runScript(script, { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() }, { comments: [], pulls: [{ number: 42, head: { sha: "newer" } }] });
     expect(calls).toEqual([]);
   });
 
-  test("refuses an artifact that is not a preview", async () => {
-    const { calls, pullQueries, failures } = await runScript(script, { ...run, PREVIEW_FILE: previewFile("@everyone click here") }, { comments: [] });
-    expect([calls, pullQueries]).toEqual([[], []]);
-    expect(failures).toEqual(["the artifact is not a plan preview"]);
-  });
+  test("renders the fork's uploaded JSON with this checkout's renderer; a fork's own Markdown is never posted", () => {
+    const work = mkdtempSync(join(artifacts, "fork-"));
+    const data = join(work, "plan-preview-data");
+    const stack = (side: string, name: string) => {
+      mkdirSync(join(data, side, "stacks", "dev"), { recursive: true });
+      writeFileSync(join(data, side, "stacks", "dev", "cdk.tf.json"), JSON.stringify({ resource: { openstack_networking_network_v2: { net: { name } } } }));
+    };
+    stack("base", "a");
+    stack("head", "**@everyone** <img src=x>");
+    writeFileSync(join(data, "preview.md"), "@everyone click here");
+    const env = { ...process.env, RUNNER_TEMP: work, HEAD_SHA: "0123456789abcdef0123456789abcdef01234567", COMMIT_URL: "https://github.example/c", RUN_URL: "https://github.example/runs/2" };
+    const render = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], { cwd: ROOT, env, encoding: "utf8" });
+    expect(render.status).toBe(0);
+    const comment = readFileSync(join(work, "preview.md"), "utf8");
+    expect(comment).toContain("## Terraform configuration diff (no plan)");
+    expect(comment).not.toContain("click here");
+    // The fork's values appear only inside code blocks, as text.
+    expect(comment.replace(/^```[\s\S]*?^```$/gm, "")).not.toMatch(/<img|@everyone/);
+    // No data (the fork's run failed before uploading): a failure comment.
+    rmSync(data, { recursive: true });
+    const failed = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], { cwd: ROOT, env, encoding: "utf8" });
+    expect(failed.status).toBe(0);
+    expect(readFileSync(join(work, "preview.md"), "utf8")).toContain("No preview for this commit");
+  }, 60_000);
 });
