@@ -10,6 +10,7 @@
  */
 import * as os from "node:os";
 import { alternatives } from "./alternatives";
+import { lab } from "./lab";
 import { BenchCase, BenchContext, matches, runCase } from "./lib/benchmark";
 import { simDeployDestroy } from "./sim-relay";
 import { simPlan } from "./sim-startup";
@@ -17,7 +18,7 @@ import { synthEnvironments, synthWorkers } from "./synth-scale";
 import { synthRatio } from "./synth-ratio";
 import { testSuite } from "./test-suite";
 
-const CASES: BenchCase[] = [synthRatio, ...synthWorkers, ...synthEnvironments, testSuite, simDeployDestroy, ...alternatives, simPlan];
+const CASES: BenchCase[] = [synthRatio, ...synthWorkers, ...synthEnvironments, testSuite, simDeployDestroy, ...alternatives, simPlan, lab];
 
 function selected(c: BenchCase, filters: readonly string[], quick: boolean): boolean {
   if (filters.length > 0) return filters.some((f) => matches(c, f));
