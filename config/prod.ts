@@ -1,11 +1,11 @@
 import { EnvironmentInput } from "./schema";
-import { APP, IMAGE, PUBLIC_KEY } from "./common";
+import { APP, PINNED_IMAGE, PUBLIC_KEY } from "./common";
 
 /** Three API instances on separate hypervisors, a protected database volume, SSH only from the admin network. */
 export const prod: EnvironmentInput = {
   app: APP,
   env: "prod",
-  image: IMAGE,
+  image: PINNED_IMAGE,
   network: { cidr: "10.30.0.0/24" },
   access: { publicKey: PUBLIC_KEY, adminCidrs: ["203.0.113.0/24"] },
   topology: "tiered",

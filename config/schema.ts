@@ -69,7 +69,7 @@ export const networkSchema = z.object({
 
 export const serverSchema = z.object({
   flavor: lookupName("flavor"),
-  /** Image name; defaults to the environment's `image`. */
+  /** Image name or UUID; defaults to the environment's `image`. */
   image: lookupName("image").optional(),
 }).strict();
 
@@ -169,7 +169,11 @@ export const environmentSchema = z.object({
   /** The clouds.yaml entry to use; when unset the provider reads OS_CLOUD / OS_* at plan time. */
   cloud: name("cloud").optional(),
   region: name("region").optional(),
-  /** Default image for every server. */
+  /**
+   * Default image for every server: a UUID pins it (nothing uploaded later changes it; prefer
+   * it in production), a name is looked up at plan time and must match exactly one image.
+   * Either way an image change replaces the servers, planned and visible.
+   */
   image: lookupName("image"),
   network: networkSchema,
   access: accessSchema,

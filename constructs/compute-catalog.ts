@@ -3,21 +3,31 @@ import { Construct } from "constructs";
 import { DataOpenstackComputeFlavorV2 } from "../.gen/providers/openstack/data-openstack-compute-flavor-v2";
 import { DataOpenstackImagesImageV2 } from "../.gen/providers/openstack/data-openstack-images-image-v2";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CatalogImage {
+  /** The Glance image id: the UUID given, or the one the name resolves to at plan time. */
+  readonly id: string;
+}
+
 /**
- * Looks up images and flavors by name, once per name per stack.
+ * Looks up images and flavors, once per reference per stack.
  *
- * Servers take the looked-up ids rather than names so that an ambiguous image
- * name fails at plan time, and the worker group can read a flavor's vCPUs.
+ * An image reference is a UUID (pinned: nothing uploaded later changes it) or a
+ * name, looked up without `most_recent`, so a name that matches two images fails
+ * at plan time instead of silently moving every server to the newer upload.
+ * Servers take the looked-up ids, and the worker group can read a flavor's vCPUs.
  */
 export class ComputeCatalog extends Construct {
-  private readonly images = new Map<string, DataOpenstackImagesImageV2>();
+  private readonly images = new Map<string, CatalogImage>();
   private readonly flavors = new Map<string, DataOpenstackComputeFlavorV2>();
 
-  image(name: string): DataOpenstackImagesImageV2 {
-    let image = this.images.get(name);
+  /** An image by UUID or by name. */
+  image(ref: string): CatalogImage {
+    let image = this.images.get(ref);
     if (!image) {
-      image = new DataOpenstackImagesImageV2(this, this.idFor("image", name), { name, mostRecent: true });
-      this.images.set(name, image);
+      image = { id: UUID.test(ref) ? ref.toLowerCase() : new DataOpenstackImagesImageV2(this, this.idFor("image", ref), { name: ref }).id };
+      this.images.set(ref, image);
     }
     return image;
   }

@@ -160,6 +160,8 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
           min_size: props.minSize,
           desired_capacity: props.desiredSize,
           max_size: props.maxSize,
+          // A new image or user data replaces one worker at a time, never the whole group at once.
+          rolling_updates: { min_in_service: props.minSize, max_batch_size: 1, pause_time: 0 },
           resource: {
             type: "OS::Heat::Stack",
             properties: {

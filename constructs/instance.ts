@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { DataResource, Fn } from "cdktf";
 import { ComputeInstanceV2 } from "../.gen/providers/openstack/compute-instance-v2";
 import { NetworkingFloatingipAssociateV2 } from "../.gen/providers/openstack/networking-floatingip-associate-v2";
 import { NetworkingFloatingipV2 } from "../.gen/providers/openstack/networking-floatingip-v2";
@@ -19,7 +19,7 @@ export interface InstanceProps {
   readonly network: AppNetwork;
   /** Resolves image and flavor names to ids. */
   readonly catalog: ComputeCatalog;
-  /** Image name. */
+  /** Image name, or UUID to pin it. A change replaces the server. */
   readonly image: string;
   /** Flavor name. */
   readonly flavor: string;
@@ -62,6 +62,8 @@ export interface InstanceProps {
 export class Instance extends Construct implements IConnectable {
   readonly port: NetworkingPortV2;
   readonly server: ComputeInstanceV2;
+  /** The server's image id, kept in state: when it changes, the server is replaced. */
+  readonly imageRecord: DataResource;
   readonly floatingIp?: NetworkingFloatingipV2;
   readonly floatingIpAssociation?: NetworkingFloatingipAssociateV2;
   readonly connections: Connections;
@@ -78,9 +80,17 @@ export class Instance extends Construct implements IConnectable {
       fixedIp: [{ subnetId: props.network.subnet.id }],
     });
 
+    const imageId = props.catalog.image(props.image).id;
+    // The provider rebuilds a server in place when its image changes: the root disk is wiped all the
+    // same, while the plan says "update". This record changes exactly when the image id does, and
+    // replaces the server, so an image change is planned as the replacement it is. Pinning a name
+    // to the UUID it resolves to changes nothing.
+    this.imageRecord = new DataResource(this, "image", { input: { image_id: imageId } });
     this.server = new ComputeInstanceV2(this, "server", {
       name: openstackName(this, props.name),
-      imageId: props.catalog.image(props.image).id,
+      imageId,
+      // A bare address: cdktf 0.21 renders a construct here as "${...}", which Terraform refuses in this list.
+      lifecycle: { replaceTriggeredBy: [`${this.imageRecord.terraformResourceType}.${this.imageRecord.friendlyUniqueId}`] },
       flavorId: props.catalog.flavor(props.flavor).id,
       keyPair: props.keyPair.keyPairName,
       userData: typeof props.userData === "function" ? props.userData(this.privateIp) : props.userData,

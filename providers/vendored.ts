@@ -30,4 +30,15 @@ export const RANDOM: VendoredProvider = {
   behaviour: "random/random-behaviour.json",
 };
 
-export const VENDORED_PROVIDERS: readonly VendoredProvider[] = [OPENSTACK, RANDOM];
+/**
+ * Terraform's built-in provider (`terraform_data`), which every Terraform has and no
+ * stack declares; its schema is `terraform providers schema -json` of Terraform 1.11.4.
+ */
+export const BUILTIN_TERRAFORM: VendoredProvider = {
+  source: "terraform.io/builtin/terraform",
+  version: "1.11.4",
+  schema: "terraform/builtin-schema.json",
+  behaviour: "terraform/builtin-behaviour.json",
+};
+
+export const VENDORED_PROVIDERS: readonly VendoredProvider[] = [OPENSTACK, RANDOM, BUILTIN_TERRAFORM];

@@ -35,7 +35,8 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
   const providerSchema = (localName: string): ProviderSchema | undefined => {
     const entry = requiredProviders[localName];
     const source = typeof entry === "string" ? entry : entry?.source;
-    // Without a required_providers entry Terraform assumes hashicorp/<name>.
+    // Without a required_providers entry Terraform assumes hashicorp/<name>, except for its own built-in provider.
+    if (!source && localName === "terraform") return index.forSource("terraform.io/builtin/terraform");
     return index.forSource(source ?? `hashicorp/${localName}`);
   };
 

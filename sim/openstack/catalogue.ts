@@ -52,6 +52,21 @@ export const IMAGES: readonly Image[] = [
   image("cirros-0.6.2-x86_64-disk", 21_430_272, 1, "2025-06-01T00:00:00Z"),
 ];
 
+/** Images uploaded after the catalogue was made: Glance objects in the cloud file, as Terraform or the dashboard left them. */
+export const UPLOADED_IMAGE = "openstack_images_image_v2";
+
+/** Every image the cloud has: the catalogue's and those uploaded since. */
+export function imagesOf(cloud: { list(type: string): { id: string; state: Record<string, unknown> }[] }): Image[] {
+  const uploaded = cloud.list(UPLOADED_IMAGE).map((o): Image => ({
+    id: o.id,
+    name: String(o.state.name ?? ""),
+    sizeBytes: Number(o.state.size_bytes ?? 0),
+    minDiskGb: Number(o.state.min_disk_gb ?? 0),
+    createdAt: String(o.state.created_at ?? ""),
+  }));
+  return [...IMAGES, ...uploaded];
+}
+
 export interface Flavor {
   readonly id: string;
   readonly name: string;

@@ -5,7 +5,7 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
 import { isObject, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
-import { FLAVORS, IMAGES } from "./catalogue";
+import { FLAVORS, imagesOf } from "./catalogue";
 import { CloudObject } from "./cloud";
 import { ApplyContext, fill, mustFind, objects, ResourceModel, str, strings } from "./model";
 import { createPort, NETWORK, PORT, SECGROUP } from "./networking";
@@ -17,7 +17,7 @@ const VOLUME = "openstack_blockstorage_volume_v3";
 const VOLUME_ATTACH = "openstack_compute_volume_attach_v2";
 
 /** Resolves flavor and image the way Nova does at boot, filling the half the config left out. */
-function resolveFlavorAndImage(state: ValueObject): void {
+function resolveFlavorAndImage(ctx: ApplyContext, state: ValueObject): void {
   const flavor = FLAVORS.find((f) => f.id === state.flavor_id || (str(state.flavor_id) === null && f.name === state.flavor_name));
   if (!flavor) throw new CloudError(400, `Flavor ${String(str(state.flavor_id) ?? state.flavor_name)} could not be found.`);
   fill(state, "flavor_id", flavor.id);
@@ -28,7 +28,7 @@ function resolveFlavorAndImage(state: ValueObject): void {
     fill(state, "image_name", "");
     return;
   }
-  const image = IMAGES.find((i) => i.id === state.image_id || (str(state.image_id) === null && i.name === state.image_name));
+  const image = imagesOf(ctx.cloud).find((i) => i.id === state.image_id || (str(state.image_id) === null && i.name === state.image_name));
   if (!image) throw new CloudError(400, `Image ${String(str(state.image_id) ?? state.image_name)} could not be found.`);
   if (flavor.disk > 0 && flavor.disk < image.minDiskGb) throw new CloudError(400, "Flavor's disk is too small for requested image.");
   fill(state, "image_id", image.id);
@@ -88,7 +88,7 @@ function schedule(ctx: ApplyContext, group: CloudObject): void {
 
 const instance: ResourceModel = {
   create(ctx, state) {
-    resolveFlavorAndImage(state);
+    resolveFlavorAndImage(ctx, state);
     const keyName = str(state.key_pair);
     if (keyName && !ctx.cloud.get(KEYPAIR, keyName)) throw new CloudError(400, `Invalid key_name provided.`);
     for (const name of strings(state.security_groups)) {
@@ -111,8 +111,8 @@ const instance: ResourceModel = {
     const userData = ctx.config()?.user_data;
     if (typeof userData === "string" && userData !== "") ctx.extras.nova = { userData };
   },
-  update(_ctx, _prior, state) {
-    resolveFlavorAndImage(state);
+  update(ctx, _prior, state) {
+    resolveFlavorAndImage(ctx, state);
     fill(state, "all_metadata", state.metadata ?? {});
     fill(state, "all_tags", state.tags ?? []);
   },

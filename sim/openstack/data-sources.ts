@@ -6,7 +6,7 @@
 import type { SchemaBlock } from "../../providers/schema/types";
 import { UNKNOWN, Value, ValueObject } from "../cty";
 import { Diagnostic } from "../diagnostics";
-import { FLAVORS, IMAGES, PROJECT_ID, stableUuid } from "./catalogue";
+import { FLAVORS, imagesOf, PROJECT_ID, stableUuid } from "./catalogue";
 import { Cloud } from "./cloud";
 import { ApplyContext, applyContext, fillUnknowns, str } from "./model";
 import { NETWORK, subnetsOf } from "./networking";
@@ -46,9 +46,10 @@ const network: Reader = (ctx, config) => {
 
 const image: Reader = (ctx, config) => {
   const pattern = str(config.name_regex);
-  const found = IMAGES.filter((i) => matches(config.name, i.name) && (!pattern || new RegExp(pattern).test(i.name)));
+  const images = imagesOf(ctx.cloud);
+  const found = images.filter((i) => matches(config.name, i.name) && (!pattern || new RegExp(pattern).test(i.name)));
   if (found.length === 0) {
-    return `${NO_RESULTS} (no image named ${JSON.stringify(config.name ?? pattern)}; the simulated cloud has ${IMAGES.map((i) => JSON.stringify(i.name)).join(", ")})`;
+    return `${NO_RESULTS} (no image named ${JSON.stringify(config.name ?? pattern)}; the simulated cloud has ${images.map((i) => JSON.stringify(i.name)).join(", ")})`;
   }
   if (found.length > 1 && config.most_recent !== true) {
     return "Your query returned more than one result. Please try a more specific search criteria, or set `most_recent` attribute to true.";
