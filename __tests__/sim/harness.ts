@@ -44,6 +44,17 @@ export interface ResourceChange {
   readonly actions: string[];
 }
 
+/**
+ * Terraform talks to the simulated providers over plain gRPC on 127.0.0.1 in
+ * these suites: each provider start then skips its throw-away certificate and
+ * both ends skip the TLS handshake, 8 % of a `terraform plan`'s CPU, and these
+ * suites start the providers some 250 times (bench/README.md). The mutual-TLS
+ * handshake a real provider does is still run by every other suite that drives
+ * terraform against the simulator: `npm run sim:*` (sim/cli.test.ts), the
+ * plan-preview workflow and the live plan (__tests__/preview), and the lab.
+ */
+const PLAINTEXT_PLUGINS = { TF_DISABLE_PLUGIN_TLS: "1" };
+
 /** One simulated cloud, one Terraform state per environment, any number of synthesized variants. */
 export class SimWorkspace {
   readonly dir: string;
@@ -77,7 +88,7 @@ export class SimWorkspace {
     return new Promise((resolve, reject) => {
       const child = spawn("terraform", [...args, "-no-color"], {
         cwd: stackDir,
-        env: { ...process.env, ...this.installation.env, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env },
+        env: { ...process.env, ...this.installation.env, ...PLAINTEXT_PLUGINS, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env },
       });
       let stdout = "";
       let stderr = "";
