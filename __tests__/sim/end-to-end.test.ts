@@ -164,12 +164,16 @@ describeWithTerraform("simulated OpenStack end to end", () => {
       }
     });
 
-    test("a new worker image changes only worker resources (fixed: the worker servers, rebuilt in place)", () => {
+    test("a new worker image changes only worker resources (fixed: the worker servers, replaced as planned)", () => {
       const changes = dayTwoPlan(results.dev, "worker image");
       expect(Object.keys(changes).length).toBeGreaterThan(0);
       for (const [address, action] of Object.entries(changes)) {
-        expect([address, action]).toEqual([expect.stringMatching(/^openstack_compute_instance_v2\.workers_/), "update"]);
+        // The server is replaced, triggered by its image record, instead of the provider's silent in-place rebuild.
+        expect([address, action]).toEqual(address.startsWith("terraform_data.")
+          ? [expect.stringMatching(/^terraform_data\.workers_worker-\d+_image_/), "update"]
+          : [expect.stringMatching(/^openstack_compute_instance_v2\.workers_/), "replace"]);
       }
+      expect(Object.values(changes)).toContain("replace");
     });
 
     test("new services-node user data replaces that server (and its volume attachment) but not its volume", () => {
