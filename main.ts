@@ -3,6 +3,7 @@
  */
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS } from "./config";
+import { preflight } from "./preflight";
 import { buildApp } from "./stacks/app";
 
 /**
@@ -23,10 +24,19 @@ function environments(): readonly unknown[] {
  */
 const localStateDir = process.env.FRACTALS_LOCAL_STATE_DIR;
 
-try {
-  buildApp(environments(), localStateDir ? { stateDir: localStateDir, forceLocalState: true } : {}).synth();
-} catch (err) {
+async function main(): Promise<void> {
+  const inputs = environments();
+  // Before a real deploy/diff/destroy only (preflight/index.ts): what is missing, one line each.
+  const problems = await preflight(inputs, { env: process.env });
+  if (problems.length > 0) {
+    for (const problem of problems) console.error(`preflight: ${problem}`);
+    process.exit(1);
+  }
+  buildApp(inputs, localStateDir ? { stateDir: localStateDir, forceLocalState: true } : {}).synth();
+}
+
+main().catch((err: unknown) => {
   if (!(err instanceof ConfigError)) throw err;
   console.error(err.message);
   process.exit(1);
-}
+});
