@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { BenchCase } from "./lib/benchmark";
 import { Sample } from "./lib/figures";
 import { ROOT } from "./lib/child";
+import { acquireMachineLab, releaseMachineLab } from "../sim/lab/machine-lock";
 
 const FIGURES = ["lab_rootfs_build_s", "lab_boot_dev_s", "lab_boot_staging_s", "lab_server_rss_mb"];
 
@@ -61,6 +62,7 @@ export const lab: BenchCase = {
     const simDir = mkdtempSync(path.join(tmpdir(), "fractals-bench-lab-"));
     const cache = mkdtempSync(path.join(tmpdir(), "fractals-bench-rootfs-"));
     const env = { FRACTALS_SIM_DIR: simDir };
+    acquireMachineLab("npm run bench -- lab"); // the children inherit the hold
     try {
       timed(npm("sim:lab", "--", "clean"), env);
       // Cold: an empty cache of its own (the mirror must be reachable, so before any lab network is up).
@@ -76,6 +78,7 @@ export const lab: BenchCase = {
       spawnSync("npm", ["run", "--silent", "sim:lab", "--", "clean"], { cwd: ROOT, env: { ...process.env, ...env } });
       rmSync(cache, { recursive: true, force: true });
       rmSync(simDir, { recursive: true, force: true });
+      releaseMachineLab();
     }
   },
 };

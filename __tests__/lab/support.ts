@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { execInServer } from "../../sim/lab/exec";
+import { acquireMachineLab, releaseMachineLab } from "../../sim/lab/machine-lock";
 import { labUnavailable } from "../../sim/lab/requirements";
 import { tryRun } from "../../sim/lab/sh";
 
@@ -12,7 +13,12 @@ export const LAB_PROBLEM = labUnavailable();
 /** `describe` where the lab can run; elsewhere the suite is skipped and says why, loudly. */
 export function describeLab(name: string, fn: () => void): void {
   if (!LAB_PROBLEM) {
-    describe(name, fn);
+    describe(name, () => {
+      // The suite owns this machine's lab while it runs; another suite (or a bench) waits rather than clean it away.
+      beforeAll(() => acquireMachineLab(`lab test suite "${name}"`));
+      afterAll(() => releaseMachineLab());
+      fn();
+    });
     return;
   }
   console.warn(`\n*** SKIPPED: "${name}": ${LAB_PROBLEM}. These lab tests did NOT run. ***\n`);

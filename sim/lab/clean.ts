@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { anyHeatEndpointPids, processesWith, stopDaemons } from "./daemons";
+import { withMachineLab } from "./machine-lock";
 import { labLinks, namespaces } from "./network";
 import { LAB_DIR, LAB_NFT_TABLE, LAB_PREFIX, LB_DIR, ROOTFS_CACHE, SERVERS_DIR } from "./paths";
 import { killContainers, nspawnProcesses } from "./servers";
@@ -20,6 +21,10 @@ export interface CleanOptions {
 }
 
 export function cleanLab(options: CleanOptions = {}): void {
+  withMachineLab("clean", () => cleanLocked(options));
+}
+
+function cleanLocked(options: CleanOptions): void {
   const log = options.log ?? ((line: string) => console.log(line));
   const containers = nspawnProcesses();
   if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);

@@ -73,13 +73,22 @@ export function hostSealRules(): string {
   ].join("\n");
 }
 
-/** The external bridge, the host on it, and the seal. */
+/**
+ * The external bridge, the host on it, and the seal. The host holds its address as a /32 and
+ * routes only the lab's own external addresses (router gateways, floating IPs) into the bridge:
+ * a /24 route would also capture every other address of 203.0.113.0/24, where this machine's
+ * package registries may answer (they do here), and cut the host off from them while the lab runs.
+ */
 export function ensureExternal(topology: LabTopology): void {
   run("nft", ["-f", "-"], { input: hostSealRules() });
   ensureBridge(EXTERNAL_BRIDGE);
-  const prefix = topology.externalCidr.split("/")[1];
-  const want = `${topology.hostIp}/${prefix}`;
-  if (!tryRun("ip", ["-4", "addr", "show", "dev", EXTERNAL_BRIDGE]).stdout.includes(` ${want} `)) ip("addr", "add", want, "dev", EXTERNAL_BRIDGE);
+  const present = tryRun("ip", ["-4", "-o", "addr", "show", "dev", EXTERNAL_BRIDGE]).stdout;
+  for (const stale of present.matchAll(/inet (\S+)/g)) if (stale[1] !== `${topology.hostIp}/32`) ip("addr", "del", stale[1], "dev", EXTERNAL_BRIDGE);
+  if (!present.includes(` ${topology.hostIp}/32 `)) ip("addr", "add", `${topology.hostIp}/32`, "dev", EXTERNAL_BRIDGE);
+  const wanted = new Set(topology.routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]).filter((a): a is string => !!a));
+  const routes = JSON.parse(tryRun("ip", ["-j", "-4", "route", "show", "dev", EXTERNAL_BRIDGE]).stdout || "[]") as { dst: string }[];
+  for (const route of routes) if (!wanted.has(route.dst)) tryRun("ip", ["route", "del", route.dst, "dev", EXTERNAL_BRIDGE]);
+  for (const address of wanted) ip("route", "replace", `${address}/32`, "dev", EXTERNAL_BRIDGE, "src", topology.hostIp);
 }
 
 export function ensureNetworks(topology: LabTopology): void {

@@ -15,6 +15,7 @@ import { cleanLab } from "./clean";
 import { ensureHeatEndpoint, heatEndpointPids, stopDaemons } from "./daemons";
 import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
 import { ensureExternal, ensureNetworks, ensureRouter, pruneNetwork } from "./network";
+import { withMachineLab } from "./machine-lock";
 import { LAB_DIR, lbNamespace } from "./paths";
 import { requireLab } from "./requirements";
 import { ensureRootfs } from "./rootfs";
@@ -42,7 +43,8 @@ export function reconcile(options: ReconcileOptions = {}): ReconcileResult {
   const log = options.log ?? ((line: string) => console.log(line));
   const cloudFile = options.cloudFile ?? (process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE);
   const lock = { timeoutMs: 10 * 60_000, pollMs: 200, staleMs: 15 * 60_000, what: "the lab" };
-  return withLockFile(path.join(LAB_DIR, "reconcile.lock"), lock, () => reconcileLocked(Cloud.load(cloudFile), log));
+  return withMachineLab(`reconcile of ${cloudFile}`, () =>
+    withLockFile(path.join(LAB_DIR, "reconcile.lock"), lock, () => reconcileLocked(Cloud.load(cloudFile), log)));
 }
 
 function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileResult {

@@ -9,10 +9,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { withLockFile } from "../lock-file";
-import { externalNetwork } from "../openstack/catalogue";
 import { EXTERNAL_BRIDGE, ROOTFS_CACHE } from "./paths";
 import { run, tryRun } from "./sh";
-import { inCidr } from "./topology";
 
 export const PACKAGES = [
   "systemd", "systemd-sysv", "dbus", "cloud-init", "iproute2", "ca-certificates", "e2fsprogs", "util-linux", "curl",
@@ -57,17 +55,16 @@ export function debianMirror(): string {
 }
 
 /**
- * The lab's external network takes 203.0.113.0/24 on the host; if the mirror
- * answers there (as this workplace's does), it is unreachable while the lab
- * is up. Say so instead of letting apt fail with "No route to host".
+ * The host routes only the lab's own external addresses into the lab; if one of them is the
+ * mirror's (as this workplace's mirror answers in 203.0.113.0/24), apt would reach a lab server
+ * instead. Say so instead of letting apt fail with "No route to host".
  */
 function mirrorOutsideLab(mirror: string): void {
   const host = new URL(mirror).hostname;
   const address = tryRun("getent", ["ahostsv4", host]).stdout.split(/\s+/)[0] ?? "";
-  const cidr = externalNetwork().cidr;
-  if (address && inCidr(address, cidr) && tryRun("ip", ["link", "show", "dev", EXTERNAL_BRIDGE]).code === 0) {
-    throw new Error(`the Debian mirror ${host} (${address}) is inside the lab's external network ${cidr}, which the running lab holds on this host; ` +
-      "run `npm run sim:lab -- clean` and try again (the root filesystem is built before the lab's networks come up)");
+  if (address && tryRun("ip", ["-o", "route", "get", address]).stdout.includes(` dev ${EXTERNAL_BRIDGE} `)) {
+    throw new Error(`the Debian mirror ${host} (${address}) is routed into the running lab (${EXTERNAL_BRIDGE}); ` +
+      "run `npm run sim:lab -- clean` and try again");
   }
 }
 
