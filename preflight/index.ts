@@ -43,7 +43,9 @@ export async function preflight(inputs: readonly unknown[], options: PreflightOp
   const targets = targetEnvironments(loadEnvironments(inputs), invocation.stacks);
   const outdir = resolve(options.cwd ?? process.cwd(), options.env.CDKTF_OUTDIR ?? "cdktf.out");
   const provider = providerProblem({ env: options.env, stackDirs: targets.map((e) => join(outdir, "stacks", e.env)), probe: options.probe });
-  const problems = [...credentialProblems(targets, options.env, options.cwd), ...placeholderProblems(targets)];
+  // Placeholders matter to what is about to be deployed, not to what is being destroyed.
+  const placeholders = invocation.command === "destroy" ? [] : placeholderProblems(targets);
+  const problems = [...credentialProblems(targets, options.env, options.cwd), ...placeholders];
   const providerLine = await provider;
   return providerLine ? [...problems, providerLine] : problems;
 }

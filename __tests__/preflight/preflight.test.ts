@@ -88,6 +88,8 @@ describe("what is missing", () => {
     const prod = await check({ ...base, OS_CLOUD: "mycloud" }, ENVIRONMENTS, deploy("prod"));
     expect(prod).toHaveLength(2);
     expect(prod[1]).toBe("prod: access.adminCidrs has 203.0.113.0/24, a documentation range (RFC 5737) that is nobody's network; put your admin network's CIDR in config/prod.ts");
+    // Destroying needs credentials, not a config fit to deploy.
+    expect(await check({ ...base, OS_CLOUD: "mycloud" }, ENVIRONMENTS, { command: "destroy", stacks: ["prod"] })).toEqual([]);
     // No stack named (or a pattern): every stack is checked.
     expect(await check({ ...base, OS_CLOUD: "mycloud" }, ENVIRONMENTS, deploy("--output", "/tmp/x"))).toHaveLength(4);
   });
