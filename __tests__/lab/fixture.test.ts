@@ -127,6 +127,15 @@ describeLab("the lab on a fixture cloud", () => {
     expect(inServer(ids.web1, "cat /etc/resolv.conf | grep -c nameserver || true").out.trim()).toBe("0");
   });
 
+  test("the host routes only the lab's own external addresses into it, so the rest of 203.0.113.0/24 (where this machine's registries may answer) stays reachable", () => {
+    const routes = JSON.parse(tryRun("ip", ["-j", "-4", "route", "show", "dev", "fl-ext"]).stdout) as { dst: string }[];
+    const labAddresses = new Set(topology(Cloud.load(stateFile)).routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]));
+    expect(routes.length).toBeGreaterThan(0);
+    for (const route of routes) expect({ dst: route.dst, lab: labAddresses.has(route.dst) }).toEqual({ dst: route.dst, lab: true });
+    const registry = tryRun("getent", ["ahostsv4", "registry.npmjs.org"]).stdout.split(/\s+/)[0];
+    if (registry && !labAddresses.has(registry)) expect(tryRun("ip", ["-o", "route", "get", registry]).stdout).not.toContain("dev fl-ext");
+  });
+
   test("security groups: allowed ports connect, others are refused, remote groups admit their members only", () => {
     const [web1, db] = ["web1", "db"].map((n) => topology(Cloud.load(stateFile)).servers.find((s) => s.name === `fixture-${n}`)!);
     expect(inServer(ids.web1, `nc -z -w 3 ${db.fixedIp} 9000; echo exit=$?`).out).toContain("exit=0"); // db: 9000 from group web
