@@ -3,7 +3,7 @@
  */
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS } from "./config";
-import { preflight } from "./preflight";
+import { preflight } from "./stacks/preflight";
 import { buildApp } from "./stacks/app";
 
 /**
@@ -26,7 +26,7 @@ const localStateDir = process.env.FRACTALS_LOCAL_STATE_DIR;
 
 async function main(): Promise<void> {
   const inputs = environments();
-  // Before a real deploy/diff/destroy only (preflight/index.ts): what is missing, one line each.
+  // Before a real deploy/diff/destroy only (stacks/preflight/index.ts): what is missing, one line each.
   const problems = await preflight(inputs, { env: process.env });
   if (problems.length > 0) {
     for (const problem of problems) console.error(`preflight: ${problem}`);

@@ -1,14 +1,14 @@
 /**
  * The CDK Terrain check (issue 14.11): the comparison it rests on, and the
  * redirect it synthesizes with. The check itself, `node -r tsx/cjs
- * compat/cdktn-check.ts`, runs in .ci/run (it installs cdktn from the registry).
+ * stacks/cdktn/cdktn-check.ts`, runs in .ci/run (it installs cdktn from the registry).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CDKTN_VERSION } from "../../compat/cdktn-check";
-import { compareSynthOutputs } from "../../compat/synth-compare";
+import { CDKTN_VERSION } from "../../stacks/cdktn/cdktn-check";
+import { compareSynthOutputs } from "../../stacks/cdktn/synth-compare";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -37,10 +37,10 @@ describe("comparing synth outputs", () => {
 // Installed by the check (node_modules/.cache); absent on a fresh `npm ci`, where .ci/run's check installs it.
 const prefix = join(ROOT, "node_modules", ".cache", `cdktn-${CDKTN_VERSION}`);
 const installed = existsSync(join(prefix, "node_modules", "cdktn", "package.json"));
-if (!installed) console.warn(`cdktn redirect test SKIPPED: cdktn@${CDKTN_VERSION} is not installed (run node -r tsx/cjs compat/cdktn-check.ts)`);
+if (!installed) console.warn(`cdktn redirect test SKIPPED: cdktn@${CDKTN_VERSION} is not installed (run node -r tsx/cjs stacks/cdktn/cdktn-check.ts)`);
 (installed ? test : test.skip)("the redirect really loads cdktn for every require('cdktf')", () => {
   const probe = `const c = require("cdktf"); const p = require.resolve("cdktf"); console.log(JSON.stringify({ p, app: typeof c.App }));`;
-  const run = spawnSync(process.execPath, ["-r", join(ROOT, "compat", "redirect-to-cdktn.js"), "-e", probe], { cwd: ROOT, env: { ...process.env, CDKTN_PREFIX: prefix }, encoding: "utf8" });
+  const run = spawnSync(process.execPath, ["-r", join(ROOT, "stacks", "cdktn", "redirect-to-cdktn.js"), "-e", probe], { cwd: ROOT, env: { ...process.env, CDKTN_PREFIX: prefix }, encoding: "utf8" });
   expect(run.status).toBe(0);
   const { p, app } = JSON.parse(run.stdout);
   expect(p).toContain(join("node_modules", "cdktn", "lib"));

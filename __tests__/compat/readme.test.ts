@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { CDKTN_VERSION } from "../../compat/cdktn-check";
+import { CDKTN_VERSION } from "../../stacks/cdktn/cdktn-check";
 
 const ROOT = join(__dirname, "..", "..");
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -27,7 +27,7 @@ test("the deprecation, what it means, and the cdktn check the README names exist
   const deploying = section("Deploying to a real cloud");
   expect(deploying).toContain("2025-12-10");
   expect(deploying).toMatch(/plain Terraform JSON[\s\S]*`tofu`/);
-  const command = /`(node -r tsx\/cjs (compat\/cdktn-check\.ts))`/.exec(deploying);
+  const command = /`(node -r tsx\/cjs (stacks\/cdktn\/cdktn-check\.ts))`/.exec(deploying);
   expect(command).not.toBeNull();
   expect(existsSync(join(ROOT, command![2]))).toBe(true);
   expect(deploying).toContain(`cdktn ${CDKTN_VERSION}`);

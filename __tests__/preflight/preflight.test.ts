@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENTS } from "../../config";
-import { preflight, preflightCommand } from "../../preflight";
-import { findCdktfInvocation, parseInvocation, ProcessInfo } from "../../preflight/command";
+import { preflight, preflightCommand } from "../../stacks/preflight";
+import { findCdktfInvocation, parseInvocation, ProcessInfo } from "../../stacks/preflight/command";
 
 const OWN_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK/puZztnmfgOKQh8tJDWAH08/tFg43Pb1fzu2QFWFvi ops@example";
 /** The shipped environments with a real key and no documentation CIDRs: what a user has after README step 2. */

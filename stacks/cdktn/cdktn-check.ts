@@ -5,7 +5,7 @@
  * once with cdktn (every `require("cdktf")` redirected, see
  * redirect-to-cdktn.js) and compares the Terraform JSON.
  *
- *   node -r tsx/cjs compat/cdktn-check.ts
+ *   node -r tsx/cjs stacks/cdktn/cdktn-check.ts
  *
  * cdktn is installed from the npm registry into node_modules/.cache; when
  * that fails the check says SKIPPED with the reason and exits 0 (it proves
@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareSynthOutputs } from "./synth-compare";
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 /** Pinned: a new cdktn release is taken on purpose. `constructs` is cdktn's peer range (>=10.6.0 <10.8.0). */
 export const CDKTN_VERSION = "0.24.0";
 export const CONSTRUCTS_VERSION = "10.7.2";

@@ -4,7 +4,7 @@
  * environment and the field; nothing secret is printed (only variable names,
  * cloud names and file paths).
  */
-import { cidrsOverlap, EnvironmentConfig } from "../config";
+import { cidrsOverlap, EnvironmentConfig } from "../../config";
 import { cloudNames, cloudsYamlPaths } from "./clouds-yaml";
 
 /** The key material of the demo key config/common.ts ships with (matched whatever its comment says). */

@@ -6,7 +6,7 @@
  * tests and the simulator (`npm run sim:*`).
  */
 import { join, resolve } from "node:path";
-import { EnvironmentConfig, loadEnvironments } from "../config";
+import { EnvironmentConfig, loadEnvironments } from "../../config";
 import { credentialProblems, placeholderProblems } from "./checks";
 import { CdktfInvocation, CLOUD_COMMANDS, findCdktfInvocation } from "./command";
 import { providerProblem } from "./provider";
