@@ -9,6 +9,7 @@ import { ENVIRONMENTS, parseEnvironment } from "../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
 import { bootAfterDeploy, reconcileAfterDestroy } from "./lab/deploy-boot";
+import { labUnavailable } from "./lab/requirements";
 import { Cloud } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
@@ -42,6 +43,12 @@ function main(argv: string[]): number {
   if (spawnSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).error) {
     console.error(`sim:${command}: the terraform CLI is not on PATH; cdktf runs it for every command. ` +
       "Install Terraform >= 1.5 (this project is tested with 1.11.4) and run the command again.");
+    return 2;
+  }
+  // Before terraform runs: a deploy that cannot boot afterwards should not half-happen.
+  const labProblem = boot ? labUnavailable() : null;
+  if (labProblem) {
+    console.error(`sim:deploy --boot: ${labProblem}`);
     return 2;
   }
   const installation = installSimulator();

@@ -45,7 +45,8 @@ export function waitForBoot(servers: LabServer[], timeoutSeconds: number, log: (
   const started = Date.now();
   const done = new Set<string>();
   const failures: { server: LabServer; why: string }[] = [];
-  let lastLine = "";
+  let lastState = "";
+  let lastLog = 0;
   while (done.size + failures.length < servers.length) {
     const elapsed = (Date.now() - started) / 1000;
     for (const server of servers) {
@@ -60,10 +61,14 @@ export function waitForBoot(servers: LabServer[], timeoutSeconds: number, log: (
         failures.push({ server, why: `not ready after ${timeoutSeconds} s (cloud-init: ${status}${signal.state === "pending" ? ", wait condition not signalled" : ""})` });
       }
     }
-    const line = `lab: ${done.size}/${servers.length} server(s) ready after ${elapsed.toFixed(0)} s` +
-      (failures.length > 0 ? `, ${failures.length} failed` : "");
-    if (line !== lastLine && (done.size > 0 || Math.round(elapsed) % 10 === 0)) log(line);
-    lastLine = line;
+    // A line when a server becomes ready or fails, and every 15 s meanwhile, naming what is still awaited.
+    const state = `${done.size}/${failures.length}`;
+    if (state !== lastState || Date.now() - lastLog > 15_000) {
+      const waiting = servers.filter((s) => !done.has(s.id) && !failures.some((f) => f.server.id === s.id)).map((s) => s.name);
+      log(`lab: ${done.size}/${servers.length} server(s) ready after ${elapsed.toFixed(0)} s` +
+        (failures.length > 0 ? `, ${failures.length} failed` : "") + (waiting.length > 0 ? `; waiting for ${waiting.join(", ")}` : ""));
+      [lastState, lastLog] = [state, Date.now()];
+    }
     if (done.size + failures.length < servers.length) sleepMs(1000);
   }
   for (const f of failures) reportFailure(f.server, f.why, log);
