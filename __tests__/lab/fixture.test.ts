@@ -5,6 +5,7 @@
  * its server, and clean leaves nothing.
  */
 import "./lab-env";
+import { spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
@@ -12,8 +13,9 @@ import { waitForBoot } from "../../sim/lab/boot";
 import { cleanLab, leftovers } from "../../sim/lab/clean";
 import { LAB_DIR, routerNamespace } from "../../sim/lab/paths";
 import { reconcile } from "../../sim/lab/reconcile";
-import { nspawnPid, stopServers } from "../../sim/lab/servers";
-import { tryRun } from "../../sim/lab/sh";
+import { nspawnPid, nspawnProcesses, stopServers } from "../../sim/lab/servers";
+import { sleepMs, tryRun } from "../../sim/lab/sh";
+import { REPO_ROOT } from "../../sim/paths";
 import { topology } from "../../sim/lab/topology";
 import { byIdName } from "../../sim/lab/volumes";
 import { ValueObject } from "../../sim/cty";
@@ -168,6 +170,17 @@ describeLab("the lab on a fixture cloud", () => {
     boot();
     expect(nspawnPid(old)).toBeNull();
     expect(inServer(ids.db, "cat /data/instances").out.trim().split("\n")).toEqual([old, ids.db]);
+  });
+
+  test("a reconcile killed half-way leaves nothing that clean cannot remove", () => {
+    cleanLab({ log: logger });
+    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), path.join(REPO_ROOT, "sim/lab/cli.ts"), "lab", "reconcile"], {
+      env: { ...process.env, FRACTALS_SIM_STATE: stateFile }, stdio: "ignore",
+    });
+    // Killed once containers are starting: bridges, namespaces, mounts and nspawn processes exist, the run is not finished.
+    for (const started = Date.now(); Date.now() - started < 60_000 && nspawnProcesses().length < 2; ) sleepMs(100);
+    child.kill("SIGKILL");
+    expect(nspawnProcesses().length).toBeGreaterThan(0);
   });
 
   test("clean removes everything the lab made, and is safe to run again", () => {

@@ -8,7 +8,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { withLockFile } from "../lock-file";
 import { Cloud } from "../openstack/cloud";
 import { DEFAULT_CLOUD_STATE } from "../paths";
 import { cleanLab } from "./clean";
@@ -16,7 +15,7 @@ import { ensureHeatEndpoint, heatEndpointPids, stopDaemons } from "./daemons";
 import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
 import { ensureExternal, ensureNetworks, ensureRouter, pruneNetwork } from "./network";
 import { withMachineLab } from "./machine-lock";
-import { LAB_DIR, lbNamespace } from "./paths";
+import { lbNamespace } from "./paths";
 import { requireLab } from "./requirements";
 import { ensureRootfs } from "./rootfs";
 import { applySecurityGroups } from "./secgroups";
@@ -42,9 +41,8 @@ export function reconcile(options: ReconcileOptions = {}): ReconcileResult {
   requireLab();
   const log = options.log ?? ((line: string) => console.log(line));
   const cloudFile = options.cloudFile ?? (process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE);
-  const lock = { timeoutMs: 10 * 60_000, pollMs: 200, staleMs: 15 * 60_000, what: "the lab" };
-  return withMachineLab(`reconcile of ${cloudFile}`, () =>
-    withLockFile(path.join(LAB_DIR, "reconcile.lock"), lock, () => reconcileLocked(Cloud.load(cloudFile), log)));
+  // The machine lock serializes reconciles (and notices a killed holder, which a lock file would not).
+  return withMachineLab(`reconcile of ${cloudFile}`, () => reconcileLocked(Cloud.load(cloudFile), log));
 }
 
 function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileResult {
