@@ -4,7 +4,7 @@
  * Heat and Nova now keep for it (user data, nested stacks, wait handles).
  */
 import "./lab-env";
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
@@ -13,6 +13,10 @@ import { hostSealRules, routerNatRules } from "../../sim/lab/network";
 import { securityGroupRules } from "../../sim/lab/secgroups";
 import { metaData, networkConfig } from "../../sim/lab/seed";
 import { topology } from "../../sim/lab/topology";
+import { signalState } from "../../sim/lab/boot";
+import { signalFile } from "../../sim/lab/heat-endpoint";
+import { SIGNALS_DIR } from "../../sim/lab/paths";
+import { byIdName } from "../../sim/lab/volumes";
 import { FixtureCloud } from "./fixture-cloud";
 
 function fixture() {
@@ -85,6 +89,12 @@ describe("what the lab derives from the cloud", () => {
   });
 });
 
+test("volumes get the by-id name of the virtio bus, or of virtio-scsi when the lab is set so", () => {
+  const id = "0b9bd2d5-9a51-4e3d-a4bb-7a9c2f5d8e11";
+  expect(byIdName(id, "virtio")).toBe("virtio-0b9bd2d5-9a51-4e3d-a");
+  expect(byIdName(id, "scsi")).toBe(`scsi-0QEMU_QEMU_HARDDISK_${id}`);
+});
+
 describe("Heat for the lab", () => {
   const nested = {
     heat_template_version: "2018-08-31",
@@ -118,6 +128,18 @@ describe("Heat for the lab", () => {
     expect(first.userData).toContain("echo hello");
     expect(first.userData).toMatch(/curl -i -X POST -H 'X-Auth-Token: [0-9a-f]{32}' -H 'Content-Type: application\/json' -H 'Accept: application\/json' http:\/\/203\.0\.113\.1:8004\/v1\/[0-9a-f]{32}\/stacks\/workers-group-0\/[0-9a-f-]{36}\/resources\/handle\/signal --data-binary/);
     expect(first.waitConditions).toEqual([expect.objectContaining({ stackName: "workers-group-0", handle: "handle", timeoutSeconds: 300, count: 1 })]);
+  });
+
+  test("a wait condition is pending until signalled, and a FAILURE signal is the server's failure", () => {
+    const { stateFile } = stack(nested);
+    const [server] = topology(Cloud.load(stateFile)).servers;
+    const wc = server.waitConditions[0];
+    rmSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), { force: true });
+    expect(signalState(server).state).toBe("pending");
+    mkdirSync(SIGNALS_DIR, { recursive: true });
+    appendFileSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), `${JSON.stringify({ status: "FAILURE", reason: "boot script failed", data: "exit 3", id: "", at: "" })}\n`);
+    expect(signalState(server)).toEqual({ state: "failure", reason: expect.stringContaining("boot script failed exit 3") });
+    rmSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), { force: true });
   });
 
   test("the nested template is checked as Heat checks one: resource types and references", () => {
