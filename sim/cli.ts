@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { ENVIRONMENTS, parseEnvironment } from "../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
-import { bootAfterDeploy, reconcileAfterDestroy } from "./lab/deploy-boot";
+import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "./lab/deploy-boot";
 import { labUnavailable } from "./lab/requirements";
 import { Cloud } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
@@ -87,7 +87,7 @@ function main(argv: string[]): number {
     return reconcileAfterDestroy(stateFile);
   }
   if (boot) return bootAfterDeploy(env, stateFile, outputsFile);
-  return 0;
+  return command === "deploy" ? reconcileIfRunning(stateFile) : 0;
 }
 
 process.exitCode = main(process.argv.slice(2));

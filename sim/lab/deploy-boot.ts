@@ -3,11 +3,11 @@
  * reconcile the lab with the cloud Terraform just changed, then wait for the
  * environment's servers (and the app) as a user of a real cloud would.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Cloud } from "../openstack/cloud";
 import { waitForBoot } from "./boot";
 import { leftovers } from "./clean";
-import { LAB_DIR } from "./paths";
+import { LAB_DIR, SERVERS_DIR } from "./paths";
 import { reconcile } from "./reconcile";
 import { isShutOff } from "./servers";
 import { labUnavailable } from "./requirements";
@@ -42,6 +42,18 @@ export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: str
     return 1;
   }
   console.log(`\nlab: ${env} booted in ${((Date.now() - started) / 1000).toFixed(0)} s${appUrl ? `; try: curl ${appUrl}` : ""}`);
+  return 0;
+}
+
+/**
+ * After a deploy without --boot: if the lab runs servers, keep it in step
+ * (replaced servers rebooted, removed ones stopped, rules re-applied) without
+ * waiting for anything; a deploy never starts the lab on its own.
+ */
+export function reconcileIfRunning(cloudFile: string): number {
+  if (!existsSync(SERVERS_DIR) || readdirSync(SERVERS_DIR).length === 0 || labUnavailable()) return 0;
+  reconcile({ cloudFile });
+  console.log("lab: reconciled with the cloud (add --boot to wait for the servers)");
   return 0;
 }
 
