@@ -2,7 +2,11 @@
  * Typed Heat (HOT) template for an autoscaled group of Fractals workers.
  *
  * Built as a plain object and serialized once to JSON, which Heat accepts as
- * YAML. Nothing secret is inside: the AMQP URL arrives as a hidden parameter.
+ * YAML. Nothing secret is inside the template: the AMQP URL arrives as a
+ * parameter. Not a `hidden` one: Heat reports hidden parameters as "******",
+ * provider 3.4.0 stores that in state, and every plan would update the stack;
+ * and the group's nested stacks hold the resolved user data anyway (README,
+ * "What runs on the servers", says who can read it).
  *
  * Each member of the group is a nested stack (`OS::Heat::Stack` with the
  * member template inline: provider 3.x cannot upload `files`) holding the
@@ -149,7 +153,7 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
       network: { type: "string", description: "Network id of the application subnet" },
       security_group: { type: "string", description: "Security group id of the workers" },
       api_url: { type: "string", description: "Fractals API endpoint" },
-      amqp_url: { type: "string", description: "AMQP URL of the queue", hidden: true },
+      amqp_url: { type: "string", description: "AMQP URL of the queue" },
       cpu_high_threshold: { type: "number", description: "CPU-nanoseconds per period above which to scale up" },
       cpu_low_threshold: { type: "number", description: "CPU-nanoseconds per period below which to scale down" },
     },
@@ -189,7 +193,7 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
 /** One worker: its server, and the wait condition its boot script signals. */
 function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
   const param = (name: string): GetParam => ({ get_param: name });
-  const string = (description: string, hidden?: boolean): HeatParameter => ({ type: "string", description, ...(hidden ? { hidden } : {}) });
+  const string = (description: string): HeatParameter => ({ type: "string", description });
   const p = WORKER_USER_DATA_PLACEHOLDERS;
   return {
     heat_template_version: HOT_VERSION,
@@ -201,7 +205,7 @@ function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
       network: string("Network id"),
       security_group: string("Security group id"),
       api_url: string("Fractals API endpoint"),
-      amqp_url: string("AMQP URL of the queue", true),
+      amqp_url: string("AMQP URL of the queue"),
       server_group: string("Id of the scaling stack, which the alarms query on"),
     },
     resources: {

@@ -82,7 +82,7 @@ describe("WorkerGroup, autoscale", () => {
     expect(nested.resources.boot_complete).toMatchObject({ depends_on: ["server"], properties: { handle: { get_resource: "boot_handle" }, count: 1 } });
     const server = nested.resources.server.properties as any;
     expect(server.metadata).toEqual({ "metering.server_group": { get_param: "server_group" } });
-    expect(nested.parameters.amqp_url.hidden).toBe(true);
+    expect(nested.parameters.amqp_url.hidden).toBeUndefined();
     const { template: userData, params } = server.user_data.str_replace;
     expect(params).toEqual({
       $api_url: { get_param: "api_url" }, $amqp_url: { get_param: "amqp_url" },
@@ -122,8 +122,8 @@ describe("WorkerGroup, autoscale", () => {
     expect(stack.parameters.cpu_low_threshold).toBe(`\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(20, 1, 300)})}`);
   });
 
-  test("the AMQP URL is a hidden parameter, never inside the template", () => {
-    expect(template.parameters.amqp_url.hidden).toBe(true);
+  test("the AMQP URL is a parameter, never inside the template; not hidden, which Heat would report back as ******", () => {
+    expect(template.parameters.amqp_url.hidden).toBeUndefined();
     expect(stack.template_opts.Bin).not.toContain("amqp://");
     expect(stack.parameters.amqp_url).toBe("amqp://u:p@10.0.0.6:5672/");
   });

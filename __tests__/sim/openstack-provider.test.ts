@@ -204,6 +204,23 @@ describe("the simulated cloud", () => {
       .toThrow("The Parameter (net) was not provided.");
   });
 
+  test("Heat answers hidden parameters as ******: the state differs from the configuration, so the next plan updates the stack", () => {
+    const stack = "openstack_orchestration_stack_v1";
+    const template = JSON.stringify({
+      heat_template_version: "2018-08-31",
+      parameters: { secret: { type: "string", hidden: true }, open: { type: "string" } },
+      resources: { nothing: { type: "OS::Heat::None" } },
+    });
+    const config = obj(stack, { name: "hidden", template_opts: { Bin: template }, parameters: { secret: "s3cr3t", open: "visible" } });
+    const created = create(stack, { name: "hidden", template_opts: { Bin: template }, parameters: { secret: "s3cr3t", open: "visible" } });
+    expect(created.parameters).toEqual({ secret: "******", open: "visible" });
+    // Heat itself keeps the value it was given.
+    expect(Cloud.load(path.join(dir, "cloud.json")).get(stack, String(created.id))!.heatParameters).toEqual({ secret: "s3cr3t", open: "visible" });
+    const replan = provider.planResourceChange(stack, created, { ...created, parameters: config.parameters }, config);
+    expect(replan.planned!.parameters).toEqual({ secret: "s3cr3t", open: "visible" });
+    expect(replan.planned).not.toEqual(created);
+  });
+
   test("Nova and Neutron refuse a too-small flavor, a malformed key and an inverted port range", () => {
     expect(() => create("openstack_compute_instance_v2", { name: "tiny", image_name: "Ubuntu 22.04", flavor_name: "m1.tiny" }))
       .toThrow("400 Bad Request: Flavor's disk is too small for requested image.");

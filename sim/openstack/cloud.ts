@@ -24,6 +24,8 @@ export interface CloudObject {
   neutron?: { externalGatewayIp: string };
   /** For a server Heat booted: the wait conditions of its stack, which the lab's Heat endpoint collects signals for. */
   heat?: { waitConditions: HeatWaitCondition[] };
+  /** For a stack: the parameters as given, hidden ones included, which Heat keeps but reports as "******". */
+  heatParameters?: Record<string, string>;
 }
 
 export interface HeatWaitCondition {
@@ -36,7 +38,7 @@ export interface HeatWaitCondition {
 }
 
 /** The parts of an object kept outside Terraform's view, which a resource hook may set. */
-export type CloudExtras = Pick<CloudObject, "nova" | "neutron" | "heat">;
+export type CloudExtras = Pick<CloudObject, "nova" | "neutron" | "heat" | "heatParameters">;
 
 interface CloudFile {
   readonly objects: CloudObject[];

@@ -326,6 +326,14 @@ function deploy(ctx: ApplyContext, state: ValueObject, action: "CREATE" | "UPDAT
   const base = { id: String(state.id), name: String(state.name), template, parameters, groupSizes: {} };
   const groupSizes = converge(ctx, base);
   state.outputs = outputsOf({ ...base, groupSizes });
+  // Heat answers hidden parameters as "******", and provider 3.4.0 copies what Heat answers into
+  // state: the next plan then differs from the configuration and updates the stack again.
+  ctx.extras.heatParameters = parameters;
+  if (isObject(state.parameters)) {
+    for (const [name, spec] of Object.entries(template.parameters ?? {})) {
+      if ((spec as { hidden?: unknown }).hidden === true && name in state.parameters) state.parameters[name] = "******";
+    }
+  }
   state.status = `${action}_COMPLETE`;
   state.status_reason = `Stack ${action} completed successfully`;
   fill(state, "template_description", typeof template.description === "string" ? template.description : "");
