@@ -103,6 +103,11 @@ export class SimWorkspace {
   async planChanges(stackDir: string, extraArgs: string[] = []): Promise<ResourceChange[]> {
     const planned = await this.terraform(stackDir, ["plan", "-input=false", "-out=plan.bin", ...extraArgs]);
     if (planned.code !== 0) throw new Error(`terraform plan failed:\n${planned.stderr}`);
+    return this.savedPlanChanges(stackDir);
+  }
+
+  /** The resource changes of the plan last saved as plan.bin in the stack directory (no second plan), from `terraform show -json`. */
+  async savedPlanChanges(stackDir: string): Promise<ResourceChange[]> {
     const shown = await this.terraform(stackDir, ["show", "-json", "plan.bin"]);
     if (shown.code !== 0) throw new Error(`terraform show failed:\n${shown.stderr}`);
     const plan = JSON.parse(shown.stdout) as { resource_changes?: { address: string; type: string; change: { actions: string[] } }[] };

@@ -19,7 +19,7 @@ describeWithTerraform("images on a deployed environment", () => {
     const init = await ws.init(dir);
     if (init.code !== 0) throw new Error(init.stderr);
     return ws.terraform(dir, ["plan", "-input=false", "-detailed-exitcode", "-out=plan.bin"]).then(async (run) => ({
-      run, changes: run.code === 2 ? changed(await ws.planChanges(dir)) : {},
+      run, changes: run.code === 2 ? changed(await ws.savedPlanChanges(dir)) : {},
     }));
   };
 
