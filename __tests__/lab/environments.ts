@@ -19,9 +19,13 @@ export interface CommandRun {
 
 /** `npm run sim:<command> -- <env> [...args]`, its output kept for the failure message. */
 export function simCommand(command: "deploy" | "destroy", env: string, ...args: string[]): CommandRun {
+  return simCommandWith({}, command, env, ...args);
+}
+
+export function simCommandWith(vars: NodeJS.ProcessEnv, command: "deploy" | "destroy", env: string, ...args: string[]): CommandRun {
   const started = Date.now();
   const r = spawnSync("npm", ["run", "--silent", `sim:${command}`, "--", env, ...args], {
-    cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }, maxBuffer: 64 * 1024 * 1024,
+    cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...vars }, maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? 1, output: `${r.stdout}${r.stderr}`, seconds: (Date.now() - started) / 1000 };
 }

@@ -34,7 +34,7 @@ export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: str
   const report = waitForBoot(servers, BOOT_TIMEOUT_S);
   const outputs = readOutputs(outputsFile, env);
   const appUrl = typeof outputs.app_url === "string" ? outputs.app_url : null;
-  if (report.ok && appUrl) waitForUrl(appUrl, 60);
+  if (report.ok && appUrl && !waitForUrl(appUrl, 120)) return 1;
   console.log(`\n${env} outputs:`);
   for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
   if (!report.ok) {
@@ -81,11 +81,17 @@ function readOutputs(file: string, env: string): Record<string, unknown> {
   return parsed[env] ?? {};
 }
 
-/** Polls until the URL answers HTTP at all (the app is up), or the time is over. */
+/**
+ * Polls until the app answers (any status below 500: a 502/503 is a load
+ * balancer whose health monitor has not yet seen a member up, `rise` checks
+ * after the member's first good answer), or the time is over.
+ */
 export function waitForUrl(url: string, timeoutSeconds: number): boolean {
+  let last = "";
   for (const started = Date.now(); Date.now() - started < timeoutSeconds * 1000; sleepMs(1000)) {
-    if (tryRun("curl", ["-s", "-o", "/dev/null", "-m", "3", "-w", "%{http_code}", url]).stdout.match(/^[1-5]\d\d$/)) return true;
+    last = tryRun("curl", ["-s", "-o", "/dev/null", "-m", "3", "-w", "%{http_code}", url]).stdout;
+    if (/^[1-4]\d\d$/.test(last)) return true;
   }
-  console.error(`lab: ${url} did not answer within ${timeoutSeconds} s`);
+  console.error(`lab: ${url} did not answer within ${timeoutSeconds} s (last: ${last === "000" || !last ? "no answer" : `HTTP ${last}`})`);
   return false;
 }
