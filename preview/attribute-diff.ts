@@ -1,5 +1,5 @@
 import { AttributePath } from "./plan-json";
-import { childMarker, Redactor } from "./sensitive-values";
+import { childMarker, Redactor, unionMarker } from "./sensitive-values";
 
 /** Shown for values Terraform learns only while applying. */
 export const KNOWN_AFTER_APPLY = "(known after apply)";
@@ -46,12 +46,14 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
   const walk = (path: (string | number)[], b: unknown, a: unknown, unknown: unknown, bs: unknown, as: unknown): void => {
     const forcesReplacement = replacePaths.some((rp) => isPrefix(rp, path) || isPrefix(path, rp));
     const render = (value: unknown, marker: unknown) => (value === null || value === undefined ? undefined : redactor.render(value, marker, path));
+    // A value sensitive on either side of the change is masked on both (unmarked before, sensitive after: the same secret).
+    const marker = unionMarker(bs, as);
     if (unknown === true) {
-      const before = render(b, bs);
+      const before = render(b, marker);
       changes.push({ path, before: before && shorten(before, 0), after: KNOWN_AFTER_APPLY, forcesReplacement });
       return;
     }
-    const sensitive = bs === true || as === true;
+    const sensitive = marker === true;
     if (!sensitive && canDescend(b, a, unknown)) {
       for (const key of childKeys(b, a, unknown)) {
         walk([...path, key], child(b, key), child(a, key), child(unknown, key), childMarker(bs, key), childMarker(as, key));
@@ -64,8 +66,8 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
       walk([...path, EMBEDDED_JSON], embedded[0], embedded[1], undefined, undefined, undefined);
       return;
     }
-    const before = render(b, bs);
-    const after = render(a, as);
+    const before = render(b, marker);
+    const after = render(a, marker);
     const focus = before !== undefined && after !== undefined ? firstDifference(before, after) : 0;
     changes.push({ path, before: before && shorten(before, focus), after: after && shorten(after, focus), forcesReplacement });
   };

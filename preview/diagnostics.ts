@@ -9,9 +9,6 @@ const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 /** `"password": "x"`, `password = "x"`, `token: x`: the value after a secret-looking key. */
 const SECRET_ASSIGNMENT = /(["']?)([\w.-]+)\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/g;
 
-/** Credentials written into a URL (`https://user:pass@host`). */
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi;
-
 /**
  * The part of a failed stack's Terraform output worth reading in a comment:
  * the `Error:` diagnostics (from the first one on, when there is one; else
@@ -40,5 +37,6 @@ function maskLine(line: string, redactor: Redactor): string {
   const assignments = line.replace(SECRET_ASSIGNMENT, (whole, quote: string, key: string, sep: string) =>
     SECRET_NAME.test(key) ? `${quote}${key}${quote}${sep}${SENSITIVE}` : whole,
   );
-  return redactor.maskText(assignments.replace(URL_CREDENTIALS, `$1${SENSITIVE}@`));
+  // maskText also masks credentials written into URLs (`https://user:pass@host`).
+  return redactor.maskText(assignments);
 }

@@ -1,5 +1,5 @@
 import { errorExcerpt } from "./diagnostics";
-import { codeBlock, escapeText } from "./markdown";
+import { codeBlock, escapeText, linkUrl } from "./markdown";
 import { Provenance, provenanceLine } from "./provenance";
 import { PREVIEW_MARKER } from "./report";
 
@@ -24,7 +24,7 @@ export function renderFailure(options: FailureOptions): string {
     [
       "> [!CAUTION]",
       `> **No preview for this commit: the step “${escapeText(options.step)}” failed.** Nothing was planned, so nothing here says what this pull request would change.`,
-      `> ${runUrl ? `See [the workflow log](${runUrl}).` : "See the workflow log."}`,
+      `> ${runUrl ? `See [the workflow log](${linkUrl(runUrl)}).` : "See the workflow log."}`,
     ].join("\n"),
   ];
   const excerpt = options.output !== undefined ? errorExcerpt(options.output) : "";

@@ -1,7 +1,7 @@
 import { diffAttributes, formatPath } from "./attribute-diff";
 import { changeKind, ChangeKind } from "./change-kind";
 import { errorExcerpt } from "./diagnostics";
-import { code } from "./markdown";
+import { code, escapeText } from "./markdown";
 import { PlanChange, PlanJson, ResourceChange, ValuesModule } from "./plan-json";
 import { KindWording, renderReport, RenderOptions, Report, ReportEntry, StackReport } from "./report";
 import { Redactor } from "./sensitive-values";
@@ -57,7 +57,7 @@ export function planReport(plans: readonly StackPlan[]): Report {
     title: "Terraform plan preview",
     wording: PLAN_WORDING,
     stacks: plans.map(stackReport),
-    footer: versions.length > 0 ? `<sub>Terraform ${versions.join(", ")}</sub>` : undefined,
+    footer: versions.length > 0 ? `<sub>Terraform ${versions.map(escapeText).join(", ")}</sub>` : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { code, escapeText } from "./markdown";
+import { code, escapeText, linkUrl } from "./markdown";
 import { PreviewError } from "./plan-json";
 
 /**
@@ -24,9 +24,9 @@ export function provenanceLine(p: Provenance): string {
   const parts: string[] = [];
   if (p.commit !== undefined) {
     const short = code(p.commit.slice(0, 7));
-    parts.push(p.commitUrl ? `for commit [${short}](${safeUrl(p.commitUrl)})` : `for commit ${short}`);
+    parts.push(p.commitUrl ? `for commit [${short}](${linkUrl(p.commitUrl)})` : `for commit ${short}`);
   }
-  if (p.runUrl !== undefined) parts.push(`[workflow run](${safeUrl(p.runUrl)})`);
+  if (p.runUrl !== undefined) parts.push(`[workflow run](${linkUrl(p.runUrl)})`);
   if (p.time !== undefined) parts.push(escapeText(formatTime(p.time)));
   const said = parts.length > 0 ? `Preview ${parts.join(" · ")}.` : "Preview.";
   // The comment is edited in place: say what to compare against.
@@ -43,10 +43,4 @@ function formatTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new PreviewError(`--time must be an ISO 8601 time, got ${JSON.stringify(iso)}`);
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-/** Only http(s) URLs, with the characters that could end a Markdown link escaped. */
-function safeUrl(url: string): string {
-  if (!/^https?:\/\/[^\s]+$/.test(url)) throw new PreviewError(`a link must be an http(s) URL without spaces, got ${JSON.stringify(url)}`);
-  return url.replace(/[()<>[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

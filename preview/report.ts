@@ -1,6 +1,6 @@
 import { AttributeChange, formatPath, KNOWN_AFTER_APPLY } from "./attribute-diff";
 import { CHANGE_KINDS, ChangeCounts, ChangeKind, emptyCounts } from "./change-kind";
-import { alert, code, codeBlock, details, escapeText, table } from "./markdown";
+import { alert, code, codeBlock, details, escapeText, linkUrl, table } from "./markdown";
 import { provenanceLine, Provenance } from "./provenance";
 import { statefulLoss } from "./stateful-resources";
 
@@ -283,7 +283,7 @@ function emptyStateNote(stacks: readonly string[]): string {
 }
 
 function logLink(url: string | undefined): string {
-  return url ? ` [Workflow log](${url}).` : "";
+  return url ? ` [Workflow log](${linkUrl(url)}).` : "";
 }
 
 function renderWarnings(report: Report, warnings: readonly Warning[]): string[] {
@@ -326,7 +326,7 @@ function truncationNote(
       ? `The summary table is complete; ${plural(warningsCut, "less serious replacement or deletion", "less serious replacements or deletions")} are missing from the warnings.`
       : "The summary table and the warnings are complete.",
   );
-  if (options.fullOutputUrl) said.push(`The full plans are in [the workflow run](${options.fullOutputUrl}).`);
+  if (options.fullOutputUrl) said.push(`The full plans are in [the workflow run](${linkUrl(options.fullOutputUrl)}).`);
   return alert("NOTE", [said.join(" ")]);
 }
 

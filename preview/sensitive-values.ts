@@ -17,6 +17,20 @@ export const SECRET_NAME = /pass(word|wd|phrase)?($|_)|secret|token|private_?key
 export const SECRET_VALUE = /[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=/i;
 
 /**
+ * User information in a URL (`https://user:password@host`, `git+ssh://token@host`):
+ * everything between `scheme://` and the last `@` of the authority, and also
+ * `user:…@` when the password holds a `/` (a malformed URL still leaks it).
+ * Matching more than the credentials (a path holding an `@` after a port)
+ * only masks more.
+ */
+const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/?#]*@|[^\s/?#@:]*:[^\s@]*@)/gi;
+
+/** `text` with the credentials of every URL in it masked: `https://(sensitive value)@host`. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, `$1${SENSITIVE}@`);
+}
+
+/**
  * Known secrets shorter than this are not searched for inside other values:
  * masking every "1" or "yes" would hide the whole plan and protect nothing.
  */
@@ -27,6 +41,21 @@ const MIN_SECRET_LENGTH = 4;
  * `sensitive_values`) mirrors the value's structure; `true` at any level
  * marks everything below it.
  */
+/**
+ * The marker for a value that is sensitive wherever either marker says so:
+ * a value unmarked before a change and sensitive after it (or the reverse)
+ * is the same secret on both sides.
+ */
+export function unionMarker(a: unknown, b: unknown): unknown {
+  if (a === true || b === true) return true;
+  const container = (m: unknown): m is object => m !== null && typeof m === "object";
+  if (!container(a)) return container(b) ? b : a;
+  if (!container(b)) return a;
+  if (Array.isArray(a) && Array.isArray(b)) return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => unionMarker(a[i], b[i]));
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return Object.fromEntries([...keys].map((key) => [key, unionMarker(childMarker(a, key), childMarker(b, key))]));
+}
+
 export function childMarker(marker: unknown, key: string | number): unknown {
   if (marker === true) return true;
   if (marker !== null && typeof marker === "object") return (marker as Record<string | number, unknown>)[key];
@@ -66,7 +95,7 @@ export class Redactor {
 
   /** Free text (Terraform's diagnostics) with every known secret and pre-signed URL masked. */
   maskText(text: string): string {
-    let masked = text.replace(/\S*[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=\S*/gi, SENSITIVE);
+    let masked = maskUrlCredentials(text).replace(/\S*[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=\S*/gi, SENSITIVE);
     // Longest first, so a secret containing another is masked whole.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) masked = masked.split(secret).join(SENSITIVE);
     return masked;
@@ -74,7 +103,7 @@ export class Redactor {
 
   private mask(value: unknown, marker: unknown): unknown {
     if (marker === true) return SENSITIVE;
-    if (typeof value === "string") return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : value;
+    if (typeof value === "string") return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : maskUrlCredentials(value);
     if (Array.isArray(value)) return value.map((item, i) => this.mask(item, childMarker(marker, i)));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(
@@ -105,8 +134,10 @@ export function collectSensitiveStrings(plan: PlanJson): Set<string> {
   };
 
   for (const change of [...(plan.resource_changes ?? []).map((rc) => rc.change), ...Object.values(plan.output_changes ?? {})]) {
-    collect(change.before, change.before_sensitive);
-    collect(change.after, change.after_sensitive);
+    // Sensitive on either side: the other side's value is the same secret, or its predecessor.
+    const either = unionMarker(change.before_sensitive, change.after_sensitive);
+    collect(change.before, either);
+    collect(change.after, either);
   }
   collectModule(plan.prior_state?.values?.root_module);
   collectModule(plan.planned_values.root_module);
