@@ -10,7 +10,7 @@ import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
 import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "./lab/deploy-boot";
 import { labUnavailable } from "./lab/requirements";
-import { Cloud } from "./openstack/cloud";
+import { Cloud, CloudFileError } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
 const COMMANDS = {
@@ -24,7 +24,6 @@ function main(argv: string[]): number {
   const [command, env, ...rest] = argv;
   // --boot (deploy only): the lab boots the servers afterwards (sim/README.md, "The lab").
   const boot = rest.includes("--boot");
-  const extra = rest.filter((a) => a !== "--boot");
   if (boot && command !== "deploy") {
     console.error(`sim:${command}: --boot goes with sim:deploy only`);
     return 2;
@@ -39,6 +38,22 @@ function main(argv: string[]): number {
       `(e.g. npm run sim:${command} -- dev)`);
     return 2;
   }
+  // One environment per run: `sim:deploy -- dev staging` once deployed both and wrote staging's outputs into dev.json.
+  const unexpected = rest.find((a) => a !== "--boot");
+  if (unexpected !== undefined) {
+    console.error(`sim:${command}: unexpected argument ${JSON.stringify(unexpected)}; one environment per command ` +
+      `(e.g. npm run sim:${command} -- ${env}${command === "deploy" ? " [--boot]" : ""})`);
+    return 2;
+  }
+  const stateFile = process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE;
+  // A damaged cloud file: one line naming it and the way out, before cdktf (whose providers would each print it).
+  try {
+    Cloud.load(stateFile);
+  } catch (err) {
+    if (!(err instanceof CloudFileError)) throw err;
+    console.error(`sim:${command}: ${err.message}`);
+    return 1;
+  }
   // Without terraform, cdktf says only "terraform init failed with exit code 1".
   if (spawnSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).error) {
     console.error(`sim:${command}: the terraform CLI is not on PATH; cdktf runs it for every command. ` +
@@ -52,12 +67,14 @@ function main(argv: string[]): number {
     return 2;
   }
   const installation = installSimulator();
-  const stateFile = process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE;
   // Its own cdktf.out and state files: a simulated deploy must never touch the real deploy's state or lock file.
-  const outdir = path.join(SIM_WORK_DIR, "cdktf.out");
+  // A cdktf.out per environment: two runs for different environments at once would otherwise rewrite
+  // each other's manifest.json mid-synth ("Unexpected end of JSON input").
+  const outdir = path.join(SIM_WORK_DIR, "cdktf.out", env);
   const stateDir = path.join(SIM_WORK_DIR, "state");
   const outputsFile = path.join(SIM_WORK_DIR, "outputs", `${env}.json`);
   mkdirSync(path.dirname(outputsFile), { recursive: true });
+  mkdirSync(outdir, { recursive: true }); // cdktf's App makes the outdir, not its parents
   const shown = (p: string) => path.relative(process.cwd(), p) || ".";
   if (command === "destroy") {
     const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
@@ -69,7 +86,7 @@ function main(argv: string[]): number {
   }
   // The mirror's packages change with the simulator (and with Node's path); recorded checksums would refuse the new ones.
   rmSync(path.join(outdir, "stacks", env, ".terraform.lock.hcl"), { force: true });
-  const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock", ...extra];
+  const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock"];
   if (command === "deploy") args.push("--outputs-file", outputsFile);
   console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
     `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);

@@ -59,13 +59,13 @@ describeWithTerraform("npm run sim:deploy, sim:plan, sim:destroy -- dev", () => 
 
   test("its state and synthesized stacks stay in the simulator's directory, never the real deploy's", () => {
     expect(existsSync(path.join(simDir, "state", "terraform.dev.tfstate"))).toBe(true);
-    const stack = JSON.parse(readFileSync(path.join(simDir, "cdktf.out", "stacks", "dev", "cdk.tf.json"), "utf8"));
-    expect(stack.terraform.backend).toEqual({ local: { path: "../../../state/terraform.dev.tfstate" } });
+    const stack = JSON.parse(readFileSync(path.join(simDir, "cdktf.out", "dev", "stacks", "dev", "cdk.tf.json"), "utf8"));
+    expect(stack.terraform.backend).toEqual({ local: { path: "../../../../state/terraform.dev.tfstate" } });
     expect(existsSync(rootState) ? statSync(rootState).mtimeMs : null).toBe(rootStateBefore);
   });
 
   test("a lock file recorded for older simulator packages does not stop the next command", () => {
-    const lock = path.join(simDir, "cdktf.out", "stacks", "dev", ".terraform.lock.hcl");
+    const lock = path.join(simDir, "cdktf.out", "dev", "stacks", "dev", ".terraform.lock.hcl");
     writeFileSync(lock, readFileSync(lock, "utf8").replace(/"h1:[^"]+"/g, `"h1:${"A".repeat(43)}="`));
     const run = sim("plan");
     expect(`exit ${run.status}\n${run.stderr}`).toBe("exit 0\n");

@@ -44,6 +44,37 @@ interface CloudFile {
   readonly objects: CloudObject[];
 }
 
+/**
+ * The cloud file cannot be read as a simulated cloud (truncated, or not the
+ * shape the simulator writes). Its message is one line naming the file and the
+ * way out; `sim:*` prints it as it is, and the provider plugin answers it as
+ * one diagnostic (no stack trace).
+ */
+export class CloudFileError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`${shownPath(file)}: ${problem}, so the simulated cloud cannot be read; ` +
+      `delete it (rm ${shownPath(file)}) to start from an empty cloud (the next sim:deploy recreates what its state lists), or restore it from a copy`);
+    this.name = "CloudFileError";
+    // The message says all there is to say: no stack for the plugin's diagnostic to print.
+    this.stack = this.message;
+  }
+}
+
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith("..") ? relative : file;
+}
+
+/** Why `parsed` is not the `{ "objects": [...] }` the simulator writes, or null when it is. */
+function shapeProblem(parsed: unknown): string | null {
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "it is not a JSON object";
+  const objects = (parsed as { objects?: unknown }).objects;
+  if (!Array.isArray(objects)) return `its "objects" is ${objects === undefined ? "missing" : "not a list"}`;
+  const index = objects.findIndex((o) => !o || typeof o !== "object" || typeof o.type !== "string" || typeof o.id !== "string" ||
+    !o.state || typeof o.state !== "object" || Array.isArray(o.state));
+  return index < 0 ? null : `its objects[${index}] is not an object with a string "type", a string "id" and a "state" object`;
+}
+
 export class Cloud {
   private constructor(private readonly objects: CloudObject[]) {}
 
@@ -55,8 +86,16 @@ export class Cloud {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Cloud([]);
       throw err;
     }
-    const parsed = JSON.parse(text) as CloudFile;
-    return new Cloud(Array.isArray(parsed.objects) ? parsed.objects : []);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      const problem = text.trim() === "" ? "it is empty" : `it is not valid JSON (${(err as Error).message}; truncated?)`;
+      throw new CloudFileError(file, problem);
+    }
+    const problem = shapeProblem(parsed);
+    if (problem) throw new CloudFileError(file, problem);
+    return new Cloud((parsed as CloudFile).objects);
   }
 
   /** Load, change and save under an exclusive lock on `<file>.lock`. */

@@ -11,7 +11,7 @@ import { planResourceChange } from "../planner";
 import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
 import { readProviderFiles } from "../provider-files";
 import { validateConfig } from "../validation";
-import { Cloud } from "./cloud";
+import { Cloud, CloudFileError } from "./cloud";
 import { COMPUTE_MODELS } from "./compute";
 import { readDataSource } from "./data-sources";
 import { FaultInjector, parseFaults } from "./faults";
@@ -51,6 +51,13 @@ export class OpenStackProvider implements SimProvider {
       this.faults = new FaultInjector(parseFaults(this.faultSpec));
     } catch (err) {
       return [{ severity: "ERROR", summary: "Invalid fault injection setting", detail: (err as Error).message }];
+    }
+    // A damaged cloud file stops the run here, once, rather than in every later call (each loads the file).
+    try {
+      Cloud.load(this.stateFile);
+    } catch (err) {
+      if (!(err instanceof CloudFileError)) throw err;
+      return [{ severity: "ERROR", summary: "The simulated cloud file cannot be read", detail: err.message }];
     }
     return [];
   }
