@@ -2,8 +2,8 @@
  * `npm run sim:deploy|sim:plan|sim:destroy -- <env>`: the real cdktf CLI
  * against the simulated OpenStack, with no cloud and no registry.
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS, parseEnvironment } from "../config";
 import { preventDestroyProblem } from "./destroy-guard";
@@ -12,6 +12,7 @@ import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "./la
 import { labUnavailable } from "./lab/requirements";
 import { Cloud, CloudFileError } from "./openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
+import { trackedIds, untracked, untrackedReport } from "./untracked";
 
 const COMMANDS = {
   deploy: ["deploy", "--auto-approve"],
@@ -20,7 +21,100 @@ const COMMANDS = {
 } as const;
 type Command = keyof typeof COMMANDS;
 
-function main(argv: string[]): number {
+/** The pids of processes named `terraform` under `root` (from /proc; none where there is no /proc). */
+function terraformUnder(root: number): number[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split at the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      if (names.get(child) === "terraform") found.push(child); // its own children are plugins, which Terraform stops
+      else walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+/**
+ * Runs cdktf so that Ctrl-C (SIGINT to the terminal's foreground process
+ * group) or SIGTERM stops Terraform gracefully. cdktf-cli answers SIGINT by
+ * hard-aborting Terraform, which leaves whatever the cloud had already made
+ * untracked by the state. So cdktf runs in a process group of its own (the
+ * terminal's signal reaches this process only) and its stdin is not the
+ * terminal (a background group must not read it); the first signal goes, as
+ * one SIGINT, to the terraform processes only: Terraform then lets the calls
+ * in flight finish, records them in the state and stops ("Interrupt received").
+ */
+function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"), args, {
+    cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "inherit", "inherit"],
+  });
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupts++ > 0) {
+      console.error(`\nsim: ${signal} again: still waiting for Terraform to finish the calls in flight and save the state ` +
+        `(stopping it harder would leave objects the state does not track; kill -9 ${child.pid} if you must)`);
+      return;
+    }
+    const terraform = terraformUnder(child.pid!);
+    if (terraform.length > 0) {
+      console.error(`\nsim: ${signal}: asking Terraform to stop gracefully (one SIGINT to pid ${terraform.join(", ")}); ` +
+        "it finishes the calls in flight and records them in the state");
+      for (const pid of terraform) process.kill(pid, "SIGINT");
+    } else {
+      // Before or between Terraform runs (synth): nothing is being created, cdktf may stop at once.
+      console.error(`\nsim: ${signal}: stopping cdktf (Terraform is not running)`);
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(interrupts > 0 && code === 0 ? 130 : code ?? (signal ? 128 + 2 : 1));
+    });
+  });
+}
+
+/** Objects named with the environment's prefix that its state does not track: said after every destroy. */
+function reportUntracked(env: string, cloudFile: string, stateFile: string): void {
+  const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
+  const prefix = `${config.app}-${config.env}`;
+  const objects = Cloud.load(cloudFile).all().filter((o) => !o.owner)
+    .map((o) => ({ type: o.type, id: o.id, name: typeof o.state.name === "string" ? o.state.name : "" }));
+  const report = untrackedReport(untracked(objects, trackedIds(stateFile), prefix), prefix,
+    `They stay in the simulated cloud (${path.relative(process.cwd(), cloudFile) || cloudFile}); on a real cloud, import them ` +
+    "(terraform import) or delete them by name: README.md, \"Deploying to a real cloud\".");
+  if (report) console.log(`\n${report}`);
+}
+
+async function main(argv: string[]): Promise<number> {
   const [command, env, ...rest] = argv;
   // --boot (deploy only): the lab boots the servers afterwards (sim/README.md, "The lab").
   const boot = rest.includes("--boot");
@@ -90,13 +184,9 @@ function main(argv: string[]): number {
   if (command === "deploy") args.push("--outputs-file", outputsFile);
   console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
     `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);
-  const result = spawnSync(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"), args, {
-    cwd: REPO_ROOT,
-    stdio: "inherit",
-    env: { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile, FRACTALS_LOCAL_STATE_DIR: stateDir },
-  });
-  if (result.error) throw result.error;
-  if (result.status !== 0) return result.status ?? 1;
+  const status = await runCdktf(args, { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile, FRACTALS_LOCAL_STATE_DIR: stateDir });
+  if (command === "destroy") reportUntracked(env, stateFile, path.join(stateDir, `terraform.${env}.tfstate`));
+  if (status !== 0) return status;
 
   if (command === "destroy") {
     const left = Cloud.load(stateFile).all().length;
@@ -107,4 +197,7 @@ function main(argv: string[]): number {
   return command === "deploy" ? reconcileIfRunning(stateFile) : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => (process.exitCode = code), (err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

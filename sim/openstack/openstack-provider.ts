@@ -88,6 +88,10 @@ export class OpenStackProvider implements SimProvider {
         if (planned === null) return this.delete(ctx, model, typeName, prior!);
         return prior === null ? this.create(ctx, model, typeName, planned) : this.update(ctx, model, typeName, prior, planned);
       });
+      // FRACTALS_SIM_APPLY_DELAY_MS: the wait for ACTIVE that follows the API call, with the object already in the cloud
+      // (what an interrupted run must not lose track of).
+      const delay = Number(process.env.FRACTALS_SIM_APPLY_DELAY_MS || 0);
+      if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
       return { newState, diagnostics: [], legacyTypeSystem: model.legacyApply ?? false };
     } catch (err) {
       if (!(err instanceof CloudError)) throw err;
