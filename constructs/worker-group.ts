@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Op, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
 import { WorkersConfig } from "../config";
 import { AppNetwork } from "./app-network";
@@ -103,7 +103,13 @@ export class WorkerGroup extends Construct implements IConnectable {
       cpu_low_threshold: threshold(scaling.scaleDownCpuPercent),
     };
     this.heatStack = new OrchestrationStackV1(this, "stack", {
-      name: openstackName(this, "workers"),
+      // A suffix from the plan's time: provider 3.4.0 records a stack's id only once it is CREATE_COMPLETE, so a create
+      // that fails leaves the named stack in Heat (ROLLBACK_COMPLETE) but not in the state, and a create under the same
+      // name would collide with it ("The Stack (…) already exists"); the next attempt plans a new name. Once the stack
+      // exists the name is ignored, so later plans change nothing (Heat cannot rename a stack anyway). A stack left by
+      // a failed create stays until deleted: `openstack stack list` shows it, `openstack stack delete <id>` removes it.
+      name: `${openstackName(this, "workers")}-${Fn.formatdate("YYYYMMDDhhmmss", Fn.plantimestamp())}`,
+      lifecycle: { ignoreChanges: ["name"] },
       templateOpts: { Bin: JSON.stringify(template) },
       parameters,
       disableRollback: false,

@@ -18,7 +18,7 @@ import { FaultInjector, parseFaults } from "./faults";
 import { LOAD_BALANCER_MODELS } from "./load-balancer";
 import { ApplyContext, applyContext, fillUnknowns, ResourceModel } from "./model";
 import { NETWORKING_MODELS } from "./networking";
-import { ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
+import { failedCreate, ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
 
 const MODELS: Record<string, ResourceModel> = {
   ...NETWORKING_MODELS, ...COMPUTE_MODELS, ...LOAD_BALANCER_MODELS, ...ORCHESTRATION_MODELS,
@@ -82,7 +82,15 @@ export class OpenStackProvider implements SimProvider {
     const model = MODELS[typeName] ?? {};
     const action = planned === null ? "deleting" : prior === null ? "creating" : "updating";
     try {
-      this.faults.beforeApply(typeName);
+      try {
+        this.faults.beforeApply(typeName);
+      } catch (fault) {
+        // Heat accepts a create it can parse and fails it inside the stack: the stack stays behind (orchestration.ts).
+        if (fault instanceof CloudError && typeName === STACK && action === "creating" && fault.status !== 400) {
+          return this.failStackCreate(planned!, fault.message, config);
+        }
+        throw fault;
+      }
       const newState = Cloud.transact(this.stateFile, (cloud) => {
         const ctx = applyContext(cloud, this.region, config);
         if (planned === null) return this.delete(ctx, model, typeName, prior!);
@@ -115,6 +123,19 @@ export class OpenStackProvider implements SimProvider {
     const found = Cloud.load(this.stateFile).get(typeName, id);
     if (found) return { state: found.state, diagnostics: [] };
     return { state: null, diagnostics: [{ severity: "ERROR", summary: "Cannot import non-existent remote object", detail: `${typeName} ${id} does not exist in the simulated cloud.` }] };
+  }
+
+  private failStackCreate(planned: ValueObject, reason: string, config?: () => ValueObject | null): ApplyResult {
+    const { summary, detail } = Cloud.transact(this.stateFile, (cloud) => {
+      const ctx = applyContext(cloud, this.region, config);
+      const state = cloneValue(planned);
+      state.id = randomUUID();
+      const failure = failedCreate(ctx, state, reason);
+      fillUnknowns(this.block(STACK), state, ctx);
+      cloud.add({ type: STACK, id: String(state.id), state });
+      return failure;
+    });
+    return { newState: null, diagnostics: [{ severity: "ERROR", summary, detail }] };
   }
 
   private block(typeName: string): SchemaBlock {

@@ -340,9 +340,39 @@ function deploy(ctx: ApplyContext, state: ValueObject, action: "CREATE" | "UPDAT
   fill(state, "description", typeof template.description === "string" ? template.description : "");
 }
 
+/** Heat keeps one stack per name and project, whatever its status (a failed or rolled-back one included). */
+function checkNameFree(ctx: ApplyContext, name: string): void {
+  if (ctx.cloud.list(STACK).some((s) => s.state.name === name)) throw new CloudError(409, `The Stack (${name}) already exists.`);
+}
+
+/**
+ * A create Heat accepted that then failed inside the stack (a server over
+ * quota, say): the stack stays, CREATE_FAILED, or ROLLBACK_COMPLETE after the
+ * rollback that `disable_rollback: false` asks for (its resources gone).
+ * Provider 3.4.0 sets the resource id only after CREATE_COMPLETE, so
+ * Terraform records nothing, and the stack's name stays taken. Returns the
+ * diagnostic's summary and detail, as the provider words them.
+ */
+export function failedCreate(ctx: ApplyContext, state: ValueObject, reason: string): { summary: string; detail: string } {
+  checkNameFree(ctx, String(state.name));
+  const rollback = state.disable_rollback === false;
+  const status = rollback ? "ROLLBACK_COMPLETE" : "CREATE_FAILED";
+  state.status = status;
+  state.status_reason = rollback ? `Stack ROLLBACK completed successfully (after: Resource CREATE failed: ${reason})` : `Resource CREATE failed: ${reason}`;
+  fill(state, "creation_time", ctx.now);
+  fill(state, "updated_time", "");
+  fill(state, "timeout", 60);
+  fill(state, "outputs", []);
+  const detail = rollback
+    ? `unexpected state '${status}', wanted target 'CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_IN_PROGRESS'. last error: %!s(<nil>)`
+    : "The stack is in error status. Please check with your cloud admin or check the orchestration API logs to see why this error occurred.";
+  return { summary: `Error waiting for ${STACK} ${String(state.id)} to become ready`, detail };
+}
+
 const stack: ResourceModel = {
   legacyApply: true,
   create(ctx, state) {
+    checkNameFree(ctx, String(state.name));
     deploy(ctx, state, "CREATE");
     fill(state, "creation_time", ctx.now);
     fill(state, "updated_time", "");
