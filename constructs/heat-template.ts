@@ -85,6 +85,11 @@ export const WORKER_TEMPLATE_PARAMETERS = [
 ] as const;
 export type WorkerTemplateParameter = (typeof WORKER_TEMPLATE_PARAMETERS)[number];
 
+/** What a scale output is and needs, for the template's and the stack's output descriptions. */
+export const PRESIGNED_DESCRIPTION = (verb: "adds" | "removes"): string =>
+  `A pre-signed URL (the scaling policy's alarm_url, served by heat-api-cfn): a POST with no token ${verb} one worker; ` +
+  "anyone holding it can, so keep it secret";
+
 /** Names of the template's outputs. */
 export const SCALE_UP_URL_OUTPUT = "scale_up_url";
 export const SCALE_DOWN_URL_OUTPUT = "scale_down_url";
@@ -184,8 +189,10 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
       cpu_alarm_low: alarm("down"),
     },
     outputs: {
-      [SCALE_UP_URL_OUTPUT]: { description: "Signal URL that adds a worker", value: { get_attr: ["scale_up_policy", "signal_url"] } },
-      [SCALE_DOWN_URL_OUTPUT]: { description: "Signal URL that removes a worker", value: { get_attr: ["scale_down_policy", "signal_url"] } },
+      // alarm_url, not signal_url: signal_url is the native API's URL and needs a Keystone token (Aodh gets one
+      // through its trust, "trust+url" above); alarm_url is pre-signed (heat-api-cfn, EC2 signature) and needs none.
+      [SCALE_UP_URL_OUTPUT]: { description: PRESIGNED_DESCRIPTION("adds"), value: { get_attr: ["scale_up_policy", "alarm_url"] } },
+      [SCALE_DOWN_URL_OUTPUT]: { description: PRESIGNED_DESCRIPTION("removes"), value: { get_attr: ["scale_down_policy", "alarm_url"] } },
     },
   };
 }

@@ -119,12 +119,12 @@ export class WorkerGroup extends Construct implements IConnectable {
     });
   }
 
-  /** Signal URL that adds one worker (autoscale mode). */
+  /** Pre-signed URL (the policy's alarm_url, no token needed) that adds one worker (autoscale mode). */
   get scaleUpUrl(): string {
     return this.stackOutput(SCALE_UP_URL_OUTPUT);
   }
 
-  /** Signal URL that removes one worker (autoscale mode). */
+  /** Pre-signed URL (the policy's alarm_url, no token needed) that removes one worker (autoscale mode). */
   get scaleDownUrl(): string {
     return this.stackOutput(SCALE_DOWN_URL_OUTPUT);
   }

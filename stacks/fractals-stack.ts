@@ -11,6 +11,7 @@ import { LbaasPool } from "../constructs/lbaas-pool";
 import { setNamePrefix } from "../constructs/naming";
 import { ServicesNode } from "../constructs/services-node";
 import { WorkerGroup } from "../constructs/worker-group";
+import { PRESIGNED_DESCRIPTION } from "../constructs/heat-template";
 import { addStateBackend } from "./state-backend";
 
 export interface FractalsStackProps {
@@ -132,9 +133,9 @@ export class FractalsStack extends TerraformStack {
       new TerraformOutput(this, "services_private_ip", { description: "Fixed IP of the MySQL/RabbitMQ node", value: this.services.privateIp });
     }
     if (this.workers.heatStack) {
-      // Heat signal URLs are pre-signed: whoever holds one can scale the group.
-      new TerraformOutput(this, "scale_up_url", { description: "POST here to add a worker", value: this.workers.scaleUpUrl, sensitive: true });
-      new TerraformOutput(this, "scale_down_url", { description: "POST here to remove a worker", value: this.workers.scaleDownUrl, sensitive: true });
+      // The policies' alarm_url: pre-signed, so whoever holds one can scale the group (signal_url would need a token).
+      new TerraformOutput(this, "scale_up_url", { description: PRESIGNED_DESCRIPTION("adds"), value: this.workers.scaleUpUrl, sensitive: true });
+      new TerraformOutput(this, "scale_down_url", { description: PRESIGNED_DESCRIPTION("removes"), value: this.workers.scaleDownUrl, sensitive: true });
     }
   }
 }

@@ -131,8 +131,8 @@ describe("WorkerGroup, autoscale", () => {
   });
 
   test("outputs give the scale-up and scale-down signal URLs", () => {
-    expect(template.outputs!.scale_up_url.value).toEqual({ get_attr: ["scale_up_policy", "signal_url"] });
-    expect(template.outputs!.scale_down_url.value).toEqual({ get_attr: ["scale_down_policy", "signal_url"] });
+    expect(template.outputs!.scale_up_url.value).toEqual({ get_attr: ["scale_up_policy", "alarm_url"] });
+    expect(template.outputs!.scale_down_url.value).toEqual({ get_attr: ["scale_down_policy", "alarm_url"] });
   });
 
   test("the stack waits for the router interface", () => {

@@ -187,7 +187,7 @@ describe("the simulated cloud", () => {
           resource: { type: serverType, properties: { networks: [{ network: { get_param: "net" } }] } } } },
         up: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: { get_resource: "group" } } },
       },
-      outputs: { up_url: { value: { get_attr: ["up", "signal_url"] } }, size: { value: { get_attr: ["group", "current_size"] } } },
+      outputs: { up_url: { value: { get_attr: ["up", "alarm_url"] } }, size: { value: { get_attr: ["group", "current_size"] } } },
     });
     const created = create(stack, { name: "workers", template_opts: { Bin: template("OS::Nova::Server", 2) }, parameters: { net: networkId } });
     expect(created.outputs).toEqual([

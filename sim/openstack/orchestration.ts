@@ -209,8 +209,10 @@ function evaluate(value: Json, scope: StackScope): Json {
 function attribute(scope: StackScope, resourceName: string, name: string): Json {
   const resource = scope.template.resources?.[resourceName];
   if (!resource) throw new CloudError(400, `The Referenced Attribute (${resourceName} ${name}) is incorrect.`);
-  if (resource.type === "OS::Heat::ScalingPolicy" && (name === "signal_url" || name === "alarm_url")) {
-    // Heat's pre-signed EC2-style URL; the signature is a keyed hash, stable for the same stack and resource.
+  // signal_url: the native API's signal URL, which needs a Keystone token (Aodh's "trust+url" gets one).
+  if (resource.type === "OS::Heat::ScalingPolicy" && name === "signal_url") return waitHandle(scope, resourceName).endpoint;
+  if (resource.type === "OS::Heat::ScalingPolicy" && name === "alarm_url") {
+    // Heat's pre-signed EC2-style heat-api-cfn URL; the signature is a keyed hash, stable for the same stack and resource.
     const arn = encodeURIComponent(`arn:openstack:heat::${PROJECT_ID}:stacks/${scope.name}/${scope.id}/resources/${resourceName}`);
     const signature = createHmac("sha256", scope.id).update(resourceName).digest("base64url");
     return `http://heat-cfn.sim.invalid:8000/v1/signal/${arn}?Timestamp=2026-01-01T00%3A00%3A00Z&SignatureMethod=HmacSHA256&AWSAccessKeyId=${stableUuid(scope.id, "ec2").replace(/-/g, "")}&SignatureVersion=2&Signature=${signature}`;
