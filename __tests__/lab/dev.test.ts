@@ -5,11 +5,10 @@
  */
 import "./lab-env";
 import { Cloud } from "../../sim/openstack/cloud";
-import { cleanLab } from "../../sim/lab/clean";
 import { DEFAULT_CLOUD_STATE } from "../../sim/paths";
 import { tryRun } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
-import { createAndRender, expectSuccess, outputs, simCommand } from "./environments";
+import { createAndRender, expectSuccess, freshLab, outputs, simCommand } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("dev in the lab", () => {
@@ -17,7 +16,7 @@ describeLabWithTerraform("dev in the lab", () => {
   const servers = () => topology(Cloud.load(DEFAULT_CLOUD_STATE)).servers;
 
   beforeAll(() => {
-    cleanLab({ log: () => undefined });
+    freshLab();
     const run = simCommand("deploy", "dev", "--boot");
     expectSuccess(run, "npm run sim:deploy -- dev --boot");
     console.log(`dev: deploy --boot took ${run.seconds.toFixed(0)} s`);
@@ -48,6 +47,16 @@ describeLabWithTerraform("dev in the lab", () => {
       if (sshOpen) continue;
       expect(tryRun("nc", ["-z", "-w", "3", s.floatingIp!, "22"]).code).not.toBe(0);
     }
+  });
+
+  test("the controller's guest configuration: MariaDB on loopback only, RabbitMQ without guest, secrets 0600", () => {
+    const controller = servers().find((s) => s.name.includes("controller"))!;
+    const listening = inServer(controller.id, "ss -Hltn 'sport = :3306' | awk '{print $4}'").out.trim().split("\n");
+    expect(listening).toEqual(["127.0.0.1:3306"]);
+    expect(inServer(controller.id, "rabbitmqctl -q list_users | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' '").out.trim()).toBe("fractals");
+    expect(inServer(controller.id, "stat -c '%a %U' /etc/fractals/fractals.conf /etc/fractals/boot.env").out.trim().split("\n"))
+      .toEqual(["600 fractals", "600 root"]);
+    expect(inServer(controller.id, "cloud-init status").out).toContain("status: done");
   });
 
   test("destroy leaves nothing: no container, mount, loop, namespace, bridge, nft table or daemon", () => {

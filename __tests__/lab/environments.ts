@@ -5,10 +5,11 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { SIM_WORK_DIR, REPO_ROOT } from "../../sim/paths";
+import { cleanLab } from "../../sim/lab/clean";
 import { sleepMs } from "../../sim/lab/sh";
 
 export interface CommandRun {
@@ -18,6 +19,16 @@ export interface CommandRun {
 }
 
 /** `npm run sim:<command> -- <env> [...args]`, its output kept for the failure message. */
+/**
+ * A suite's fresh start: nothing of the lab running, and an empty simulated cloud and state in
+ * the suites' own directory, so an environment left by an earlier failed suite neither boots
+ * beside this one nor stays after its destroy.
+ */
+export function freshLab(): void {
+  cleanLab({ log: () => undefined });
+  for (const entry of ["cloud.json", "state", "outputs"]) rmSync(path.join(SIM_WORK_DIR, entry), { recursive: true, force: true });
+}
+
 export function simCommand(command: "deploy" | "destroy", env: string, ...args: string[]): CommandRun {
   return simCommandWith({}, command, env, ...args);
 }

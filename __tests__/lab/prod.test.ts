@@ -10,10 +10,10 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
 import { signalState } from "../../sim/lab/boot";
-import { cleanLab } from "../../sim/lab/clean";
 import { topology } from "../../sim/lab/topology";
 import { DEFAULT_CLOUD_STATE, SIM_WORK_DIR } from "../../sim/paths";
-import { expectSuccess, outputs, simCommand } from "./environments";
+import { cleanLab } from "../../sim/lab/clean";
+import { expectSuccess, freshLab, outputs, simCommand } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("prod in the lab", () => {
@@ -21,7 +21,7 @@ describeLabWithTerraform("prod in the lab", () => {
   const topo = () => topology(Cloud.load(DEFAULT_CLOUD_STATE));
 
   beforeAll(() => {
-    cleanLab({ log: () => undefined });
+    freshLab();
     const run = simCommand("deploy", "prod", "--boot");
     expectSuccess(run, "npm run sim:deploy -- prod --boot");
     console.log(`prod: deploy --boot took ${run.seconds.toFixed(0)} s`);

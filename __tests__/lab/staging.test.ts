@@ -6,7 +6,6 @@
  */
 import "./lab-env";
 import { Cloud } from "../../sim/openstack/cloud";
-import { cleanLab } from "../../sim/lab/clean";
 import { memberHealth } from "../../sim/lab/loadbalancer";
 import { powerOff } from "../../sim/lab/servers";
 import { sleepMs, tryRun } from "../../sim/lab/sh";
@@ -16,7 +15,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../sim/paths";
-import { createAndRender, expectSuccess, outputs, simCommand, simCommandWith } from "./environments";
+import { createAndRender, expectSuccess, freshLab, outputs, simCommand, simCommandWith } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("staging in the lab", () => {
@@ -25,7 +24,7 @@ describeLabWithTerraform("staging in the lab", () => {
   const byName = (part: string) => topo().servers.filter((s) => s.name.includes(part));
 
   beforeAll(() => {
-    cleanLab({ log: () => undefined });
+    freshLab();
     const run = simCommand("deploy", "staging", "--boot");
     expectSuccess(run, "npm run sim:deploy -- staging --boot");
     console.log(`staging: deploy --boot took ${run.seconds.toFixed(0)} s`);
@@ -52,6 +51,15 @@ describeLabWithTerraform("staging in the lab", () => {
     expect(inServer(worker.id, `nc -z -w 3 ${services.fixedIp} 3306; echo exit=$?`).out).toContain("exit=1");
     expect(inServer(api.id, `nc -z -w 3 ${services.fixedIp} 3306; echo exit=$?`).out).toContain("exit=0");
     expect(tryRun("nc", ["-z", "-w", "3", topo().loadBalancers[0].floatingIp!, "22"]).code).not.toBe(0);
+  });
+
+  test("the services node: MariaDB on its fixed IP only, its data in a subdirectory of the volume mounted by UUID", () => {
+    const services = byName("services")[0];
+    expect(inServer(services.id, "ss -Hltn 'sport = :3306' | awk '{print $4}'").out.trim()).toBe(`${services.fixedIp}:3306`);
+    expect(inServer(services.id, "findmnt -n -o SOURCE,TARGET /var/lib/fractals-data").out).toMatch(/^\/dev\/\S+\s+\/var\/lib\/fractals-data/);
+    expect(inServer(services.id, "grep -c '^UUID=.* /var/lib/fractals-data ext4' /etc/fstab").out.trim()).toBe("1");
+    expect(inServer(services.id, "test -d /var/lib/fractals-data/mysql/mysql && test -d /var/lib/fractals-data/lost+found && echo ok").out.trim()).toBe("ok");
+    expect(inServer(services.id, "mariadb -N -e \"SELECT host FROM mysql.user WHERE user = 'fractals'\"").out.trim()).toBe("10.20.0.0/255.255.255.0");
   });
 
   test("an API server stops: once the health monitor notices, every request still succeeds", () => {
