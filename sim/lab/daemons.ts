@@ -2,7 +2,8 @@
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { HEAT_PORT, LAB_DIR, LOGS_DIR, SIGNALS_DIR } from "./paths";
+import { HEAT_API_PORT } from "../openstack/catalogue";
+import { LAB_DIR, LOGS_DIR, SIGNALS_DIR } from "./paths";
 import { alive, tryKill } from "./servers";
 import { sleepMs } from "./sh";
 
@@ -32,7 +33,7 @@ export function ensureHeatEndpoint(host: string): void {
   for (const pid of anyHeatEndpointPids()) tryKill(pid, "SIGTERM");
   mkdirSync(LOGS_DIR, { recursive: true });
   const out = openSync(path.join(LAB_DIR, "heat-endpoint.log"), "a");
-  const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), HEAT_SCRIPT, host, String(HEAT_PORT), SIGNALS_DIR],
+  const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), HEAT_SCRIPT, host, String(HEAT_API_PORT), SIGNALS_DIR],
     { detached: true, stdio: ["ignore", out, out] });
   child.unref();
   closeSync(out);

@@ -18,10 +18,8 @@ export const LB_DIR = path.join(LAB_DIR, "lb");
 export const SIGNALS_DIR = path.join(LAB_DIR, "signals");
 export const ROOTFS_CACHE = process.env.FRACTALS_LAB_CACHE || "/var/cache/fractals-lab";
 
-/** The external bridge and the host's address on it (TEST-NET-3; the simulator never hands out .1). */
+/** The external bridge; the host is on it at the external network's first address (`heatApiHost()`). */
 export const EXTERNAL_BRIDGE = `${LAB_PREFIX}-ext`;
-export const HOST_EXTERNAL_IP = "203.0.113.1";
-export const HEAT_PORT = 8004;
 
 /** A short stable tag for an id: interface names are limited to 15 characters. */
 export function tag(id: string, length = 8): string {

@@ -4,10 +4,9 @@
  * floating IPs, servers with their port, user data and volumes, security
  * group rules with remote groups expanded, and load balancers.
  */
-import { hostRange } from "../openstack/addresses";
-import { externalNetwork } from "../openstack/catalogue";
+import { inCidr } from "../openstack/addresses";
+import { externalNetwork, heatApiHost } from "../openstack/catalogue";
 import { Cloud, CloudObject, HeatWaitCondition } from "../openstack/cloud";
-import { ipv4ToInt } from "../../providers/schema/value-formats";
 
 const T = {
   network: "openstack_networking_network_v2",
@@ -108,19 +107,9 @@ const s = (v: unknown): string => (typeof v === "string" ? v : "");
 const n = (v: unknown): number | null => (typeof v === "number" ? v : null);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-export function inCidr(ip: string, cidr: string): boolean {
-  const [base, bits] = cidr.split("/");
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(ipv4ToInt(ip) / size) === Math.floor(ipv4ToInt(base) / size);
-}
-
-function intToIp(value: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
-}
-
 export function topology(cloud: Cloud): LabTopology {
   const external = externalNetwork();
-  const hostIp = intToIp(hostRange(external.cidr).first);
+  const hostIp = heatApiHost(external);
   const subnets: LabSubnet[] = cloud.list(T.subnet).map((o) => ({
     id: o.id,
     networkId: s(o.state.network_id),

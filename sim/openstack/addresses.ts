@@ -7,8 +7,7 @@ export interface Ipv4Range {
   readonly last: number;
 }
 
-
-function intToIp(n: number): string {
+export function intToIp(n: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
@@ -21,10 +20,11 @@ export function hostRange(cidr: string): Ipv4Range {
   return size <= 2 ? { first: network, last: network + size - 1 } : { first: network + 1, last: network + size - 2 };
 }
 
+/** True when `ip` is inside `cidr`, its network and broadcast addresses included. */
 export function inCidr(ip: string, cidr: string): boolean {
-  const { first, last } = hostRange(cidr);
-  const n = ipv4ToInt(ip);
-  return n >= first - 1 && n <= last + 1;
+  const [base, bits] = cidr.split("/");
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(ipv4ToInt(ip) / size) === Math.floor(ipv4ToInt(base) / size);
 }
 
 /** The lowest address of `range` not in `used`, or null when the range is exhausted. */

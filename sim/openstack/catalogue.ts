@@ -4,6 +4,7 @@
  * sources read the same objects every plan.
  */
 import { createHash } from "node:crypto";
+import { hostRange, intToIp } from "./addresses";
 
 /** A name-based UUID (version 5 layout): the same parts always give the same id. */
 export function stableUuid(...parts: string[]): string {
@@ -32,6 +33,17 @@ export function externalNetwork(env: NodeJS.ProcessEnv = process.env): ExternalN
     subnetId: stableUuid("subnet", name),
     cidr: env.FRACTALS_SIM_FLOATING_CIDR || "203.0.113.0/24",
   };
+}
+
+/** The port the simulated Heat API (wait-condition signals) answers on. */
+export const HEAT_API_PORT = 8004;
+
+/**
+ * Where the simulated Heat API answers: the external network's first address,
+ * which the simulator never hands out and which is the host in the lab.
+ */
+export function heatApiHost(external: ExternalNetwork = externalNetwork()): string {
+  return intToIp(hostRange(external.cidr).first);
 }
 
 export interface Image {

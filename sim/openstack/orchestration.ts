@@ -11,9 +11,8 @@
 import { createHmac } from "node:crypto";
 import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
 import { CloudError } from "../diagnostics";
-import { externalNetwork, PROJECT_ID, stableUuid } from "./catalogue";
+import { HEAT_API_PORT, heatApiHost, PROJECT_ID, stableUuid } from "./catalogue";
 import { HeatWaitCondition } from "./cloud";
-import { hostRange } from "./addresses";
 import { INSTANCE } from "./compute";
 import { ApplyContext, fill, ResourceModel } from "./model";
 import { createPort } from "./networking";
@@ -235,10 +234,8 @@ function attribute(scope: StackScope, resourceName: string, name: string): Json 
  * network's first address (the host), reached through the router's SNAT.
  */
 export function waitHandle(scope: { id: string; name: string }, handle: string): { endpoint: string; token: string } {
-  const heatHost = hostRange(externalNetwork().cidr).first;
-  const host = [24, 16, 8, 0].map((shift) => Math.floor(heatHost / 2 ** shift) % 256).join(".");
   return {
-    endpoint: `http://${host}:8004/v1/${PROJECT_ID}/stacks/${scope.name}/${scope.id}/resources/${handle}/signal`,
+    endpoint: `http://${heatApiHost()}:${HEAT_API_PORT}/v1/${PROJECT_ID}/stacks/${scope.name}/${scope.id}/resources/${handle}/signal`,
     token: stableUuid(scope.id, handle, "token").replace(/-/g, ""),
   };
 }
