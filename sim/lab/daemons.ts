@@ -4,8 +4,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:
 import * as path from "node:path";
 import { HEAT_API_PORT } from "../openstack/catalogue";
 import { LAB_DIR, LOGS_DIR, SIGNALS_DIR } from "./paths";
-import { alive, tryKill } from "./servers";
-import { sleepMs } from "./sh";
+import { alive, sleepMs, tryKill } from "./sh";
 
 const HEAT_SCRIPT = path.join(__dirname, "heat-endpoint.ts");
 

@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import * as path from "node:path";
 import { ensureLeg, ensureNamespace, ip, nsRun } from "./network";
 import { bridgeName, LB_DIR, lbNamespace, vethPair } from "./paths";
-import { alive, tryKill } from "./servers";
-import { sleepMs, tryRun } from "./sh";
+import { alive, sleepMs, tryKill, tryRun } from "./sh";
 import { LabLoadBalancer } from "./topology";
 
 const ALGORITHMS: Record<string, string> = { ROUND_ROBIN: "roundrobin", LEAST_CONNECTIONS: "leastconn", SOURCE_IP: "source" };

@@ -7,7 +7,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import * as path from "node:path";
-import { sleepMs } from "./sh";
+import { alive, sleepMs } from "./sh";
 
 const LOCK = process.env.FRACTALS_LAB_MACHINE_LOCK || "/run/fractals-lab/machine.lock";
 const HELD = "FRACTALS_LAB_HELD";
@@ -17,15 +17,6 @@ function holder(): { pid: number; token: string; what: string } | null {
     return JSON.parse(readFileSync(LOCK, "utf8")) as { pid: number; token: string; what: string };
   } catch {
     return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

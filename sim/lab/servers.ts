@@ -9,7 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import * as path from "node:path";
 import { bridgeName, LAB_PREFIX, machineName, SERVERS_DIR } from "./paths";
 import { metaData, networkConfig, userData } from "./seed";
-import { run, sleepMs, tryRun } from "./sh";
+import { alive, run, sleepMs, tryKill, tryRun } from "./sh";
 import { LabServer } from "./topology";
 
 export interface ServerDir {
@@ -140,23 +140,6 @@ export function removeServerDir(id: string): void {
     if (tryRun("umount", [d.merged]).code !== 0) run("umount", ["-l", d.merged]);
   }
   rmSync(d.dir, { recursive: true, force: true });
-}
-
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
-  } catch {
-    return false;
-  }
-}
-
-export function tryKill(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 /** Server ids with a directory in the lab (running or not). */

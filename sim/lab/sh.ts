@@ -1,5 +1,6 @@
 /** Running host commands for the lab: loud failures with the command and its stderr, or tolerant "try" runs for clean-up. */
 import { spawnSync, SpawnSyncOptions } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 
 export interface Ran {
   readonly code: number;
@@ -21,6 +22,24 @@ export function run(cmd: string, args: string[], options: SpawnSyncOptions & { i
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().slice(-2000)}`);
   }
   return result.stdout;
+}
+
+/** True while the process exists and is not a zombie (a killed child not yet reaped is gone for our purposes). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.startsWith("Z");
+  } catch {
+    return false;
+  }
+}
+
+export function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 /** Sleeps synchronously (the reconciler is synchronous like the simulator's handlers). */
