@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENTS, parseEnvironment } from "../config";
+import { EnvironmentConfig, ENVIRONMENTS, parseEnvironment } from "../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
 import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "./lab/deploy-boot";
@@ -103,8 +103,7 @@ function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 }
 
 /** Objects named with the environment's prefix that its state does not track: said after every destroy. */
-function reportUntracked(env: string, cloudFile: string, stateFile: string): void {
-  const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
+function reportUntracked(config: EnvironmentConfig, cloudFile: string, stateFile: string): void {
   const prefix = `${config.app}-${config.env}`;
   const objects = Cloud.load(cloudFile).all().filter((o) => !o.owner)
     .map((o) => ({ type: o.type, id: o.id, name: typeof o.state.name === "string" ? o.state.name : "" }));
@@ -170,9 +169,11 @@ async function main(argv: string[]): Promise<number> {
   mkdirSync(path.dirname(outputsFile), { recursive: true });
   mkdirSync(outdir, { recursive: true }); // cdktf's App makes the outdir, not its parents
   const shown = (p: string) => path.relative(process.cwd(), p) || ".";
-  if (command === "destroy") {
-    const config = parseEnvironment(ENVIRONMENTS.find((e) => e.env === env));
-    const problem = preventDestroyProblem(config, path.join(stateDir, `terraform.${env}.tfstate`), `${shown(SIM_WORK_DIR)}/`);
+  const envStateFile = path.join(stateDir, `terraform.${env}.tfstate`);
+  // Destroy only: what prevent_destroy protects before it runs, what the state does not track after.
+  const destroying = command === "destroy" ? parseEnvironment(ENVIRONMENTS.find((e) => e.env === env)) : null;
+  if (destroying) {
+    const problem = preventDestroyProblem(destroying, envStateFile, `${shown(SIM_WORK_DIR)}/`);
     if (problem) {
       console.error(problem);
       return 1;
@@ -185,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
     `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);
   const status = await runCdktf(args, { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile, FRACTALS_LOCAL_STATE_DIR: stateDir });
-  if (command === "destroy") reportUntracked(env, stateFile, path.join(stateDir, `terraform.${env}.tfstate`));
+  if (destroying) reportUntracked(destroying, stateFile, envStateFile);
   if (status !== 0) return status;
 
   if (command === "destroy") {

@@ -12,17 +12,14 @@ import { reconcile } from "./reconcile";
 import { isShutOff } from "./servers";
 import { labUnavailable } from "./requirements";
 import { sleepMs, tryRun } from "./sh";
-import { topology } from "./topology";
 
 export const BOOT_TIMEOUT_S = Number(process.env.FRACTALS_LAB_BOOT_TIMEOUT || 600);
 
-/** Boots what the cloud holds and waits for `env`'s servers; prints the outputs. Returns the exit code. */
+/**
+ * Boots what the cloud holds and waits for `env`'s servers; prints the outputs. Returns the exit code.
+ * The caller has checked `labUnavailable()` before Terraform ran, so a deploy that cannot boot never starts.
+ */
 export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: string): number {
-  const problem = labUnavailable();
-  if (problem) {
-    console.error(`sim:deploy --boot: ${problem}`);
-    return 2;
-  }
   const started = Date.now();
   const result = reconcile({ cloudFile });
   const all = result.topology.servers.filter((s) => s.name.includes(`-${env}-`));
@@ -65,13 +62,13 @@ export function reconcileAfterDestroy(cloudFile: string): number {
     console.error(`sim:destroy: the lab has state in ${LAB_DIR} but cannot be reconciled: ${problem}`);
     return 2;
   }
-  reconcile({ cloudFile });
+  const { topology: left } = reconcile({ cloudFile });
   if (Cloud.load(cloudFile).all().length === 0) {
-    const left = leftovers();
-    console.log(left.length === 0 ? "lab: nothing left running" : `lab: still left:\n  ${left.join("\n  ")}`);
-    return left.length === 0 ? 0 : 1;
+    const leftover = leftovers();
+    console.log(leftover.length === 0 ? "lab: nothing left running" : `lab: still left:\n  ${leftover.join("\n  ")}`);
+    return leftover.length === 0 ? 0 : 1;
   }
-  console.log(`lab: ${topology(Cloud.load(cloudFile)).servers.length} server(s) of other environments still run`);
+  console.log(`lab: ${left.servers.length} server(s) of other environments still run`);
   return 0;
 }
 
