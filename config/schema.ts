@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { HEALTH_PATH } from "../constructs/fractals-guest";
-import { ipv4ToInt, isIpv4Address } from "../providers/schema/value-formats";
+import { ipv4Netmask, ipv4ToInt, isIpv4Address } from "../providers/schema/value-formats";
 
 /** OpenStack accepts up to 255 characters; we keep names to a portable subset. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -253,9 +253,12 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
  */
 export const SSH_PUBLIC_ADDRESS_LIMIT = 2 ** 16;
 
+/** RFC 5737's documentation ranges: addresses in examples, nobody's network. */
+export const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
+
 /** Special-purpose IPv4 ranges (RFC 6890): private, shared, loopback, link-local, documentation, multicast, reserved. */
 const NON_PUBLIC = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-  "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"];
+  "192.168.0.0/16", "198.18.0.0/15", ...DOCUMENTATION_CIDRS, "224.0.0.0/4", "240.0.0.0/4"];
 
 /** Addresses of the public internet that the CIDRs cover together (overlaps counted once). */
 export function publicAddressCount(cidrs: readonly string[]): number {
@@ -298,7 +301,6 @@ export function prefixOf(c: string): number {
 export function cidrsOverlap(a: string, b: string): boolean {
   const [na, pa] = [ipv4ToInt(a.split("/")[0]), prefixOf(a)];
   const [nb, pb] = [ipv4ToInt(b.split("/")[0]), prefixOf(b)];
-  const bits = Math.min(pa, pb);
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const mask = ipv4Netmask(Math.min(pa, pb));
   return ((na & mask) >>> 0) === ((nb & mask) >>> 0);
 }

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { Password } from "@cdktf/provider-random/lib/password";
+import { intToIpv4, ipv4Netmask } from "../providers/schema/value-formats";
 
 /** The MySQL and RabbitMQ ports the app uses. */
 export const MYSQL_PORT = 3306;
@@ -45,6 +46,5 @@ export class ServiceCredentials extends Construct {
 /** A CIDR in MariaDB's account-host notation, `10.20.0.0/255.255.255.0`. */
 export function mariadbHostPattern(cidr: string): string {
   const [network, bits] = cidr.split("/");
-  const mask = Number(bits) === 0 ? 0 : (0xffffffff << (32 - Number(bits))) >>> 0;
-  return `${network}/${[24, 16, 8, 0].map((shift) => (mask >>> shift) & 255).join(".")}`;
+  return `${network}/${intToIpv4(ipv4Netmask(Number(bits)))}`;
 }

@@ -26,6 +26,16 @@ export function ipv4ToInt(ip: string): number {
   return ip.split(".").reduce((n, octet) => (n * 256 + Number(octet)) >>> 0, 0);
 }
 
+/** The inverse of ipv4ToInt: an unsigned 32-bit integer in dotted decimal. */
+export function intToIpv4(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+}
+
+/** The netmask of an IPv4 prefix length, as an unsigned 32-bit integer (/24 is 255.255.255.0). */
+export function ipv4Netmask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
 /** IPv6 as Go parses it: eight hex groups of 1-4 digits, one `::` for at least one of them, an IPv4 tail allowed, no zone. */
 export function isIpv6Address(s: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(":")) return false;

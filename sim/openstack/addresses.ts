@@ -1,5 +1,5 @@
 /** IPv4 arithmetic for allocating fixed IPs in subnets and floating IPs from the external pool. */
-import { ipv4ToInt } from "../../providers/schema/value-formats";
+import { intToIpv4, ipv4ToInt } from "../../providers/schema/value-formats";
 
 export interface Ipv4Range {
   /** First and last usable host addresses, as integers. */
@@ -7,9 +7,6 @@ export interface Ipv4Range {
   readonly last: number;
 }
 
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
-}
 
 /** The host range of an IPv4 CIDR (network and broadcast addresses excluded). */
 export function hostRange(cidr: string): Ipv4Range {
@@ -30,7 +27,7 @@ export function inCidr(ip: string, cidr: string): boolean {
 /** The lowest address of `range` not in `used`, or null when the range is exhausted. */
 export function nextFree(range: Ipv4Range, used: Set<string>): string | null {
   for (let n = range.first; n <= range.last; n++) {
-    const ip = intToIp(n);
+    const ip = intToIpv4(n);
     if (!used.has(ip)) return ip;
   }
   return null;

@@ -4,7 +4,8 @@
  * sources read the same objects every plan.
  */
 import { createHash } from "node:crypto";
-import { hostRange, intToIp } from "./addresses";
+import { intToIpv4 } from "../../providers/schema/value-formats";
+import { hostRange } from "./addresses";
 
 /** A name-based UUID (version 5 layout): the same parts always give the same id. */
 export function stableUuid(...parts: string[]): string {
@@ -43,7 +44,7 @@ export const HEAT_API_PORT = 8004;
  * which the simulator never hands out and which is the host in the lab.
  */
 export function heatApiHost(external: ExternalNetwork = externalNetwork()): string {
-  return intToIp(hostRange(external.cidr).first);
+  return intToIpv4(hostRange(external.cidr).first);
 }
 
 export interface Image {

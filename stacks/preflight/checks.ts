@@ -4,14 +4,11 @@
  * environment and the field; nothing secret is printed (only variable names,
  * cloud names and file paths).
  */
-import { cidrsOverlap, EnvironmentConfig } from "../../config";
+import { cidrsOverlap, DOCUMENTATION_CIDRS, EnvironmentConfig } from "../../config";
 import { cloudNames, cloudsYamlPaths } from "./clouds-yaml";
 
 /** The key material of the demo key config/common.ts ships with (matched whatever its comment says). */
 const DEMO_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIJN/eXtAgecTA2yZJA6raM2h3bVrNOikOIBuudIM/Qwo";
-
-/** RFC 5737's documentation ranges: addresses in examples, nobody's admin network. */
-const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 
 const README = 'README "Deploying to a real cloud"';
 
