@@ -8,7 +8,7 @@ import { Cloud } from "../../sim/openstack/cloud";
 import { DEFAULT_CLOUD_STATE } from "../../sim/paths";
 import { tryRun } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
-import { createAndRender, expectSuccess, freshLab, outputs, simCommand } from "./environments";
+import { createAndRender, deployBooted, expectSuccess, simCommand } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("dev in the lab", () => {
@@ -16,11 +16,7 @@ describeLabWithTerraform("dev in the lab", () => {
   const servers = () => topology(Cloud.load(DEFAULT_CLOUD_STATE)).servers;
 
   beforeAll(() => {
-    freshLab();
-    const run = simCommand("deploy", "dev", "--boot");
-    expectSuccess(run, "npm run sim:deploy -- dev --boot");
-    console.log(`dev: deploy --boot took ${run.seconds.toFixed(0)} s`);
-    appUrl = String(outputs("dev").app_url);
+    appUrl = deployBooted("dev");
   });
 
   test("the API answers at app_url from the host", () => {

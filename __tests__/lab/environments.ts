@@ -29,6 +29,15 @@ export function freshLab(): void {
   for (const entry of ["cloud.json", "state", "outputs"]) rmSync(path.join(SIM_WORK_DIR, entry), { recursive: true, force: true });
 }
 
+/** A suite's start: a fresh lab, then `sim:deploy -- <env> --boot`, which must succeed; returns its app_url. */
+export function deployBooted(env: string): string {
+  freshLab();
+  const run = simCommand("deploy", env, "--boot");
+  expectSuccess(run, `npm run sim:deploy -- ${env} --boot`);
+  console.log(`${env}: deploy --boot took ${run.seconds.toFixed(0)} s`);
+  return String(outputs(env).app_url);
+}
+
 export function simCommand(command: "deploy" | "destroy", env: string, ...args: string[]): CommandRun {
   return simCommandWith({}, command, env, ...args);
 }

@@ -13,7 +13,7 @@ import { signalState } from "../../sim/lab/boot";
 import { topology } from "../../sim/lab/topology";
 import { DEFAULT_CLOUD_STATE, SIM_WORK_DIR } from "../../sim/paths";
 import { cleanLab } from "../../sim/lab/clean";
-import { expectSuccess, freshLab, outputs, simCommand } from "./environments";
+import { deployBooted } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("prod in the lab", () => {
@@ -21,11 +21,7 @@ describeLabWithTerraform("prod in the lab", () => {
   const topo = () => topology(Cloud.load(DEFAULT_CLOUD_STATE));
 
   beforeAll(() => {
-    freshLab();
-    const run = simCommand("deploy", "prod", "--boot");
-    expectSuccess(run, "npm run sim:deploy -- prod --boot");
-    console.log(`prod: deploy --boot took ${run.seconds.toFixed(0)} s`);
-    appUrl = String(outputs("prod").app_url);
+    appUrl = deployBooted("prod");
   });
 
   afterAll(() => {

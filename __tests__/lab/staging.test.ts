@@ -15,7 +15,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../sim/paths";
-import { createAndRender, expectSuccess, freshLab, outputs, simCommand, simCommandWith } from "./environments";
+import { createAndRender, deployBooted, expectSuccess, simCommand, simCommandWith } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 
 describeLabWithTerraform("staging in the lab", () => {
@@ -24,11 +24,7 @@ describeLabWithTerraform("staging in the lab", () => {
   const byName = (part: string) => topo().servers.filter((s) => s.name.includes(part));
 
   beforeAll(() => {
-    freshLab();
-    const run = simCommand("deploy", "staging", "--boot");
-    expectSuccess(run, "npm run sim:deploy -- staging --boot");
-    console.log(`staging: deploy --boot took ${run.seconds.toFixed(0)} s`);
-    appUrl = String(outputs("staging").app_url);
+    appUrl = deployBooted("staging");
   });
 
   afterAll(() => {
