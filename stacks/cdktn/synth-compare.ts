@@ -3,8 +3,7 @@
  * allowed is the synthesizing library's version in the `//` metadata: a
  * stack that Terraform would read differently is a difference.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readSynthDir } from "../../preview/load-inputs";
 
 /** Where the synthesizing library writes its own version; expected to differ between cdktf and cdktn. */
 const LIBRARY_VERSION: readonly string[] = ["//", "metadata", "version"];
@@ -16,15 +15,11 @@ export interface SynthComparison {
 }
 
 export function compareSynthOutputs(a: string, b: string, limit = 20): SynthComparison {
-  const stacks = (dir: string) => (existsSync(join(dir, "stacks")) ? readdirSync(join(dir, "stacks")).sort() : []);
-  const names = [...new Set([...stacks(a), ...stacks(b)])].sort();
+  const [left, right] = [readSynthDir(a, "synth output"), readSynthDir(b, "synth output")];
+  const names = [...new Set([...left.keys(), ...right.keys()])].sort();
   const differences: string[] = [];
   for (const stack of names) {
-    const read = (dir: string) => {
-      const file = join(dir, "stacks", stack, "cdk.tf.json");
-      return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as unknown) : undefined;
-    };
-    diff(read(a), read(b), [], (path, x, y) => differences.push(`${stack}: ${path.join(".") || "(whole stack)"}: ${brief(x)} != ${brief(y)}`));
+    diff(left.get(stack), right.get(stack), [], (path, x, y) => differences.push(`${stack}: ${path.join(".") || "(whole stack)"}: ${brief(x)} != ${brief(y)}`));
   }
   return { stacks: names, differences: differences.slice(0, limit) };
 }
