@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { Cloud } from "../openstack/cloud";
 import { waitForBoot } from "./boot";
 import { leftovers } from "./clean";
+import { serversOf } from "./find-server";
 import { LAB_DIR, SERVERS_DIR } from "./paths";
 import { reconcile } from "./reconcile";
 import { isShutOff } from "./servers";
@@ -22,7 +23,7 @@ export const BOOT_TIMEOUT_S = Number(process.env.FRACTALS_LAB_BOOT_TIMEOUT || 60
 export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: string): number {
   const started = Date.now();
   const result = reconcile({ cloudFile });
-  const all = result.topology.servers.filter((s) => s.name.includes(`-${env}-`));
+  const all = serversOf(result.topology, env);
   // A server stopped on purpose (SHUTOFF) is not waited for, as `openstack server list` would show it stopped.
   const stopped = all.filter((s) => isShutOff(s.id));
   if (stopped.length > 0) console.log(`lab: not waiting for ${stopped.map((s) => s.name).join(", ")}: stopped (SHUTOFF)`);
