@@ -14,8 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { EnvironmentInput, ENVIRONMENTS } from "../config";
-import { installSimulator } from "../sim/install";
-import { REPO_ROOT } from "../sim/paths";
+import { installSimulator } from "../sim/cli/install";
+import { REPO_ROOT } from "../sim/cli/paths";
 import { buildApp } from "../stacks/app";
 
 const quick = process.argv.includes("--quick");

@@ -16,7 +16,7 @@ import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../config";
-import { buildPlugin, installSimulator } from "../sim/install";
+import { buildPlugin, installSimulator } from "../sim/cli/install";
 import { buildApp } from "../stacks/app";
 import { BenchCase } from "./lib/benchmark";
 import { ROOT, runTimed, tempDir } from "./lib/child";
@@ -37,8 +37,8 @@ function buildModules(): string {
     .filter((file) => file.endsWith(".ts"))
     .map((file) => path.join(ROOT, "sim", file));
   esbuild.buildSync({ entryPoints: sources, outdir, outbase: path.join(ROOT, "sim"), platform: "node", format: "cjs", logLevel: "silent" });
-  fs.cpSync(path.join(ROOT, "sim", "proto"), path.join(outdir, "proto"), { recursive: true });
-  return path.join(outdir, "main.js");
+  fs.cpSync(path.join(ROOT, "sim", "protocol", "proto"), path.join(outdir, "protocol", "proto"), { recursive: true });
+  return path.join(outdir, "provider", "main.js");
 }
 
 async function prepare(): Promise<Record<Variant, Workspace>> {

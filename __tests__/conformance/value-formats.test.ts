@@ -7,7 +7,7 @@
 import { validate } from "../../providers/conformance/validations";
 import type { SchemaBlock, Validation } from "../../providers/schema/types";
 import { isCidr, isIpAddress, isRfc3339Time, isUuid } from "../../providers/schema/value-formats";
-import { validateConfig } from "../../sim/validation";
+import { validateConfig } from "../../sim/provider/validation";
 
 interface Format {
   readonly rule: Validation;

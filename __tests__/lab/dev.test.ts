@@ -5,7 +5,7 @@
  */
 import "./lab-env";
 import { Cloud } from "../../sim/openstack/cloud";
-import { DEFAULT_CLOUD_STATE } from "../../sim/paths";
+import { DEFAULT_CLOUD_STATE } from "../../sim/cli/paths";
 import { tryRun } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
 import { createAndRender, deployBooted, expectSuccess, simCommand } from "./environments";

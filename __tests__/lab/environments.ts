@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { SIM_WORK_DIR, REPO_ROOT } from "../../sim/paths";
+import { SIM_WORK_DIR, REPO_ROOT } from "../../sim/cli/paths";
 import { cleanLab } from "../../sim/lab/clean";
 import { sleepMs } from "../../sim/lab/sh";
 

@@ -3,7 +3,7 @@
  * and apply as Terraform would, user data passed as the apply config does),
  * for lab tests that need no terraform and boot in seconds.
  */
-import { blockType, conform, ValueObject } from "../../sim/cty";
+import { blockType, conform, ValueObject } from "../../sim/protocol/cty";
 import { OpenStackProvider } from "../../sim/openstack/openstack-provider";
 
 export class FixtureCloud {

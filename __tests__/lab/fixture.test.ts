@@ -15,10 +15,10 @@ import { LAB_DIR, routerNamespace } from "../../sim/lab/paths";
 import { reconcile } from "../../sim/lab/reconcile";
 import { nspawnPid, nspawnProcesses, stopServers } from "../../sim/lab/servers";
 import { sleepMs, tryRun } from "../../sim/lab/sh";
-import { REPO_ROOT } from "../../sim/paths";
+import { REPO_ROOT } from "../../sim/cli/paths";
 import { topology } from "../../sim/lab/topology";
 import { byIdName } from "../../sim/lab/volumes";
-import { ValueObject } from "../../sim/cty";
+import { ValueObject } from "../../sim/protocol/cty";
 import { FixtureCloud, webUserData } from "./fixture-cloud";
 import { describeLab, hostLeftovers, httpFromHost, inServer } from "./support";
 

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
 import { signalState } from "../../sim/lab/boot";
 import { topology } from "../../sim/lab/topology";
-import { DEFAULT_CLOUD_STATE, SIM_WORK_DIR } from "../../sim/paths";
+import { DEFAULT_CLOUD_STATE, SIM_WORK_DIR } from "../../sim/cli/paths";
 import { cleanLab } from "../../sim/lab/clean";
 import { deployBooted } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";

@@ -10,11 +10,11 @@ import { memberHealth } from "../../sim/lab/loadbalancer";
 import { powerOff } from "../../sim/lab/servers";
 import { sleepMs, tryRun } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
-import { DEFAULT_CLOUD_STATE } from "../../sim/paths";
+import { DEFAULT_CLOUD_STATE } from "../../sim/cli/paths";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { REPO_ROOT } from "../../sim/paths";
+import { REPO_ROOT } from "../../sim/cli/paths";
 import { createAndRender, deployBooted, expectSuccess, simCommand, simCommandWith } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, httpFromHost, inServer } from "./support";
 

@@ -39,7 +39,7 @@ describe("which command is running", () => {
     expect(preflightCommand({}, () => ({ command: "diff", stacks: [] }))).toBeDefined();
     expect(preflightCommand({}, () => ({ command: "synth", stacks: [] }))).toBeUndefined();
     expect(preflightCommand({}, () => undefined)).toBeUndefined();
-    // sim/cli.ts always sets FRACTALS_SIM_STATE for the cdktf it runs (the simulated provider reads it).
+    // sim/cli/cli.ts always sets FRACTALS_SIM_STATE for the cdktf it runs (the simulated provider reads it).
     expect(preflightCommand({ FRACTALS_SIM_STATE: "/x/cloud.json" }, () => deploy("dev"))).toBeUndefined();
     expect(preflightCommand({ FRACTALS_PREFLIGHT: "0" }, () => deploy("dev"))).toBeUndefined();
     expect(preflightCommand({ FRACTALS_PREFLIGHT: "1" }, () => undefined)).toEqual(deploy());

@@ -12,7 +12,7 @@ import { readPlanDir } from "../../preview/load-inputs";
 import { renderPlanPreview } from "../../preview/plan-preview";
 import { DEFAULT_MAX_CHARS } from "../../preview/report";
 import { recordScenario } from "../../preview/fixtures/record";
-import { installSimulator } from "../../sim/install";
+import { installSimulator } from "../../sim/cli/install";
 import { countsFromPlan, tableCounts } from "./plan-builder";
 
 const hasTerraform = spawnSync("terraform", ["version"]).status === 0;

@@ -13,7 +13,7 @@ import { ENVIRONMENTS } from "../../config";
 import { readPlanDir } from "../../preview/load-inputs";
 import { MANAGED_LABELS } from "../../preview/labels";
 import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER } from "../../preview/report";
-import { installSimulator } from "../../sim/install";
+import { installSimulator } from "../../sim/cli/install";
 import { buildApp } from "../../stacks/app";
 import { countsFromPlan, tableCounts } from "./plan-builder";
 

@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { generatePluginCertificate, integer } from "../../sim/certificate";
+import { generatePluginCertificate, integer } from "../../sim/protocol/certificate";
 
 describe("the plugin's throw-away certificate", () => {
   test("DER INTEGERs are minimal and non-negative", () => {

@@ -19,7 +19,7 @@ beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), "fractals-sim-edges-"))))
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * sim/cli.ts with PATH holding node only: every check this suite makes must
+ * sim/cli/cli.ts with PATH holding node only: every check this suite makes must
  * come before the terraform check (and, on the code before, a command that
  * was not refused stops there instead of deploying).
  */
@@ -29,7 +29,7 @@ function simWithoutTerraform(args: string[], env: Record<string, string> = {}) {
     spawnSync("mkdir", ["-p", bin]);
     symlinkSync(process.execPath, path.join(bin, "node"));
   }
-  return spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", ...args], {
+  return spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", ...args], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: bin, FRACTALS_SIM_DIR: path.join(dir, "sim"), ...env },
   });
 }
@@ -112,7 +112,7 @@ describeWithTerraform("two sim:* runs for different environments at once", () =>
   test("each synthesizes into its own directory, and neither breaks the other", async () => {
     const simDir = path.join(dir, "parallel");
     const run = (env: string) => new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "plan", env], {
+      const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "plan", env], {
         cwd: ROOT, env: { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" },
       });
       let out = "";

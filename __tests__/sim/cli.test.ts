@@ -10,7 +10,7 @@ jest.setTimeout(180_000);
 
 describe("npm run sim:* -- <env>", () => {
   test("an unknown environment fails at once, naming the valid ones", () => {
-    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "deploy", "qa"], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "deploy", "qa"], { cwd: ROOT, encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('sim:deploy: unknown environment "qa"; expected one of dev, staging, prod');
   });
@@ -19,7 +19,7 @@ describe("npm run sim:* -- <env>", () => {
     const bin = mkdtempSync(path.join(tmpdir(), "fractals-no-terraform-"));
     try {
       symlinkSync(process.execPath, path.join(bin, "node"));
-      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "deploy", "dev"], {
+      const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "deploy", "dev"], {
         cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: bin },
       });
       expect(run.status).toBe(2);
@@ -30,7 +30,7 @@ describe("npm run sim:* -- <env>", () => {
   });
 
   test("a missing environment says how to name one", () => {
-    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "destroy"], { cwd: ROOT, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "destroy"], { cwd: ROOT, encoding: "utf8" });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("npm run sim:destroy -- dev");
   });
@@ -44,7 +44,7 @@ describeWithTerraform("npm run sim:deploy, sim:plan, sim:destroy -- dev", () => 
   const simDir = mkdtempSync(path.join(tmpdir(), "fractals-sim-cli-"));
   const rootState = path.join(ROOT, "terraform.dev.tfstate");
   const rootStateBefore = existsSync(rootState) ? statSync(rootState).mtimeMs : null;
-  const sim = (command: string) => spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", command, "dev"], {
+  const sim = (command: string) => spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], {
     cwd: ROOT, encoding: "utf8", env: { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" },
   });
 

@@ -1,5 +1,5 @@
 import { encode } from "@msgpack/msgpack";
-import { blockType, decodeValue, encodeValue, equalByType, UNKNOWN } from "../../sim/cty";
+import { blockType, decodeValue, encodeValue, equalByType, UNKNOWN } from "../../sim/protocol/cty";
 
 describe("cty values over msgpack", () => {
   const type = blockType({

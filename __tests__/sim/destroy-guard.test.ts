@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { parseEnvironment } from "../../config";
 import { dev } from "../../config/dev";
 import { prod } from "../../config/prod";
-import { preventDestroyProblem } from "../../sim/destroy-guard";
+import { preventDestroyProblem } from "../../sim/cli/destroy-guard";
 
 describe("sim:destroy's prevent_destroy explanation", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "fractals-destroy-guard-"));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { EnvironmentInput } from "../../config";
-import { installSimulator, SimInstallation } from "../../sim/install";
+import { installSimulator, SimInstallation } from "../../sim/cli/install";
 import { Cloud, CloudObject } from "../../sim/openstack/cloud";
 import { buildApp } from "../../stacks/app";
 

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ENVIRONMENTS } from "../../config";
-import { blockType, conform, ValueObject } from "../../sim/cty";
+import { blockType, conform, ValueObject } from "../../sim/protocol/cty";
 import { Cloud } from "../../sim/openstack/cloud";
 import { OpenStackProvider } from "../../sim/openstack/openstack-provider";
 import { changed, describeWithTerraform, SimWorkspace } from "./harness";

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
-import { trackedIds } from "../../sim/untracked";
+import { trackedIds } from "../../sim/cli/untracked";
 import { describeWithTerraform } from "./harness";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -27,7 +27,7 @@ describeWithTerraform("Ctrl-C during npm run sim:deploy -- dev", () => {
 
   test("SIGINT to the foreground process group (what a terminal sends) stops terraform gracefully: nothing untracked", async () => {
     // Its own process group, as a terminal's foreground job: the signal goes to every process in it.
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "deploy", "dev"], {
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "deploy", "dev"], {
       cwd: ROOT, detached: true, env: { ...env, FRACTALS_SIM_APPLY_DELAY_MS: "3000" },
     });
     let out = "";
@@ -51,7 +51,7 @@ describeWithTerraform("Ctrl-C during npm run sim:deploy -- dev", () => {
     Cloud.transact(cloudFile, (cloud) => cloud.add({
       type: "openstack_compute_keypair_v2", id: "fractals-dev-orphan", state: { id: "fractals-dev-orphan", name: "fractals-dev-orphan" },
     }));
-    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli.ts", "destroy", "dev"], { cwd: ROOT, encoding: "utf8", env });
+    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "destroy", "dev"], { cwd: ROOT, encoding: "utf8", env });
     expect(`exit ${run.status}\n${run.status === 0 ? "" : run.stderr}`).toBe("exit 0\n");
     expect(run.stdout).toContain("1 object(s) named fractals-dev-… that the Terraform state does not track");
     expect(run.stdout).toContain("  openstack_compute_keypair_v2 fractals-dev-orphan (id fractals-dev-orphan)");

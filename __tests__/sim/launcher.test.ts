@@ -5,8 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { buildPlugin, isFresh } from "../../sim/install";
-import { REPO_ROOT } from "../../sim/paths";
+import { buildPlugin, isFresh } from "../../sim/cli/install";
+import { REPO_ROOT } from "../../sim/cli/paths";
 
 describe("the simulator's launcher", () => {
   let dir: string;
@@ -55,11 +55,11 @@ describe("the simulator's build", () => {
 
   test("records every source the bundle holds, the .proto files and the lockfile, by content", () => {
     expect(Object.keys(recorded)).toEqual(expect.arrayContaining([
-      "esbuild", "package-lock.json", "sim/main.ts", "sim/launcher.ts", "sim/plugin-server.ts", "sim/validation.ts",
-      "sim/openstack/networking.ts", "providers/schema/value-formats.ts", "sim/proto/tfplugin5.proto",
+      "esbuild", "package-lock.json", "sim/provider/main.ts", "sim/cli/launcher.ts", "sim/protocol/plugin-server.ts", "sim/provider/validation.ts",
+      "sim/openstack/networking.ts", "providers/schema/value-formats.ts", "sim/protocol/proto/tfplugin5.proto",
     ]));
     expect(Object.keys(recorded).some((input) => input.startsWith("node_modules/"))).toBe(false);
-    expect(recorded["sim/main.ts"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(recorded["sim/provider/main.ts"]).toMatch(/^[0-9a-f]{64}$/);
   });
 
   test("is fresh as built, and stale once any input differs", () => {
@@ -73,7 +73,7 @@ describe("the simulator's build", () => {
         return file;
       };
       expect(isFresh(stamp)).toBe(true);
-      expect(isFresh(copy((r) => (r["sim/validation.ts"] = "0".repeat(64))))).toBe(false);
+      expect(isFresh(copy((r) => (r["sim/provider/validation.ts"] = "0".repeat(64))))).toBe(false);
       expect(isFresh(copy((r) => (r["package-lock.json"] = "0".repeat(64))))).toBe(false);
       expect(isFresh(copy((r) => (r.esbuild = "0.0.0")))).toBe(false);
       expect(isFresh(copy((r) => (r["sim/removed-since.ts"] = "0".repeat(64))))).toBe(false);

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { blockType, conform, UNKNOWN, Value, ValueObject } from "../../sim/cty";
+import { blockType, conform, UNKNOWN, Value, ValueObject } from "../../sim/protocol/cty";
 import { Cloud } from "../../sim/openstack/cloud";
 import { OpenStackProvider } from "../../sim/openstack/openstack-provider";
 

@@ -1,5 +1,5 @@
 import { compareSync } from "bcryptjs";
-import { UNKNOWN, ValueObject } from "../../sim/cty";
+import { UNKNOWN, ValueObject } from "../../sim/protocol/cty";
 import { generate, RandomProvider } from "../../sim/random/random-provider";
 
 const provider = new RandomProvider();

@@ -5,7 +5,7 @@
  * URL that works without one. The scale outputs give what works and say so.
  */
 import { ENVIRONMENTS } from "../../config";
-import { blockType, conform, ValueObject } from "../../sim/cty";
+import { blockType, conform, ValueObject } from "../../sim/protocol/cty";
 import { OpenStackProvider } from "../../sim/openstack/openstack-provider";
 import { describeWithTerraform, SimWorkspace } from "./harness";
 

@@ -3,7 +3,7 @@
  * read: `terraform providers schema -json` output, and the behaviour files
  * beside it that record what that format drops (ForceNew, validations,
  * defaults, cross-attribute rules). Types only, so that the simulator's
- * build (sim/install.ts, which compiles sim/ alone) needs nothing from here.
+ * build (sim/cli/install.ts, which compiles sim/ alone) needs nothing from here.
  */
 
 /** A Terraform type constraint as printed by `terraform providers schema -json`. */

@@ -4,7 +4,7 @@
  */
 import { ENVIRONMENTS } from "../../config";
 import { Cloud } from "../openstack/cloud";
-import { DEFAULT_CLOUD_STATE } from "../paths";
+import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab, leftovers } from "./clean";
 import { execInServer } from "./exec";
 import { findServer } from "./find-server";

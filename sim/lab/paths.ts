@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { SIM_WORK_DIR } from "../paths";
+import { SIM_WORK_DIR } from "../cli/paths";
 
 export const LAB_PREFIX = "fl";
 /** The lab's own nft table on the host (inet family): the forward drop lives there. */

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../openstack/cloud";
-import { DEFAULT_CLOUD_STATE } from "../paths";
+import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab } from "./clean";
 import { ensureHeatEndpoint, heatEndpointPids, stopDaemons } from "./daemons";
 import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";

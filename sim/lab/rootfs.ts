@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { withLockFile } from "../lock-file";
+import { withLockFile } from "../provider/lock-file";
 import { EXTERNAL_BRIDGE, ROOTFS_CACHE } from "./paths";
 import { run, tryRun } from "./sh";
 

@@ -9,8 +9,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ValueObject } from "../cty";
-import { withLockFile } from "../lock-file";
+import { ValueObject } from "../protocol/cty";
+import { withLockFile } from "../provider/lock-file";
 
 export interface CloudObject {
   readonly type: string;

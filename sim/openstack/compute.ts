@@ -3,8 +3,8 @@
  * their attachments.
  */
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { isObject, ValueObject } from "../cty";
-import { CloudError } from "../diagnostics";
+import { isObject, ValueObject } from "../protocol/cty";
+import { CloudError } from "../provider/diagnostics";
 import { FLAVORS, imagesOf } from "./catalogue";
 import { CloudObject } from "./cloud";
 import { ApplyContext, fill, mustFind, objects, ResourceModel, str, strings } from "./model";

@@ -4,8 +4,8 @@
  * provider filters them, and the same "no results" error when nothing matches.
  */
 import type { SchemaBlock } from "../../providers/schema/types";
-import { UNKNOWN, Value, ValueObject } from "../cty";
-import { Diagnostic } from "../diagnostics";
+import { UNKNOWN, Value, ValueObject } from "../protocol/cty";
+import { Diagnostic } from "../provider/diagnostics";
 import { FLAVORS, imagesOf, PROJECT_ID, stableUuid } from "./catalogue";
 import { Cloud } from "./cloud";
 import { ApplyContext, applyContext, fillUnknowns, str } from "./model";

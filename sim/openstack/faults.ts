@@ -4,7 +4,7 @@
  * command fail with an OpenStack-like error, before the cloud changes.
  * `<type>` may be `*` for any type.
  */
-import { CloudError } from "../diagnostics";
+import { CloudError } from "../provider/diagnostics";
 
 export interface Fault {
   readonly type: string;

@@ -1,5 +1,5 @@
 /** Octavia: load balancers with a VIP port in the subnet, listeners, pools, monitors, members. */
-import { CloudError } from "../diagnostics";
+import { CloudError } from "../provider/diagnostics";
 import { ApplyContext, fill, mustFind, ResourceModel, str, strings } from "./model";
 import { createPort, PORT, SUBNET, subnetsOf } from "./networking";
 

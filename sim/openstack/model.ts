@@ -5,8 +5,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { CtyType, SchemaBlock } from "../../providers/schema/types";
-import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
-import { CloudError } from "../diagnostics";
+import { isObject, UNKNOWN, Value, ValueObject } from "../protocol/cty";
+import { CloudError } from "../provider/diagnostics";
 import { ExternalNetwork, externalNetwork, PROJECT_ID, USER_ID } from "./catalogue";
 import { Cloud, CloudExtras, CloudObject } from "./cloud";
 

@@ -3,8 +3,8 @@
  * interfaces, ports, security groups and rules, floating IPs.
  */
 import { randomUUID } from "node:crypto";
-import { Value } from "../cty";
-import { CloudError } from "../diagnostics";
+import { Value } from "../protocol/cty";
+import { CloudError } from "../provider/diagnostics";
 import { ipv4ToInt } from "../../providers/schema/value-formats";
 import { hostRange, inCidr, Ipv4Range, nextFree } from "./addresses";
 import { stableUuid } from "./catalogue";

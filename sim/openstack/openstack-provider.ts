@@ -4,13 +4,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BehaviourFile, SchemaBlock } from "../../providers/schema/types";
-import { cloneValue, ValueObject } from "../cty";
-import { CloudError, Diagnostic } from "../diagnostics";
-import { DEFAULT_CLOUD_STATE, OPENSTACK_BEHAVIOUR, OPENSTACK_SCHEMA } from "../paths";
-import { planResourceChange } from "../planner";
-import { ApplyResult, ProviderSchemas, SimProvider } from "../plugin-server";
-import { readProviderFiles } from "../provider-files";
-import { validateConfig } from "../validation";
+import { cloneValue, ValueObject } from "../protocol/cty";
+import { CloudError, Diagnostic } from "../provider/diagnostics";
+import { DEFAULT_CLOUD_STATE, OPENSTACK_BEHAVIOUR, OPENSTACK_SCHEMA } from "../cli/paths";
+import { planResourceChange } from "../provider/planner";
+import { ApplyResult, ProviderSchemas, SimProvider } from "../protocol/plugin-server";
+import { readProviderFiles } from "../provider/provider-files";
+import { validateConfig } from "../provider/validation";
 import { Cloud, CloudFileError } from "./cloud";
 import { COMPUTE_MODELS } from "./compute";
 import { readDataSource } from "./data-sources";

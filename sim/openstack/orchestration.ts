@@ -9,8 +9,8 @@
  * provider, so this type sets `legacy_type_system` like the real one.
  */
 import { createHmac } from "node:crypto";
-import { isObject, UNKNOWN, Value, ValueObject } from "../cty";
-import { CloudError } from "../diagnostics";
+import { isObject, UNKNOWN, Value, ValueObject } from "../protocol/cty";
+import { CloudError } from "../provider/diagnostics";
 import { HEAT_API_PORT, heatApiHost, PROJECT_ID, stableUuid } from "./catalogue";
 import { HeatWaitCondition } from "./cloud";
 import { INSTANCE } from "./compute";

@@ -9,13 +9,13 @@
 import { randomInt } from "node:crypto";
 import { hashSync } from "bcryptjs";
 import type { SchemaBlock } from "../../providers/schema/types";
-import { ValueObject } from "../cty";
-import { Diagnostic } from "../diagnostics";
-import { RANDOM_BEHAVIOUR, RANDOM_SCHEMA } from "../paths";
-import { planResourceChange } from "../planner";
-import { ApplyResult, SimProvider } from "../plugin-server";
-import { readProviderFiles } from "../provider-files";
-import { validateConfig } from "../validation";
+import { ValueObject } from "../protocol/cty";
+import { Diagnostic } from "../provider/diagnostics";
+import { RANDOM_BEHAVIOUR, RANDOM_SCHEMA } from "../cli/paths";
+import { planResourceChange } from "../provider/planner";
+import { ApplyResult, SimProvider } from "../protocol/plugin-server";
+import { readProviderFiles } from "../provider/provider-files";
+import { validateConfig } from "../provider/validation";
 
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 

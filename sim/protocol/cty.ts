@@ -7,7 +7,7 @@
  * the provider will only know after apply.
  */
 import { decode, encode, ExtensionCodec } from "@msgpack/msgpack";
-import type { CtyType, SchemaBlock } from "../providers/schema/types";
+import type { CtyType, SchemaBlock } from "../../providers/schema/types";
 
 /** A value not known until apply (msgpack extension 0; 12 is an unknown with refinements). */
 export const UNKNOWN: unique symbol = Symbol("unknown");

@@ -5,9 +5,9 @@
  * filesystem mirror; FRACTALS_SIM_STATE names the cloud's file and
  * FRACTALS_SIM_FAULTS injects failures (see sim/README.md).
  */
-import { OpenStackProvider } from "./openstack/openstack-provider";
-import { protoDirectory, servePlugin, SimProvider } from "./plugin-server";
-import { RandomProvider } from "./random/random-provider";
+import { OpenStackProvider } from "../openstack/openstack-provider";
+import { protoDirectory, servePlugin, SimProvider } from "../protocol/plugin-server";
+import { RandomProvider } from "../random/random-provider";
 
 function providerFor(mode: string | undefined): SimProvider {
   if (mode === "openstack") {

@@ -5,7 +5,7 @@
  * is protected or what to do.
  */
 import { existsSync, readFileSync } from "node:fs";
-import type { EnvironmentConfig } from "../config";
+import type { EnvironmentConfig } from "../../config";
 
 interface StateFile {
   readonly resources?: { readonly mode: string; readonly type: string; readonly name: string; readonly instances?: unknown[] }[];

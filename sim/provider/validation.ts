@@ -3,9 +3,9 @@
  * the cross-attribute rules), enforced at validate time with messages that
  * follow SDKv2's wording and name the attribute.
  */
-import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, Validation } from "../providers/schema/types";
-import { compilesAsRegExp, isCidr, isIpAddress, isRfc3339Time, isUuid, parseJson } from "../providers/schema/value-formats";
-import { isObject, UNKNOWN, Value, ValueObject } from "./cty";
+import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, Validation } from "../../providers/schema/types";
+import { compilesAsRegExp, isCidr, isIpAddress, isRfc3339Time, isUuid, parseJson } from "../../providers/schema/value-formats";
+import { isObject, UNKNOWN, Value, ValueObject } from "../protocol/cty";
 import { Diagnostic, PathStep } from "./diagnostics";
 
 /** The SDKv2-style message for a value that fails `rule`, or null when it passes. */

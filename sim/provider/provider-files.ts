@@ -1,7 +1,7 @@
 /** A provider's schema file and behaviour file, read into what the simulator serves and plans with. */
 import { readFileSync } from "node:fs";
-import type { BehaviourFile, ProviderSchemasFile } from "../providers/schema/types";
-import type { ProviderSchemas } from "./plugin-server";
+import type { BehaviourFile, ProviderSchemasFile } from "../../providers/schema/types";
+import type { ProviderSchemas } from "../protocol/plugin-server";
 
 export interface ProviderFiles {
   readonly schemas: ProviderSchemas;

@@ -1,7 +1,7 @@
 /** Where the simulator finds the project's files, whether it runs from sim/ or compiled from dist/sim/. */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { OPENSTACK, RANDOM } from "../providers/vendored";
+import { OPENSTACK, RANDOM } from "../../providers/vendored";
 
 function findRepoRoot(start: string): string {
   for (let dir = start; ; dir = path.dirname(dir)) {

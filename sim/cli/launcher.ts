@@ -10,7 +10,7 @@
  * The cache is written beside the bundle by the first process that exits
  * without one. V8 rejects a cache made by another V8 version or flags, and
  * it is written again; it checks the source only by its length, so the build
- * (sim/install.ts) replaces dist/sim/ whole and never leaves an old cache
+ * (sim/cli/install.ts) replaces dist/sim/ whole and never leaves an old cache
  * beside a new bundle.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";

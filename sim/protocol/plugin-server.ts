@@ -7,10 +7,10 @@ import * as grpc from "@grpc/grpc-js";
 import * as path from "node:path";
 import * as protobuf from "protobufjs";
 import { generatePluginCertificate } from "./certificate";
-import type { CtyType, Schema, SchemaBlock } from "../providers/schema/types";
+import type { CtyType, Schema, SchemaBlock } from "../../providers/schema/types";
 import { blockType, decodeValue, encodeValue, Value, ValueObject } from "./cty";
-import { Diagnostic, PathStep } from "./diagnostics";
-import { Plan } from "./planner";
+import { Diagnostic, PathStep } from "../provider/diagnostics";
+import { Plan } from "../provider/planner";
 
 const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";

@@ -5,12 +5,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { EnvironmentConfig, ENVIRONMENTS, parseEnvironment } from "../config";
+import { EnvironmentConfig, ENVIRONMENTS, parseEnvironment } from "../../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
-import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "./lab/deploy-boot";
-import { labUnavailable } from "./lab/requirements";
-import { Cloud, CloudFileError } from "./openstack/cloud";
+import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "../lab/deploy-boot";
+import { labUnavailable } from "../lab/requirements";
+import { Cloud, CloudFileError } from "../openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
 import { trackedIds, untracked, untrackedReport } from "./untracked";
 

@@ -13,8 +13,8 @@ import { createHash } from "node:crypto";
 import * as esbuild from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { OPENSTACK, RANDOM } from "../providers/vendored";
-import { withLockFile } from "./lock-file";
+import { OPENSTACK, RANDOM } from "../../providers/vendored";
+import { withLockFile } from "../provider/lock-file";
 import { REPO_ROOT, SIM_WORK_DIR } from "./paths";
 
 const SIM_DIR = path.join(REPO_ROOT, "sim");
@@ -98,7 +98,7 @@ export function buildPlugin(): string {
     rmSync(staging, { recursive: true, force: true });
     const { metafile } = esbuild.buildSync({
       absWorkingDir: REPO_ROOT,
-      entryPoints: { plugin: path.join(SIM_DIR, "main.ts"), launcher: path.join(SIM_DIR, "launcher.ts") },
+      entryPoints: { plugin: path.join(SIM_DIR, "provider", "main.ts"), launcher: path.join(SIM_DIR, "cli", "launcher.ts") },
       outdir: staging,
       bundle: true,
       platform: "node",
@@ -108,11 +108,11 @@ export function buildPlugin(): string {
       logLevel: "silent",
     });
     mkdirSync(path.join(staging, "proto"));
-    for (const proto of PROTO_FILES) copyFileSync(path.join(SIM_DIR, "proto", proto), path.join(staging, "proto", proto));
+    for (const proto of PROTO_FILES) copyFileSync(path.join(SIM_DIR, "protocol", "proto", proto), path.join(staging, "proto", proto));
     // Our own sources by content; node_modules through the lockfile, which pins every version bundled.
     const inputs = [
       ...Object.keys(metafile.inputs).filter((input) => !input.startsWith("node_modules/")),
-      ...PROTO_FILES.map((proto) => path.join("sim", "proto", proto)),
+      ...PROTO_FILES.map((proto) => path.join("sim", "protocol", "proto", proto)),
       "package-lock.json",
     ].sort();
     writeFileSync(path.join(staging, ".build-inputs.json"), JSON.stringify(digests(inputs), null, 2));

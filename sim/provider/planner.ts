@@ -11,8 +11,8 @@
  * other inconsistency still fails loudly in Terraform.
  */
 import { createHash } from "node:crypto";
-import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../providers/schema/types";
-import { equalByType, isObject, setsEqual, UNKNOWN, Value, ValueObject, valuesEqual } from "./cty";
+import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../../providers/schema/types";
+import { equalByType, isObject, setsEqual, UNKNOWN, Value, ValueObject, valuesEqual } from "../protocol/cty";
 import { PathStep } from "./diagnostics";
 
 export interface Plan {
