@@ -1,6 +1,12 @@
 /**
  * An exclusive lock between processes: a file created with `wx`, polled
  * synchronously (the simulator's RPC handlers and the build are synchronous).
+ *
+ * Why not proper-lockfile 4.1.2, the maintained package for this: its
+ * synchronous `lockSync` refuses to wait for a held lock ("Cannot use retries
+ * with the sync api"), and waiting is what every caller here needs; its
+ * uncontended lock and release also took 0.25 ms against these lines'
+ * 0.037 ms (2,000 cycles each, 2026-12-01).
  */
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
