@@ -89,6 +89,6 @@ test("a construct overriding a value outside the provider's validation is caught
   server.addOverride("power_state", "running");
   const findings = checkStack("scratch", JSON.parse(Testing.synth(stack)), index);
   expect(findings.map(formatFinding)).toEqual([
-    expect.stringMatching(/^scratch: openstack_compute_instance_v2\.server: power_state: must be one of "active", .* got "running" \[one-of\]$/),
+    expect.stringMatching(/^scratch: openstack_compute_instance_v2\.server: power_state: expected power_state to be one of \["active" .*\], got running \[one-of\]$/),
   ]);
 });

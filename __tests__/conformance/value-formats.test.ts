@@ -4,7 +4,7 @@
  * simulator agreeing on every case: a config `npm run check` passes must not
  * be refused by `sim:deploy`, nor the other way round.
  */
-import { validate } from "../../providers/conformance/validations";
+import { checkBehaviour } from "../../providers/conformance/behaviour-rules";
 import type { SchemaBlock, Validation } from "../../providers/schema/types";
 import { isCidr, isIpAddress, isRfc3339Time, isUuid } from "../../providers/schema/value-formats";
 import { validateConfig } from "../../sim/provider/validation";
@@ -58,13 +58,18 @@ const FORMATS: Record<string, Format> = {
   },
 };
 
-/** A one-attribute resource whose `value` carries the rule, validated the simulator's way. */
+/** A one-attribute resource whose `value` carries the rule. */
+const BLOCK: SchemaBlock = { attributes: { value: { type: "string", optional: true } } };
+
 function simulatorAccepts(rule: Validation, value: string): boolean {
-  const block: SchemaBlock = { attributes: { value: { type: "string", optional: true } } };
-  return validateConfig(block, { attributes: { value: { validation: rule } } }, { value }).length === 0;
+  return validateConfig(BLOCK, { attributes: { value: { validation: rule } } }, { value }).length === 0;
 }
 
-const checkerAccepts = (rule: Validation, value: string) => validate(value, rule, { siblings: {} }) === undefined;
+function checkerAccepts(rule: Validation, value: string): boolean {
+  let findings = 0;
+  checkBehaviour({ value }, BLOCK, { value: { validation: rule } }, () => findings++);
+  return findings === 0;
+}
 
 describe.each(Object.entries(FORMATS))("%s", (_name, format) => {
   test.each(format.valid)("accepts %j (predicate, checker and simulator)", (value) => {

@@ -2,14 +2,14 @@
  * Checks one configuration body (a resource, data source or provider block)
  * against its schema block, recursively through nested blocks: unknown and
  * computed-only arguments, required arguments and blocks, types, block shapes
- * and item counts, and the behaviour file's value validations.
+ * and item counts. The behaviour file's validations and relations are
+ * behaviour-rules.ts's.
  */
-import type { AttributeBehaviour, SchemaAttribute, SchemaBlock, SchemaNestedBlock } from "../schema/types";
+import { AttributeBehaviours, forcesNew } from "../schema/behaviour";
+import type { SchemaAttribute, SchemaBlock, SchemaNestedBlock } from "../schema/types";
 import { joinPath, RuleId } from "./findings";
 import { isExpression } from "./expressions";
 import { isPlainObject, typeMismatches } from "./value-types";
-import { validate } from "./validations";
-import { checkArgumentConstraints } from "./argument-constraints";
 
 /** Terraform functions whose result differs on every plan. */
 const VOLATILE_FUNCTIONS = /\b(timestamp|plantimestamp|uuid|bcrypt)\s*\(/;
@@ -17,9 +17,7 @@ const VOLATILE_FUNCTIONS = /\b(timestamp|plantimestamp|uuid|bcrypt)\s*\(/;
 export type Report = (path: string, rule: RuleId, message: string) => void;
 
 export interface BodyContext {
-  readonly behaviour: Record<string, AttributeBehaviour>;
-  /** The whole resource body: the behaviour file's conflicts_with & co. name keys from its root. */
-  readonly root: Record<string, unknown>;
+  readonly behaviour: AttributeBehaviours;
   readonly report: Report;
 }
 
@@ -74,7 +72,6 @@ export function checkBody(
       ctx.report(joinPath(at.path, name), "missing-block", `at least ${min} '${name}' block${min > 1 ? "s are" : " is"} required`);
     }
   }
-  checkArgumentConstraints(body, attributes, blockTypes, at, ctx, dynamicBlocks);
 }
 
 function checkAttribute(value: unknown, attribute: SchemaAttribute, at: BodyLocation, ctx: BodyContext): void {
@@ -84,29 +81,10 @@ function checkAttribute(value: unknown, attribute: SchemaAttribute, at: BodyLoca
   }
   const mismatches = typeMismatches(value, attribute.type);
   for (const m of mismatches) ctx.report(at.path + m.at, "wrong-type", m.message);
-  const behaviour = ctx.behaviour[at.schemaPath];
-  if (behaviour?.force_new && isExpression(value)) {
+  if (forcesNew(ctx.behaviour, at.schemaPath) && isExpression(value)) {
     const volatile = VOLATILE_FUNCTIONS.exec(value);
     if (volatile) {
       ctx.report(at.path, "volatile-force-new", `forces replacement and calls ${volatile[1]}(), which changes on every plan: the resource would be replaced on every apply`);
-    }
-  }
-  if (mismatches.length > 0 || isExpression(value)) return;
-
-  const siblings = { siblings: ctx.root };
-  if (behaviour?.validation && !Array.isArray(value) && !isPlainObject(value)) {
-    const failure = validate(value, behaviour.validation, siblings);
-    if (failure) ctx.report(at.path, failure.rule, failure.message);
-  }
-  const elemValidation = behaviour?.elem?.validation;
-  if (elemValidation) {
-    const elements: [string, unknown][] = Array.isArray(value)
-      ? value.map((v, i) => [`[${i}]`, v])
-      : Object.entries(value as Record<string, unknown>).map(([k, v]) => [`.${k}`, v]);
-    for (const [suffix, element] of elements) {
-      if (isExpression(element)) continue;
-      const failure = validate(element, elemValidation, siblings);
-      if (failure) ctx.report(at.path + suffix, failure.rule, failure.message);
     }
   }
 }

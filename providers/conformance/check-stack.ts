@@ -4,6 +4,7 @@
  * nested blocks, validations, argument relations, meta-arguments) and every
  * reference to a resource or data source in any expression of the stack.
  */
+import { checkBehaviour } from "./behaviour-rules";
 import { checkBody, Report, ROOT } from "./check-block";
 import { checkHeatStack } from "./heat-template";
 import { isExpression, Reference, referencesIn } from "./expressions";
@@ -73,7 +74,8 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
         report("", "unknown-type", `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}${selected}`);
       } else {
         const metaArguments = mode === "resource" ? RESOURCE_META_ARGUMENTS : DATA_META_ARGUMENTS;
-        checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, root: body, report }, metaArguments);
+        checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, report }, metaArguments);
+        checkBehaviour(body, schema.block, schema.behaviour, report, metaArguments);
         if (type === "openstack_orchestration_stack_v1" && mode === "resource") checkHeatStack(body, report);
       }
     }
@@ -130,7 +132,9 @@ function checkProviderConfigs(
         report("", "unknown-provider", `no vendored schema for provider '${localName}'`);
         continue;
       }
-      checkBody(body, schema.provider.block, ROOT, { behaviour: schema.provider.behaviour, root: body, report }, new Set(["alias", "version"]));
+      const providerMeta = new Set(["alias", "version"]);
+      checkBody(body, schema.provider.block, ROOT, { behaviour: schema.provider.behaviour, report }, providerMeta);
+      checkBehaviour(body, schema.provider.block, schema.provider.behaviour, report, providerMeta);
     }
   }
   return configs;

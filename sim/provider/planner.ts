@@ -11,7 +11,8 @@
  * other inconsistency still fails loudly in Terraform.
  */
 import { createHash } from "node:crypto";
-import type { AttributeBehaviour, ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../../providers/schema/types";
+import { AttributeBehaviours, forcesNew, forcesNewWithin, staticDefault } from "../../providers/schema/behaviour";
+import type { ResourceBehaviour, SchemaBlock, SchemaNestedBlock } from "../../providers/schema/types";
 import { equalByType, isObject, setsEqual, UNKNOWN, Value, ValueObject, valuesEqual } from "../protocol/cty";
 import { PathStep } from "./diagnostics";
 
@@ -74,16 +75,17 @@ function applyStateFunc(kind: string | undefined, value: string): string {
 }
 
 function planBlock(
-  block: SchemaBlock, rules: Record<string, AttributeBehaviour>, prefix: string,
+  block: SchemaBlock, rules: AttributeBehaviours, prefix: string,
   proposed: ValueObject, creating: boolean, flags: { legacy: boolean },
 ): ValueObject {
   const out: ValueObject = { ...proposed };
   for (const [name, attr] of Object.entries(block.attributes ?? {})) {
     const rule = rules[prefix + name];
+    const byDefault = staticDefault(rules, prefix + name);
     let value = out[name] ?? null;
     // `proposed` carries the config for non-computed attributes and the prior value for computed ones.
-    if (value === null && rule?.default !== undefined && rule.default !== null && !attr.required) {
-      value = rule.default;
+    if (value === null && byDefault !== undefined && !attr.required) {
+      value = byDefault;
       if (!attr.computed) flags.legacy = true;
     }
     if (rule?.state_func && typeof value === "string") {
@@ -134,12 +136,12 @@ function markFollowersUnknown(block: SchemaBlock, prior: ValueObject, planned: V
 
 /** Paths whose change forces a new resource; a nested block is reported as a whole. */
 function replacePaths(
-  block: SchemaBlock, rules: Record<string, AttributeBehaviour>, prefix: string,
+  block: SchemaBlock, rules: AttributeBehaviours, prefix: string,
   prior: ValueObject, planned: ValueObject, path: PathStep[],
 ): PathStep[][] {
   const paths: PathStep[][] = [];
   for (const [name, attr] of Object.entries(block.attributes ?? {})) {
-    if (rules[prefix + name]?.force_new && !equalByType(prior[name] ?? null, planned[name] ?? null, attr.type)) {
+    if (forcesNew(rules, prefix + name) && !equalByType(prior[name] ?? null, planned[name] ?? null, attr.type)) {
       paths.push([...path, name]);
     }
   }
@@ -147,8 +149,8 @@ function replacePaths(
     const key = `${prefix}${name}`;
     const before = prior[name] ?? null;
     const after = planned[name] ?? null;
-    const whole = rules[key]?.force_new === true;
-    if (!whole && !hasForceNewUnder(rules, `${key}.`)) continue;
+    const whole = forcesNew(rules, key);
+    if (!whole && !forcesNewWithin(rules, key)) continue;
     const differs = whole
       ? !valuesEqual(before, after)
       : !sameProjection(project(before, nested, rules, `${key}.`), project(after, nested, rules, `${key}.`), nested);
@@ -157,19 +159,15 @@ function replacePaths(
   return paths;
 }
 
-function hasForceNewUnder(rules: Record<string, AttributeBehaviour>, prefix: string): boolean {
-  return Object.entries(rules).some(([k, r]) => k.startsWith(prefix) && r.force_new);
-}
-
 /** The ForceNew part of a nested block's value: what must stay equal for an in-place update. */
-function project(value: Value, nested: SchemaNestedBlock, rules: Record<string, AttributeBehaviour>, prefix: string): Value {
+function project(value: Value, nested: SchemaNestedBlock, rules: AttributeBehaviours, prefix: string): Value {
   const one = (element: ValueObject): ValueObject => {
     const out: ValueObject = {};
     for (const name of Object.keys(nested.block.attributes ?? {})) {
-      if (rules[prefix + name]?.force_new) out[name] = element[name] ?? null;
+      if (forcesNew(rules, prefix + name)) out[name] = element[name] ?? null;
     }
     for (const [name, inner] of Object.entries(nested.block.block_types ?? {})) {
-      if (hasForceNewUnder(rules, `${prefix}${name}.`) || rules[prefix + name]?.force_new) {
+      if (forcesNewWithin(rules, prefix + name) || forcesNew(rules, prefix + name)) {
         out[name] = project(element[name] ?? null, inner, rules, `${prefix}${name}.`);
       }
     }
