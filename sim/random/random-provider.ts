@@ -27,22 +27,9 @@ export class RandomProvider implements SimProvider {
     return [];
   }
 
+  /** The behaviour file's rules, its custom AtLeastSumOf(min_upper, ...) on length included (providers/schema/behaviour.ts). */
   validateResource(typeName: string, config: ValueObject): Diagnostic[] {
-    const diagnostics = validateConfig(this.block(typeName), this.files.behaviour.resources?.[typeName], config);
-    // The behaviour file's custom AtLeastSumOf(min_upper,...) on length, which validation.ts leaves to the
-    // provider: the framework's int64validator.AtLeastSumOf, waiting while any minimum is unknown.
-    const mins = ["min_upper", "min_lower", "min_numeric", "min_special"].map((k) => config[k]);
-    const length = config.length;
-    if (typeof length === "number" && mins.every((m) => typeof m === "number" || m === null)) {
-      const sum = mins.reduce<number>((total, m) => total + (typeof m === "number" ? m : 0), 0);
-      if (length < sum) {
-        diagnostics.push({
-          severity: "ERROR", summary: "Invalid Attribute Value", attribute: ["length"],
-          detail: `Attribute length value must be at least sum of min_upper + min_lower + min_numeric + min_special, got: ${length}`,
-        });
-      }
-    }
-    return diagnostics;
+    return validateConfig(this.block(typeName), this.files.behaviour.resources?.[typeName], config);
   }
 
   validateDataSource(): Diagnostic[] {
