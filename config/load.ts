@@ -1,8 +1,29 @@
 /**
  * Validates every environment, alone and against the others, before any construct runs.
+ *
+ * The shape comes from `schema.ts`; each value is checked by the construct that
+ * takes it (the functions its file exports), so a mistake gets the construct's
+ * own message, against the config field. The constructs' defaults are then
+ * filled in, so that readers of the config (diagrams, preflight) see what the
+ * stack builds.
  */
 import { z } from "zod";
-import { cidrsOverlap, environmentSchema, EnvironmentConfig } from "./schema";
+import { appNetworkIssues, DEFAULT_DNS_NAMESERVERS, DEFAULT_EXTERNAL_NETWORK } from "../constructs/app-network";
+import { controllerIssues, DEFAULT_API_INSTANCES, DEFAULT_API_PORT } from "../constructs/controller";
+import { HEALTH_PATH } from "../constructs/fractals-guest";
+import { keyPairIssues } from "../constructs/key-pair";
+import { DEFAULT_ALGORITHM, DEFAULT_HEALTH_CHECK, lbaasPoolIssues } from "../constructs/lbaas-pool";
+import { isIpv4Cidr, prefixOf } from "../constructs/peer";
+import { DEFAULT_MAX_CONNECTIONS, servicesNodeIssues } from "../constructs/services-node";
+import { PropIssue } from "../constructs/validation";
+import { WorkerScaling } from "../constructs/worker-scaling";
+import { cidrsOverlap, environmentSchema, ParsedEnvironment } from "./schema";
+
+/** A valid environment, every construct default filled in. */
+export type EnvironmentConfig = ReturnType<typeof withConstructDefaults>;
+export type WorkersConfig = EnvironmentConfig["workers"];
+export type AutoscaleWorkersConfig = Extract<WorkersConfig, { mode: "autoscale" }>;
+export type LoadBalancerConfig = NonNullable<EnvironmentConfig["loadBalancer"]>;
 
 /** Thrown for bad configuration; `main.ts` prints `issues` and exits non-zero, with no stack trace. */
 export class ConfigError extends Error {
@@ -14,11 +35,115 @@ export class ConfigError extends Error {
 
 /** Validates one environment; `label` names it in messages when `env` itself is unreadable. */
 export function parseEnvironment(input: unknown, label?: string): EnvironmentConfig {
+  const checked = checkEnvironment(input, label);
+  if (!checked.config) throw new ConfigError(checked.issues);
+  return checked.config;
+}
+
+interface CheckedEnvironment {
+  /** Set when the shape is right, whatever the constructs say of the values. */
+  readonly shaped?: ParsedEnvironment;
+  /** Set when nothing is wrong. */
+  readonly config?: EnvironmentConfig;
+  readonly issues: string[];
+}
+
+function checkEnvironment(input: unknown, label?: string): CheckedEnvironment {
   const expressions = terraformExpressions(input);
-  if (expressions.length > 0) throw new ConfigError(expressions.map((i) => `${envLabel(input, label)}: ${i}`));
+  if (expressions.length > 0) return { issues: expressions.map((i) => `${envLabel(input, label)}: ${i}`) };
   const result = environmentSchema.safeParse(input);
-  if (!result.success) throw new ConfigError(formatIssues(result.error, envLabel(input, label)));
-  return result.data;
+  if (!result.success) return { issues: formatIssues(result.error, envLabel(input, label)) };
+  const shaped = result.data;
+  const issues = constructIssues(shaped);
+  if (issues.length > 0) return { shaped, issues: issues.map((i) => `${shaped.env}: ${i.prop}: ${i.message}`) };
+  const config = withConstructDefaults(shaped);
+  const room = subnetRoomIssue(config);
+  if (room) return { shaped, issues: [`${shaped.env}: network.cidr: ${room}`] };
+  return { shaped, config, issues: [] };
+}
+
+/** The WorkerScaling a `workers` section stands for (its fields are the options' names). */
+function workerScaling(workers: ParsedEnvironment["workers"]) {
+  return workers.mode === "fixed" ? WorkerScaling.fixed(workers) : WorkerScaling.autoscale(workers);
+}
+
+/**
+ * What the constructs would refuse, each issue's prop moved to the config field it comes from.
+ * The same messages as the constructs' own: they come from the same functions.
+ */
+function constructIssues(e: ParsedEnvironment): PropIssue[] {
+  const at = (issues: PropIssue[], field: (prop: string) => string) => issues.map((i) => {
+    const [first, ...rest] = i.prop.split(".");
+    return { prop: [field(first), ...rest].join("."), message: i.message };
+  });
+  const adminCidrs = e.access.adminCidrs;
+  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort", adminCidrs: "access.adminCidrs" };
+  const issues = [
+    ...at(appNetworkIssues(e.network), (p) => `network.${p}`),
+    ...at(keyPairIssues(e.access), (p) => `access.${p}`),
+    ...at(controllerIssues({ ...e.api, apiPort: e.fractals?.apiPort, adminCidrs, hasServices: e.services !== undefined }),
+      (p) => controllerFields[p] ?? `api.${p}`),
+    // The services node's admin CIDRs are the controller's, reported once.
+    ...(e.services ? at(servicesNodeIssues({ ...e.services, maxConnections: e.services.mysqlMaxConnections }),
+      (p) => (p === "maxConnections" ? "services.mysqlMaxConnections" : `services.${p}`)) : []),
+    ...at(workerScaling(e.workers).issues(), (p) => `workers.${p}`),
+    ...(e.loadBalancer ? at(lbaasPoolIssues(e.loadBalancer), (p) => `loadBalancer.${p}`) : []),
+  ];
+  return issues;
+}
+
+/** The environment with the constructs' defaults in place of what it leaves out. */
+function withConstructDefaults(e: ParsedEnvironment) {
+  const w = e.workers;
+  const workers = w.mode === "fixed" ? w : autoscaleWithDefaults(w);
+  return {
+    ...e,
+    network: {
+      ...e.network,
+      dnsNameservers: e.network.dnsNameservers ?? [...DEFAULT_DNS_NAMESERVERS],
+      externalNetwork: e.network.externalNetwork ?? DEFAULT_EXTERNAL_NETWORK,
+    },
+    access: { ...e.access, adminCidrs: e.access.adminCidrs ?? [] },
+    fractals: { apiPort: e.fractals?.apiPort ?? DEFAULT_API_PORT },
+    api: { ...e.api, count: e.api.count ?? DEFAULT_API_INSTANCES, antiAffinity: e.api.antiAffinity ?? false, floatingIp: e.api.floatingIp ?? false },
+    services: e.services && {
+      ...e.services,
+      preventDestroy: e.services.preventDestroy ?? false,
+      mysqlMaxConnections: e.services.mysqlMaxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    },
+    workers,
+    loadBalancer: e.loadBalancer && {
+      algorithm: e.loadBalancer.algorithm ?? DEFAULT_ALGORITHM,
+      // The controller's health endpoint, which the pool monitors when the config names no path.
+      healthCheck: { path: HEALTH_PATH, ...DEFAULT_HEALTH_CHECK, ...e.loadBalancer.healthCheck },
+    },
+  };
+}
+
+function autoscaleWithDefaults(w: Extract<ParsedEnvironment["workers"], { mode: "autoscale" }>) {
+  const s = WorkerScaling.autoscale(w);
+  return {
+    ...w,
+    desired: s.desired,
+    scaleUpCpuPercent: s.scaleUpCpuPercent,
+    scaleDownCpuPercent: s.scaleDownCpuPercent,
+    granularitySeconds: s.granularitySeconds,
+    evaluationPeriods: s.evaluationPeriods,
+    cooldownSeconds: s.cooldownSeconds,
+  };
+}
+
+/**
+ * Every server, Octavia's VIP and amphora ports and the DHCP port take an address from the
+ * subnet's pool, which excludes the network, broadcast and gateway addresses.
+ */
+function subnetRoomIssue(e: EnvironmentConfig): string | undefined {
+  const w = e.workers;
+  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + 1;
+  const room = 2 ** (32 - prefixOf(e.network.cidr)) - 3;
+  if (ports <= room) return undefined;
+  const prefix = 32 - Math.ceil(Math.log2(ports + 3));
+  return `has room for ${room} ports, but the servers, load balancer and DHCP need up to ${ports}; use a /${prefix} or shorter prefix`;
 }
 
 /**
@@ -44,22 +169,22 @@ function terraformExpressions(value: unknown, path: string[] = []): string[] {
 export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[] {
   const issues: string[] = [];
   const parsed: EnvironmentConfig[] = [];
+  // Environments whose shape is right take part in the rules between environments, even when a value is wrong.
+  const shaped: ParsedEnvironment[] = [];
   inputs.forEach((input, i) => {
-    try {
-      parsed.push(parseEnvironment(input, `environment #${i + 1}`));
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      issues.push(...err.issues);
-    }
+    const checked = checkEnvironment(input, `environment #${i + 1}`);
+    issues.push(...checked.issues);
+    if (checked.shaped) shaped.push(checked.shaped);
+    if (checked.config) parsed.push(checked.config);
   });
-  for (let i = 0; i < parsed.length; i++) {
-    for (let j = i + 1; j < parsed.length; j++) {
-      const [a, b] = [parsed[i], parsed[j]];
+  for (let i = 0; i < shaped.length; i++) {
+    for (let j = i + 1; j < shaped.length; j++) {
+      const [a, b] = [shaped[i], shaped[j]];
       if (a.env === b.env) issues.push(`${b.env}: env: must be unique, '${a.env}' is defined twice`);
       else if (`${a.app}-${a.env}` === `${b.app}-${b.env}`) {
         issues.push(`${b.env}: app: '${b.app}-${b.env}' is also ${a.env}'s name prefix, so their OpenStack names would collide; change app or env`);
       }
-      if (cidrsOverlap(a.network.cidr, b.network.cidr)) {
+      if (isIpv4Cidr(a.network.cidr) && isIpv4Cidr(b.network.cidr) && cidrsOverlap(a.network.cidr, b.network.cidr)) {
         issues.push(`${b.env}: network.cidr: ${b.network.cidr} overlaps ${a.env}'s ${a.network.cidr}; environments share one project and need disjoint subnets`);
       }
     }

@@ -1,13 +1,20 @@
 /**
- * The shape of an environment, validated with zod before any construct runs.
+ * The shape of an environment, checked with zod before any construct runs.
  *
  * Every field that differs between dev, staging and prod lives here, so the
- * constructs never branch on the environment's name. Messages name the field
- * and what is allowed; `loadEnvironments` adds the environment's name.
+ * constructs never branch on the environment's name. This file holds the
+ * shape only: types, names, unknown keys, and the rules about how the parts
+ * of an environment fit together. Defaults and the limits of each value
+ * belong to the construct that uses it (constructs/*.ts, `@default` on its
+ * props); `load.ts` asks the constructs, so a mistake gets the same message
+ * here as in a stack of your own. Messages name the field and what is
+ * allowed; `loadEnvironments` adds the environment's name.
  */
 import { z } from "zod";
-import { HEALTH_PATH } from "../constructs/fractals-guest";
-import { ipv4Netmask, ipv4ToInt, isIpv4Address } from "../providers/schema/value-formats";
+import { isIpv4Cidr, prefixOf } from "../constructs/peer";
+import { ipv4Netmask, ipv4ToInt } from "../providers/schema/value-formats";
+
+export { isIpv4Cidr, prefixOf };
 
 /** OpenStack accepts up to 255 characters; we keep names to a portable subset. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -27,44 +34,23 @@ const lookupName = (what: string) =>
     .min(1, `${what} must not be empty`)
     .max(255, `${what} must be at most 255 characters (OpenStack's limit)`);
 
-export const ipv4 = z.string().refine(isIpv4Address, { message: "must be an IPv4 address such as 192.0.2.10" });
-
-export const cidr = z.string().refine(isIpv4Cidr, {
-  message: "must be an IPv4 CIDR with its host bits zero, such as 10.0.0.0/24",
-});
-
-/**
- * Ports the API must not take: SSH, MariaDB and RabbitMQ run on the same servers, and
- * RabbitMQ's Erlang distribution (25672), epmd (4369) and management UI (15672) must
- * never be public, which the API's rule (open to the world without a load balancer) would make them.
- */
-export const RESERVED_PORTS = [22, 3306, 4369, 5672, 15672, 25672];
-
-const port = z.number().int("must be an integer").min(1, "must be between 1 and 65535").max(65535, "must be between 1 and 65535");
-
-const percent = z.number().gt(0, "must be greater than 0 and at most 100").max(100, "must be greater than 0 and at most 100");
-
-const PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
-
 export const accessSchema = z.object({
-  /** The public half of the operators' SSH key pair; the private half never enters this project. */
-  publicKey: z.string({ required_error: "publicKey is required (an OpenSSH public key, e.g. 'ssh-ed25519 AAAA... you@host')" })
-    .trim()
-    .regex(PUBLIC_KEY, "must be an OpenSSH public key ('ssh-ed25519 AAAA...', 'ssh-rsa AAAA...' or 'ecdsa-sha2-nistp256 AAAA...')")
-    .refine((k) => !k.includes("PRIVATE KEY"), "must be a public key, never a private key"),
-  /** CIDRs allowed to reach SSH (22/tcp) on every server. None by default: no SSH at all. */
-  adminCidrs: z.array(cidr).default([]),
+  /** The public half of the operators' SSH key pair (KeyPair checks it); the private half never enters this project. */
+  publicKey: z.string({ required_error: "publicKey is required (an OpenSSH public key, e.g. 'ssh-ed25519 AAAA... you@host')" }),
+  /** IPv4 CIDRs allowed to reach SSH (22/tcp) on every server. None when unset: no SSH at all. */
+  adminCidrs: z.array(z.string()).optional(),
   /** Opt-in required before the admin CIDRs together may cover more than SSH_PUBLIC_ADDRESS_LIMIT public addresses. */
   allowSshFromAnywhere: z.boolean().default(false),
 }).strict();
 
+/** AppNetwork's props. */
 export const networkSchema = z.object({
   /** The application subnet. Must not overlap another environment's. */
-  cidr: cidr.refine((c) => prefixOf(c) >= 16 && prefixOf(c) <= 28, "must have a prefix length between /16 and /28"),
+  cidr: z.string({ required_error: "cidr is required (an IPv4 CIDR such as 10.0.0.0/24)" }),
   /** Resolvers handed out by DHCP on the subnet. */
-  dnsNameservers: z.array(ipv4).min(1, "needs at least one nameserver").max(5, "at most 5 nameservers").default(["1.1.1.1", "9.9.9.9"]),
+  dnsNameservers: z.array(z.string()).optional(),
   /** Name of the provider network that gives the router its gateway and the floating IPs. */
-  externalNetwork: lookupName("externalNetwork").default("public"),
+  externalNetwork: lookupName("externalNetwork").optional(),
 }).strict();
 
 export const serverSchema = z.object({
@@ -73,59 +59,46 @@ export const serverSchema = z.object({
   image: lookupName("image").optional(),
 }).strict();
 
+/** Controller's props. */
 export const apiSchema = serverSchema.extend({
   /** Number of API instances. More than one needs a load balancer. */
-  count: z.number().int("must be an integer").min(1, "must be at least 1").max(50, "must be at most 50").default(1),
+  count: z.number().optional(),
   /** Spread API instances over hypervisors with a (hard) anti-affinity server group. */
-  antiAffinity: z.boolean().default(false),
+  antiAffinity: z.boolean().optional(),
   /** A floating IP on each API instance (the small topology has no load balancer). */
-  floatingIp: z.boolean().default(false),
+  floatingIp: z.boolean().optional(),
 }).strict();
 
+/** ServicesNode's props. */
 export const servicesSchema = serverSchema.extend({
-  /** Size of the Cinder volume that holds /var/lib/mysql. */
-  volumeSizeGb: z.number().int("must be an integer").min(1, "must be at least 1 GiB").max(16384, "must be at most 16384 GiB"),
+  /** Size of the Cinder volume that holds the database, in GiB. */
+  volumeSizeGb: z.number(),
   /** Cinder volume type; the cloud's default when unset. */
   volumeType: lookupName("volumeType").optional(),
   /** Refuse `terraform destroy` of the database volume. */
-  preventDestroy: z.boolean().default(false),
+  preventDestroy: z.boolean().optional(),
   /** MariaDB `max_connections`; changing it replaces only the services server (its user data). */
-  mysqlMaxConnections: z.number().int("must be an integer").min(10, "must be between 10 and 100000").max(100000, "must be between 10 and 100000").default(151),
+  mysqlMaxConnections: z.number().optional(),
 }).strict();
 
-/** The granularity of the `cpu` metric in Ceilometer's default archive policy. */
-const DEFAULT_GRANULARITY_SECONDS = 300;
-
+/** WorkerScaling.fixed's options. */
 const fixedWorkersSchema = serverSchema.extend({
   mode: z.literal("fixed"),
-  /** Number of workers, spread with a soft-anti-affinity server group. */
-  count: z.number().int("must be an integer").min(0, "must be at least 0").max(1000, "must be at most 1000"),
+  count: z.number(),
 }).strict();
 
+/** WorkerScaling.autoscale's options (constructs/worker-scaling.ts documents each and its default). */
 const autoscaleWorkersSchema = serverSchema.extend({
   mode: z.literal("autoscale"),
-  min: z.number().int("must be an integer").min(0, "must be at least 0").max(1000, "must be at most 1000"),
-  desired: z.number().int("must be an integer").min(0, "must be at least 0").max(1000, "must be at most 1000"),
-  max: z.number().int("must be an integer").min(1, "must be at least 1").max(1000, "must be at most 1000"),
-  /** Mean CPU above which one worker is added. */
-  scaleUpCpuPercent: percent.default(80),
-  /** Mean CPU below which one worker is removed. */
-  scaleDownCpuPercent: percent.default(20),
-  /**
-   * Gnocchi granularity the alarms evaluate, in seconds. Ceilometer's default archive
-   * policy keeps the `cpu` metric at 300 s only: another value needs `archivePolicy`.
-   */
-  granularitySeconds: z.number().int("must be an integer").min(60, "must be between 60 and 86400").max(86400, "must be between 60 and 86400").default(DEFAULT_GRANULARITY_SECONDS),
-  /** The Gnocchi archive policy the cloud keeps `cpu` under, when it has points at `granularitySeconds`. */
+  min: z.number(),
+  desired: z.number().optional(),
+  max: z.number(),
+  scaleUpCpuPercent: z.number().optional(),
+  scaleDownCpuPercent: z.number().optional(),
+  granularitySeconds: z.number().optional(),
   archivePolicy: name("archivePolicy").optional(),
-  /**
-   * Periods an alarm's condition must hold before it acts. At least 2: when a worker joins,
-   * `rate:mean` of the cumulative `cpu` counter gives one large negative sample, and a
-   * single period would scale straight back in.
-   */
-  evaluationPeriods: z.number().int("must be an integer").min(2, "must be between 2 and 20 (one period flaps when a worker joins)").max(20, "must be between 2 and 20 (one period flaps when a worker joins)").default(2),
-  /** Seconds between two scaling actions; at least twice the granularity, so an action is measured before the next. */
-  cooldownSeconds: z.number().int("must be an integer").min(0, "must be between 0 and 86400").max(86400, "must be between 0 and 86400").default(2 * DEFAULT_GRANULARITY_SECONDS),
+  evaluationPeriods: z.number().optional(),
+  cooldownSeconds: z.number().optional(),
 }).strict();
 
 export const workersSchema = z.discriminatedUnion("mode", [fixedWorkersSchema, autoscaleWorkersSchema], {
@@ -134,16 +107,17 @@ export const workersSchema = z.discriminatedUnion("mode", [fixedWorkersSchema, a
     : { message: ctx.defaultError },
 });
 
+/** LbaasPool's props. */
 export const loadBalancerSchema = z.object({
   algorithm: z.enum(["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"], {
     errorMap: () => ({ message: "must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP" }),
-  }).default("ROUND_ROBIN"),
+  }).optional(),
   healthCheck: z.object({
-    path: z.string().regex(/^\/\S*$/, "must be an absolute URL path such as /").default(HEALTH_PATH),
-    delaySeconds: z.number().int("must be an integer").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(5),
-    timeoutSeconds: z.number().int("must be an integer").min(1, "must be between 1 and 3600").max(3600, "must be between 1 and 3600").default(5),
-    maxRetries: z.number().int("must be an integer").min(1, "must be between 1 and 10").max(10, "must be between 1 and 10").default(3),
-  }).strict().default({}),
+    path: z.string().optional(),
+    delaySeconds: z.number().optional(),
+    timeoutSeconds: z.number().optional(),
+    maxRetries: z.number().optional(),
+  }).strict().optional(),
 }).strict();
 
 export const backendSchema = z.discriminatedUnion("type", [
@@ -178,13 +152,9 @@ export const environmentSchema = z.object({
   network: networkSchema,
   access: accessSchema,
   fractals: z.object({
-    /**
-     * Port the API listens on. Not 22, 3306 or 5672: SSH, MySQL and RabbitMQ own
-     * those on the same servers, and the API's rule (open to the world without a
-     * load balancer) would otherwise open SSH to the internet.
-     */
-    apiPort: port.refine((p) => !RESERVED_PORTS.includes(p), `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public)`).default(80),
-  }).strict().default({}),
+    /** Port the API listens on (Controller's `apiPort`). */
+    apiPort: z.number().optional(),
+  }).strict().optional(),
   /**
    * `all-in-one`: the controller runs the API, the database and the queue (the tutorial's controller).
    * `tiered`: a services node runs the database and the queue; API instances point at it.
@@ -198,52 +168,23 @@ export const environmentSchema = z.object({
 }).strict().superRefine(checkCrossFields);
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
-export type WorkersConfig = z.output<typeof workersSchema>;
-export type AutoscaleWorkersConfig = Extract<WorkersConfig, { mode: "autoscale" }>;
-export type LoadBalancerConfig = z.output<typeof loadBalancerSchema>;
+/** An environment as its files say it, before the constructs' defaults are filled in (see `load.ts`). */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
 export type BackendConfig = z.output<typeof backendSchema>;
 
+/** How the parts of one environment fit together; the values themselves are the constructs' to check. */
 function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
-  const w = e.workers as WorkersConfig;
-  if (w.mode === "autoscale") {
-    if (w.min > w.desired) issue(["workers", "desired"], `must be >= min (${w.min}), got ${w.desired}`);
-    if (w.desired > w.max) issue(["workers", "max"], `must be >= desired (${w.desired}), got ${w.max}`);
-    if (w.cooldownSeconds < 2 * w.granularitySeconds) {
-      issue(["workers", "cooldownSeconds"], `must be at least twice granularitySeconds (${2 * w.granularitySeconds}), got ${w.cooldownSeconds}; a shorter cooldown acts again before the last action shows in the metric`);
-    }
-    if (w.granularitySeconds !== DEFAULT_GRANULARITY_SECONDS && !w.archivePolicy) {
-      issue(["workers", "granularitySeconds"], `must be ${DEFAULT_GRANULARITY_SECONDS} (the granularity of Ceilometer's default archive policy for cpu), got ${w.granularitySeconds}; set workers.archivePolicy to the policy your cloud keeps cpu at that granularity under`);
-    }
-    if (w.scaleDownCpuPercent >= w.scaleUpCpuPercent) {
-      issue(["workers", "scaleDownCpuPercent"], `must be lower than scaleUpCpuPercent (${w.scaleUpCpuPercent}), got ${w.scaleDownCpuPercent}`);
-    }
-  }
   if (e.topology === "tiered" && !e.services) issue(["services"], "is required when topology is 'tiered'");
   if (e.topology === "all-in-one" && e.services) issue(["services"], "must be omitted when topology is 'all-in-one' (the controller runs the database)");
-  if (e.topology === "all-in-one" && e.api.count !== 1) issue(["api", "count"], "must be 1 when topology is 'all-in-one' (one controller holds the database)");
-  if (e.api.count > 1 && !e.loadBalancer) issue(["loadBalancer"], `is required when api.count is more than 1 (got ${e.api.count})`);
-  const check = (e.loadBalancer as LoadBalancerConfig | undefined)?.healthCheck;
-  if (check && check.timeoutSeconds > check.delaySeconds) {
-    // Octavia rejects a health monitor whose timeout exceeds its delay.
-    issue(["loadBalancer", "healthCheck", "timeoutSeconds"], `must be at most delaySeconds (${check.delaySeconds}), got ${check.timeoutSeconds}`);
-  }
-  if (e.api.antiAffinity && e.api.count < 2) issue(["api", "antiAffinity"], "needs api.count of at least 2");
-  const exposed = publicAddressCount(e.access.adminCidrs as string[]);
+  const count = (e.api as { count?: number }).count;
+  if (count !== undefined && count > 1 && !e.loadBalancer) issue(["loadBalancer"], `is required when api.count is more than 1 (got ${count})`);
+  const exposed = publicAddressCount((e.access.adminCidrs ?? []) as string[]);
   if (exposed > SSH_PUBLIC_ADDRESS_LIMIT && !e.access.allowSshFromAnywhere) {
     issue(["access", "adminCidrs"], `together open SSH to ${exposed.toLocaleString("en-US")} public addresses, more than a /16 ` +
       `(${SSH_PUBLIC_ADDRESS_LIMIT.toLocaleString("en-US")}); name your admin networks, or set access.allowSshFromAnywhere: true to confirm`);
   }
   if (!e.loadBalancer && !e.api.floatingIp) issue(["api", "floatingIp"], "must be true when there is no loadBalancer, or the app is unreachable");
-  // Every server, Octavia's VIP and amphora ports and the DHCP port take an address from the
-  // subnet's pool, which excludes the network, broadcast and gateway addresses.
-  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + 1;
-  const room = 2 ** (32 - prefixOf(e.network.cidr)) - 3;
-  if (ports > room) {
-    const prefix = 32 - Math.ceil(Math.log2(ports + 3));
-    issue(["network", "cidr"], `has room for ${room} ports, but the servers, load balancer and DHCP need up to ${ports}; use a /${prefix} or shorter prefix`);
-  }
 }
 
 /**
@@ -283,18 +224,6 @@ export function publicAddressCount(cidrs: readonly string[]): number {
     for (const [rlo, rhi] of reserved) count -= Math.max(0, Math.min(hi, rhi) - Math.max(lo, rlo) + 1);
   }
   return count;
-}
-
-export function isIpv4Cidr(s: string): boolean {
-  const m = /^([^/]+)\/(\d{1,2})$/.exec(s);
-  if (!m || !isIpv4Address(m[1]) || Number(m[2]) > 32) return false;
-  const bits = Number(m[2]);
-  const host = bits === 32 ? 0 : ipv4ToInt(m[1]) & (0xffffffff >>> bits);
-  return host === 0;
-}
-
-export function prefixOf(c: string): number {
-  return Number(c.split("/")[1]);
 }
 
 /** True when the two IPv4 CIDRs share at least one address. */

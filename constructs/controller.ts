@@ -2,14 +2,30 @@ import { Construct } from "constructs";
 import { AppNetwork } from "./app-network";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
-import { fractalsUserData } from "./fractals-guest";
+import { fractalsUserData, HEALTH_PATH } from "./fractals-guest";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
+import type { ILoadBalancerTarget } from "./lbaas-pool";
+import { cidrListIssues, IPeer } from "./peer";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
 import { AMQP_PORT, ServiceCredentials } from "./service-credentials";
 import { ServerGroup } from "./server-group";
-import { ServicesNode } from "./services-node";
+import { DEFAULT_MAX_CONNECTIONS, ServicesNode } from "./services-node";
+import { integerIssues, PropIssue, throwIfInvalid } from "./validation";
+
+/** The port the API listens on unless told otherwise. */
+export const DEFAULT_API_PORT = 80;
+/** API instances unless told otherwise. */
+export const DEFAULT_API_INSTANCES = 1;
+/** The most API instances one controller runs. */
+const MAX_API_INSTANCES = 50;
+/**
+ * Ports the API must not take: SSH, MariaDB and RabbitMQ run on the same servers, and
+ * RabbitMQ's Erlang distribution (25672), epmd (4369) and management UI (15672) must
+ * never be public, which the API's rule (open to the world without a load balancer) would make them.
+ */
+export const RESERVED_PORTS: readonly number[] = [22, 3306, 4369, 5672, 15672, 25672];
 
 export interface ControllerProps {
   readonly network: AppNetwork;
@@ -26,12 +42,12 @@ export interface ControllerProps {
    */
   readonly services?: ServicesNode;
   /**
-   * Number of API instances.
+   * Number of API instances, 1 to 50; 1 without `services`.
    * @default 1
    */
   readonly count?: number;
   /**
-   * Put the instances in a hard anti-affinity server group (one per hypervisor).
+   * Put the instances in a hard anti-affinity server group (one per hypervisor); needs a `count` of at least 2.
    * @default false
    */
   readonly antiAffinity?: boolean;
@@ -41,12 +57,12 @@ export interface ControllerProps {
    */
   readonly floatingIp?: boolean;
   /**
-   * Port the API listens on.
+   * Port the API listens on: 1 to 65535, none of `RESERVED_PORTS`.
    * @default 80
    */
   readonly apiPort?: number;
   /**
-   * CIDRs allowed to SSH in.
+   * IPv4 CIDRs allowed to SSH in.
    * @default none
    */
   readonly adminCidrs?: readonly string[];
@@ -55,15 +71,18 @@ export interface ControllerProps {
 /**
  * The Fractals API tier: one or more API servers sharing a security group.
  *
- * Who may reach the API is decided by the caller: `allowApiFrom(loadBalancer)`
- * or `allowApiFromCidr("0.0.0.0/0")` for a public controller.
+ * Who may reach the API is decided by the caller: `loadBalancer.addTargets(controller)`
+ * (which admits the balancer), `allowApiFrom(workers)`, or `allowApiFromCidr("0.0.0.0/0")`
+ * for a public controller.
  */
-export class Controller extends Construct implements IConnectable {
+export class Controller extends Construct implements IConnectable, ILoadBalancerTarget {
   readonly securityGroup: SecurityGroup;
   readonly instances: Instance[] = [];
   readonly serverGroup?: ServerGroup;
   readonly connections: Connections;
   readonly apiPort: number;
+  /** The API's health endpoint, which checks the database: what a load balancer's monitor requests. */
+  readonly healthCheckPath = HEALTH_PATH;
   /** Set when the controller runs the database and queue itself. */
   readonly credentials?: ServiceCredentials;
   /** AMQP URL of the queue the workers must use: the services node's, or this controller's own. */
@@ -72,12 +91,9 @@ export class Controller extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: ControllerProps) {
     super(scope, id);
-    const count = props.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new Error(`${this.node.path}: count must be an integer >= 1, got ${count}`);
-    if (!props.services && count !== 1) {
-      throw new Error(`${this.node.path}: count must be 1 without a services node (an all-in-one controller holds the database), got ${count}`);
-    }
-    this.apiPort = props.apiPort ?? 80;
+    throwIfInvalid(this, controllerIssues({ ...props, hasServices: props.services !== undefined }));
+    const count = props.count ?? DEFAULT_API_INSTANCES;
+    this.apiPort = props.apiPort ?? DEFAULT_API_PORT;
     this.services = props.services;
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: props.services ? "api" : "controller",
@@ -107,7 +123,7 @@ export class Controller extends Construct implements IConnectable {
           password: own.databasePassword.result,
           bindAddress: "127.0.0.1",
           clientHosts: ["localhost", "127.0.0.1"],
-          maxConnections: 151,
+          maxConnections: DEFAULT_MAX_CONNECTIONS,
         },
         queue: { password: own.queuePassword.result },
         api: { port: this.apiPort, databaseUrl: own.databaseUrl("127.0.0.1"), amqpUrl: own.amqpUrl("127.0.0.1") },
@@ -154,4 +170,38 @@ export class Controller extends Construct implements IConnectable {
   allowApiFromCidr(cidr: string): void {
     this.connections.allowFromCidrs([cidr], Port.tcp(this.apiPort), "Fractals API");
   }
+
+  /** The API servers, as a load balancer's members. */
+  get targetInstances(): readonly Instance[] {
+    return this.instances;
+  }
+
+  get targetPort(): number {
+    return this.apiPort;
+  }
+
+  /** Admits the API port from a load balancer's source. */
+  allowTargetTrafficFrom(peer: IPeer): void {
+    this.connections.allowDefaultPortFrom(peer, "Fractals API");
+  }
+}
+
+/**
+ * What Controller refuses in its props (the config loader reports the same against `api.*`,
+ * `fractals.apiPort` and `access.adminCidrs`). `hasServices`: whether `services` is given.
+ */
+export function controllerIssues(props: Pick<ControllerProps, "count" | "antiAffinity" | "apiPort" | "adminCidrs"> & { readonly hasServices: boolean }): PropIssue[] {
+  const issues = integerIssues("count", props.count, 1, MAX_API_INSTANCES);
+  const count = props.count ?? DEFAULT_API_INSTANCES;
+  if (issues.length === 0 && !props.hasServices && count !== 1) {
+    issues.push({ prop: "count", message: `must be 1 without a services node (an all-in-one controller holds the database), got ${count}` });
+  }
+  if (issues.length === 0 && props.antiAffinity && count < 2) {
+    issues.push({ prop: "antiAffinity", message: `needs a count of at least 2 (a server group of one spreads nothing), got ${count}` });
+  }
+  const port = integerIssues("apiPort", props.apiPort, 1, 65535);
+  if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
+    port.push({ prop: "apiPort", message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${props.apiPort}` });
+  }
+  return [...issues, ...port, ...cidrListIssues("adminCidrs", props.adminCidrs)];
 }

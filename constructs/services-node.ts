@@ -10,7 +10,12 @@ import { KeyPair } from "./key-pair";
 import { openstackName } from "./naming";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
+import { cidrListIssues } from "./peer";
 import { AMQP_PORT, mariadbHostPattern, MYSQL_PORT, ServiceCredentials } from "./service-credentials";
+import { integerIssues, PropIssue, throwIfInvalid } from "./validation";
+
+/** MariaDB's own `max_connections`. */
+export const DEFAULT_MAX_CONNECTIONS = 151;
 
 export interface ServicesNodeProps {
   readonly network: AppNetwork;
@@ -20,7 +25,7 @@ export interface ServicesNodeProps {
   readonly image: string;
   /** Flavor name. */
   readonly flavor: string;
-  /** Size of the database volume in GiB. */
+  /** Size of the database volume, 1 to 16384 GiB. */
   readonly volumeSizeGb: number;
   /**
    * Cinder volume type.
@@ -33,12 +38,12 @@ export interface ServicesNodeProps {
    */
   readonly preventDestroy?: boolean;
   /**
-   * MariaDB `max_connections`.
+   * MariaDB `max_connections`, 10 to 100000; a change replaces only this server (its user data).
    * @default 151 (MariaDB's default)
    */
   readonly maxConnections?: number;
   /**
-   * CIDRs allowed to SSH in.
+   * IPv4 CIDRs allowed to SSH in.
    * @default none
    */
   readonly adminCidrs?: readonly string[];
@@ -64,9 +69,7 @@ export class ServicesNode extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: ServicesNodeProps) {
     super(scope, id);
-    if (props.maxConnections !== undefined && (!Number.isInteger(props.maxConnections) || props.maxConnections < 10)) {
-      throw new Error(`${this.node.path}: maxConnections must be an integer >= 10, got ${props.maxConnections}`);
-    }
+    throwIfInvalid(this, servicesNodeIssues(props));
     this.securityGroup = new SecurityGroup(this, "security-group", { name: "services", description: "MySQL and RabbitMQ" });
     this.connections = this.securityGroup.connections;
     this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
@@ -93,7 +96,7 @@ export class ServicesNode extends Construct implements IConnectable {
           password: this.credentials.databasePassword.result,
           bindAddress: privateIp,
           clientHosts: [mariadbHostPattern(props.network.subnetCidr)],
-          maxConnections: props.maxConnections ?? 151,
+          maxConnections: props.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
           dataVolumeId: this.volume.id,
         },
         queue: { password: this.credentials.queuePassword.result },
@@ -129,4 +132,13 @@ export class ServicesNode extends Construct implements IConnectable {
   allowQueueFrom(other: IConnectable): void {
     this.connections.allowFrom(other, Port.tcp(AMQP_PORT), "AMQP");
   }
+}
+
+/** What ServicesNode refuses in its props (the config loader reports the same against `services.*` and `access.adminCidrs`). */
+export function servicesNodeIssues(props: Pick<ServicesNodeProps, "volumeSizeGb" | "maxConnections" | "adminCidrs">): PropIssue[] {
+  return [
+    ...integerIssues("volumeSizeGb", props.volumeSizeGb, 1, 16384),
+    ...integerIssues("maxConnections", props.maxConnections, 10, 100000),
+    ...cidrListIssues("adminCidrs", props.adminCidrs),
+  ];
 }

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Op, Token } from "cdktf";
 import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
-import { WorkersConfig } from "../config";
 import { AppNetwork } from "./app-network";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
@@ -15,7 +14,10 @@ import { KeyPair } from "./key-pair";
 import { openstackName } from "./naming";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
+import { cidrListIssues } from "./peer";
 import { ServerGroup } from "./server-group";
+import { nested, throwIfInvalid } from "./validation";
+import { AutoscaleScaling, FixedScaling, WorkerScaling } from "./worker-scaling";
 
 export interface WorkerGroupProps {
   readonly network: AppNetwork;
@@ -23,14 +25,14 @@ export interface WorkerGroupProps {
   readonly keyPair: KeyPair;
   /** Image name. */
   readonly image: string;
-  /** `fixed` N servers, or `autoscale` through Heat with Aodh CPU alarms. */
-  readonly scaling: WorkersConfig;
+  /** `WorkerScaling.fixed({ count, flavor })`, or `WorkerScaling.autoscale({ min, max, flavor })` through Heat with Aodh CPU alarms. */
+  readonly scaling: WorkerScaling;
   /** Fractals API endpoint the workers report results to. */
   readonly apiUrl: string;
   /** AMQP URL of the queue the workers consume. */
   readonly amqpUrl: string;
   /**
-   * CIDRs allowed to SSH in.
+   * IPv4 CIDRs allowed to SSH in.
    * @default none
    */
   readonly adminCidrs?: readonly string[];
@@ -52,12 +54,13 @@ export class WorkerGroup extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: WorkerGroupProps) {
     super(scope, id);
+    throwIfInvalid(this, [...nested("scaling", props.scaling.issues()), ...cidrListIssues("adminCidrs", props.adminCidrs)]);
     this.securityGroup = new SecurityGroup(this, "security-group", { name: "worker", description: "Fractals queue workers" });
     this.connections = this.securityGroup.connections;
     this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
 
     const scaling = props.scaling;
-    if (scaling.mode === "fixed") {
+    if (scaling instanceof FixedScaling) {
       this.serverGroup = new ServerGroup(this, "server-group", { name: "workers", policy: "soft-anti-affinity" });
       const userData = fractalsUserData({ worker: { apiUrl: props.apiUrl, amqpUrl: props.amqpUrl } });
       for (let i = 1; i <= scaling.count; i++) {
@@ -76,6 +79,7 @@ export class WorkerGroup extends Construct implements IConnectable {
       return;
     }
 
+    if (!(scaling instanceof AutoscaleScaling)) throw new Error(`${this.node.path}: scaling must come from WorkerScaling.fixed() or WorkerScaling.autoscale()`);
     const template = workerScalingTemplate({
       minSize: scaling.min,
       desiredSize: scaling.desired,

@@ -3,14 +3,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { EnvironmentConfig } from "../config";
-import { AppNetwork } from "../constructs/app-network";
-import { ComputeCatalog } from "../constructs/compute-catalog";
-import { Controller } from "../constructs/controller";
-import { KeyPair } from "../constructs/key-pair";
-import { LbaasPool } from "../constructs/lbaas-pool";
-import { setNamePrefix } from "../constructs/naming";
-import { ServicesNode } from "../constructs/services-node";
-import { WorkerGroup } from "../constructs/worker-group";
+import {
+  AppNetwork, ComputeCatalog, Controller, KeyPair, LbaasPool, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
+} from "../constructs";
 import { PRESIGNED_DESCRIPTION } from "../constructs/heat-template";
 import { addStateBackend } from "./state-backend";
 
@@ -90,12 +85,10 @@ export class FractalsStack extends TerraformStack {
     if (config.loadBalancer) {
       this.loadBalancer = new LbaasPool(this, "load-balancer", {
         network: this.network,
-        members: this.controller.instances,
-        memberPort: this.controller.apiPort,
         algorithm: config.loadBalancer.algorithm,
         healthCheck: config.loadBalancer.healthCheck,
       });
-      this.controller.allowApiFromCidr(this.loadBalancer.sourceCidr);
+      this.loadBalancer.addTargets(this.controller);
       apiUrl = `http://${this.loadBalancer.vipAddress}:${this.loadBalancer.listenerPort}`;
     } else {
       this.controller.allowApiFromCidr("0.0.0.0/0");
@@ -105,7 +98,7 @@ export class FractalsStack extends TerraformStack {
     this.workers = new WorkerGroup(this, "workers", {
       ...common,
       image: config.workers.image ?? config.image,
-      scaling: config.workers,
+      scaling: workerScaling(config.workers),
       apiUrl,
       amqpUrl: this.controller.amqpUrl,
     });
@@ -138,4 +131,21 @@ export class FractalsStack extends TerraformStack {
       new TerraformOutput(this, "scale_down_url", { description: PRESIGNED_DESCRIPTION("removes"), value: this.workers.scaleDownUrl, sensitive: true });
     }
   }
+}
+
+/** The value object a config's `workers` section stands for. */
+function workerScaling(workers: EnvironmentConfig["workers"]): WorkerScaling {
+  if (workers.mode === "fixed") return WorkerScaling.fixed({ count: workers.count, flavor: workers.flavor });
+  return WorkerScaling.autoscale({
+    min: workers.min,
+    desired: workers.desired,
+    max: workers.max,
+    flavor: workers.flavor,
+    scaleUpCpuPercent: workers.scaleUpCpuPercent,
+    scaleDownCpuPercent: workers.scaleDownCpuPercent,
+    granularitySeconds: workers.granularitySeconds,
+    archivePolicy: workers.archivePolicy,
+    evaluationPeriods: workers.evaluationPeriods,
+    cooldownSeconds: workers.cooldownSeconds,
+  });
 }

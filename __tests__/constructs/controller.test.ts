@@ -50,7 +50,7 @@ describe("Controller", () => {
   });
 
   test("more than one all-in-one controller is refused", () => {
-    expect(() => synthWith((f) => { controller(f, { count: 2 }); })).toThrow(/count must be 1 without a services node/);
+    expect(() => synthWith((f) => { controller(f, { count: 2 }); })).toThrow("stack/controller: count: must be 1 without a services node (an all-in-one controller holds the database), got 2");
   });
 
   test("the API listens on apiPort", () => {

@@ -59,8 +59,8 @@ describe("LbaasPool", () => {
   });
 
   test("bad input fails early with the prop's name", () => {
-    expect(() => synthWith((f) => { pool(f, 0); })).toThrow(/members must list at least one instance/);
+    expect(() => synthWith((f) => { pool(f, 0); })).toThrow("stack/lb: members: must list at least one instance (or leave it out and call addTargets())");
     expect(() => synthWith((f) => { pool(f, 1, { healthCheck: { timeoutSeconds: 10, delaySeconds: 5 } }); }))
-      .toThrow(/healthCheck.timeoutSeconds \(10\) must not exceed healthCheck.delaySeconds \(5\)/);
+      .toThrow("stack/lb: healthCheck.timeoutSeconds: must be at most delaySeconds (5), got 10");
   });
 });

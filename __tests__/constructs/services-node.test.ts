@@ -63,7 +63,7 @@ describe("ServicesNode", () => {
   test("max_connections reaches the MariaDB drop-in; bad values fail early", () => {
     const tuned = synthWith((f) => { services(f, { maxConnections: 500 }); });
     expect(single(tuned, "openstack_compute_instance_v2").user_data).toContain("max_connections = 500");
-    expect(() => synthWith((f) => { services(f, { maxConnections: 1 }); })).toThrow(/maxConnections must be an integer >= 10/);
+    expect(() => synthWith((f) => { services(f, { maxConnections: 1 }); })).toThrow("stack/services: maxConnections: must be an integer between 10 and 100000, got 1");
   });
 
   test("MySQL and AMQP are admitted only from the API's group, by remote group", () => {

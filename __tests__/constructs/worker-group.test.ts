@@ -1,15 +1,14 @@
-import { WorkersConfig } from "../../config";
 import { cpuThresholdNs, HeatTemplate } from "../../constructs/heat-template";
 import { WorkerGroup } from "../../constructs/worker-group";
+import { WorkerScaling } from "../../constructs/worker-scaling";
 import { Fixture, resources, single, synthWith } from "../support/synth";
 import { bootEnv, readUserData } from "../support/user-data";
 
-const AUTOSCALE: WorkersConfig = {
-  mode: "autoscale", flavor: "m1.medium", min: 2, desired: 3, max: 10,
-  scaleUpCpuPercent: 80, scaleDownCpuPercent: 20, granularitySeconds: 300, evaluationPeriods: 3, cooldownSeconds: 120,
-};
+const AUTOSCALE = WorkerScaling.autoscale({
+  flavor: "m1.medium", min: 2, desired: 3, max: 10, evaluationPeriods: 3, cooldownSeconds: 600,
+});
 
-function workers(f: Fixture, scaling: WorkersConfig): WorkerGroup {
+function workers(f: Fixture, scaling: WorkerScaling): WorkerGroup {
   return new WorkerGroup(f.scope, "workers", {
     network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", scaling,
     apiUrl: "http://10.0.0.5:80", amqpUrl: "amqp://u:p@10.0.0.6:5672/",
@@ -29,7 +28,7 @@ describe("cpuThresholdNs", () => {
 });
 
 describe("WorkerGroup, fixed", () => {
-  const json = synthWith((f) => { workers(f, { mode: "fixed", flavor: "m1.small", count: 3 }); });
+  const json = synthWith((f) => { workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 3 })); });
 
   test("N servers in one soft-anti-affinity group", () => {
     const servers = resources(json, "openstack_compute_instance_v2").map(([, r]) => r);
@@ -48,7 +47,7 @@ describe("WorkerGroup, fixed", () => {
   });
 
   test("scale URLs exist only in autoscale mode", () => {
-    expect(() => synthWith((f) => workers(f, { mode: "fixed", flavor: "m1.small", count: 1 }).scaleUpUrl)).toThrow(/only in autoscale mode/);
+    expect(() => synthWith((f) => workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 1 })).scaleUpUrl)).toThrow(/only in autoscale mode/);
   });
 });
 
@@ -102,7 +101,7 @@ describe("WorkerGroup, autoscale", () => {
   test("two scaling policies, +1 and -1, with the cooldown", () => {
     const policies = byType("OS::Heat::ScalingPolicy").map(([, p]) => p.properties!);
     expect(policies.map((p) => p.scaling_adjustment).sort()).toEqual([-1, 1]);
-    for (const p of policies) expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 120, auto_scaling_group_id: { get_resource: "workers" } });
+    for (const p of policies) expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 600, auto_scaling_group_id: { get_resource: "workers" } });
   });
 
   test("two Gnocchi alarms on cpu with rate:mean, querying the stack id and signalling with trust+", () => {
