@@ -73,7 +73,7 @@ describe("dev, staging and prod", () => {
       fs.writeFileSync(file, JSON.stringify(config));
       const run = runCheck([broken]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`staging: openstack_networking_subnet_v2.${name}: ip_version: must be one of 4, 6, got 5 [one-of]`);
+      expect(run.stderr).toContain(`staging: openstack_networking_subnet_v2.${name}: ip_version: expected ip_version to be one of [4 6], got 5 [one-of]`);
       expect(run.stderr).not.toMatch(/^\s+at /m);
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });

@@ -2,8 +2,8 @@
  * The provider schema format the conformance checker and the simulator both
  * read: `terraform providers schema -json` output, and the behaviour files
  * beside it that record what that format drops (ForceNew, validations,
- * defaults, cross-attribute rules). Types only, so that the simulator's
- * build (sim/cli/install.ts, which compiles sim/ alone) needs nothing from here.
+ * defaults, cross-attribute rules). Types only; behaviour.ts interprets the
+ * behaviour files for both, value-formats.ts holds the formats they check.
  */
 
 /** A Terraform type constraint as printed by `terraform providers schema -json`. */
