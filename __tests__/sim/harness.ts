@@ -3,12 +3,12 @@
  * synthesizes environments with buildApp into a temporary directory, installs
  * the simulator's mirror there, and keeps each workspace's cloud apart.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { EnvironmentInput } from "../../config";
-import { installSimulator, SimInstallation } from "../../sim/cli/install";
+import { buildPlugin, installSimulator, SimInstallation } from "../../sim/cli/install";
 import { Cloud, CloudObject } from "../../sim/openstack/cloud";
 import { buildApp } from "../../stacks/app";
 
@@ -45,15 +45,51 @@ export interface ResourceChange {
 }
 
 /**
- * Terraform talks to the simulated providers over plain gRPC on 127.0.0.1 in
- * these suites: each provider start then skips its throw-away certificate and
- * both ends skip the TLS handshake, 8 % of a `terraform plan`'s CPU, and these
- * suites start the providers some 250 times (bench/README.md). The mutual-TLS
- * handshake a real provider does is still run by every other suite that drives
- * terraform against the simulator: `npm run sim:*` (sim/cli.test.ts), the
- * plan-preview workflow and the live plan (__tests__/preview), and the lab.
+ * The simulated providers, long-lived: `launcher.js reattach` serves both in
+ * one process, and Terraform reattaches to it through TF_REATTACH_PROVIDERS
+ * instead of starting each provider 2 to 10 times per command (about 0.2 s of
+ * CPU each; these suites ran some 300 starts, bench/README.md "Inner-loop
+ * suite"). The provider reads its cloud file on every call and its fault
+ * settings at every Configure, as a fresh process would, so one process per
+ * workspace and per provider environment behaves as the per-command starts did.
+ * `terraform init` still installs the providers from the simulator's mirror
+ * (it starts none): the end-to-end suite asserts that.
+ *
+ * Reattached, Terraform talks to the providers over plain gRPC on 127.0.0.1
+ * (as it did here before, with TF_DISABLE_PLUGIN_TLS, for 8 % of a plan's CPU).
+ * The go-plugin handshake and its mutual TLS are still run by every other
+ * suite that drives terraform against the simulator: `npm run sim:*`
+ * (sim/cli.test.ts, cli-edges, interrupt), the plan-preview workflow and the
+ * live plan (__tests__/preview), and the lab.
  */
-const PLAINTEXT_PLUGINS = { TF_DISABLE_PLUGIN_TLS: "1" };
+class ReattachedProviders {
+  private child?: ChildProcess;
+  private reattach?: Promise<string>;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** The TF_REATTACH_PROVIDERS value, starting the process on first use. */
+  value(): Promise<string> {
+    return (this.reattach ??= new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [buildPlugin(), "reattach"], { env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      this.child = child;
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (d) => {
+        stdout += d;
+        const line = stdout.indexOf("\n");
+        if (line >= 0) resolve(stdout.slice(0, line));
+      });
+      child.stderr!.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("exit", (code) => reject(new Error(`simulated providers (reattach) exited ${code} before serving:\n${stderr}`)));
+    }));
+  }
+
+  stop(): void {
+    this.child?.kill();
+  }
+}
 
 /** One simulated cloud, one Terraform state per environment, any number of synthesized variants. */
 export class SimWorkspace {
@@ -61,6 +97,8 @@ export class SimWorkspace {
   readonly stateFile: string;
   private readonly installation: SimInstallation;
   private variants = 0;
+  /** By the provider environment a command passes (fault injection): the providers read it at their start. */
+  private readonly providers = new Map<string, ReattachedProviders>();
 
   constructor(label: string) {
     this.dir = mkdtempSync(path.join(tmpdir(), `fractals-sim-${label}-`));
@@ -84,12 +122,17 @@ export class SimWorkspace {
     return this.terraform(stackDir, ["init", "-input=false", `-backend-config=path=${path.join(this.dir, "terraform.tfstate")}`]);
   }
 
-  terraform(stackDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  /** Runs terraform with the workspace's long-lived providers (`init` installs them from the mirror instead); `env` reaches the providers too. */
+  async terraform(stackDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+    const fullEnv: NodeJS.ProcessEnv = { ...process.env, ...this.installation.env, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env };
+    if (args[0] !== "init") {
+      const key = JSON.stringify(env);
+      let providers = this.providers.get(key);
+      if (!providers) this.providers.set(key, (providers = new ReattachedProviders(fullEnv)));
+      fullEnv.TF_REATTACH_PROVIDERS = await providers.value();
+    }
     return new Promise((resolve, reject) => {
-      const child = spawn("terraform", [...args, "-no-color"], {
-        cwd: stackDir,
-        env: { ...process.env, ...this.installation.env, ...PLAINTEXT_PLUGINS, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env },
-      });
+      const child = spawn("terraform", [...args, "-no-color"], { cwd: stackDir, env: fullEnv });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d) => (stdout += d));
@@ -142,6 +185,7 @@ export class SimWorkspace {
   }
 
   dispose(): void {
+    for (const providers of this.providers.values()) providers.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -2,7 +2,7 @@
  * The bundled plugin and its launcher, outside Terraform: the bundle runs,
  * and the first process without a code cache leaves one for the next.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { buildPlugin, isFresh } from "../../sim/cli/install";
@@ -33,7 +33,30 @@ describe("the simulator's launcher", () => {
   test("names the providers it simulates when given another", () => {
     const result = run("aws");
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('usage: launcher.js openstack|random (got "aws")');
+    expect(result.stderr).toContain('usage: launcher.js openstack|random|reattach (got "aws")');
+  });
+
+  test("reattach: serves both providers in one process and prints the TF_REATTACH_PROVIDERS that points Terraform at it", async () => {
+    const child = spawn(process.execPath, [launcher, "reattach"], { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d) => {
+          out += d;
+          if (out.includes("\n")) resolve(out.split("\n")[0]);
+        });
+        child.on("exit", (code) => reject(new Error(`exited ${code}`)));
+      });
+      const reattach = JSON.parse(line) as Record<string, { Addr: { Network: string; String: string } }>;
+      const entry = { Protocol: "grpc", ProtocolVersion: 5, Pid: child.pid, Test: true, Addr: { Network: "tcp", String: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } };
+      expect(reattach).toEqual({
+        "registry.terraform.io/terraform-provider-openstack/openstack": entry,
+        "registry.terraform.io/hashicorp/random": entry,
+      });
+      expect(new Set(Object.values(reattach).map((r) => r.Addr.String)).size).toBe(2);
+    } finally {
+      child.kill();
+    }
   });
 
   test("leaves V8's code cache beside the bundle, and starts from it", () => {

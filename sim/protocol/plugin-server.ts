@@ -67,17 +67,6 @@ export async function servePlugin(provider: SimProvider, protoDir: string): Prom
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref();
 
-  const protos = new protobuf.Root();
-  protos.loadSync(["tfplugin5.proto", "grpc-controller.proto"].map((file) => path.join(protoDir, file)), { keepCase: true });
-  const server = new grpc.Server();
-  server.addService(serviceDefinition(protos.lookupService("tfplugin5.Provider")), providerService(provider));
-  server.addService(serviceDefinition(protos.lookupService("plugin.GRPCController")), {
-    Shutdown: (_call: unknown, callback: Callback) => {
-      callback(null, {});
-      setImmediate(() => server.tryShutdown(() => process.exit(0)));
-    },
-  });
-
   const clientCert = process.env.PLUGIN_CLIENT_CERT;
   let credentials = grpc.ServerCredentials.createInsecure();
   let certField = "";
@@ -90,9 +79,28 @@ export async function servePlugin(provider: SimProvider, protoDir: string): Prom
     );
     certField = cert.der.toString("base64").replace(/=+$/, "");
   }
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", credentials, (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await listen(provider, protoDir, credentials);
   process.stdout.write(`1|5|tcp|127.0.0.1:${port}|grpc|${certField}\n`);
+}
+
+/**
+ * Serves the provider on a free port of 127.0.0.1 and returns the port: the
+ * handshake's server, and (plain gRPC, no handshake) the long-lived provider
+ * Terraform reattaches to through TF_REATTACH_PROVIDERS (main.ts `reattach`).
+ */
+export async function listen(provider: SimProvider, protoDir: string, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
+  const protos = new protobuf.Root();
+  protos.loadSync(["tfplugin5.proto", "grpc-controller.proto"].map((file) => path.join(protoDir, file)), { keepCase: true });
+  const server = new grpc.Server();
+  server.addService(serviceDefinition(protos.lookupService("tfplugin5.Provider")), providerService(provider));
+  server.addService(serviceDefinition(protos.lookupService("plugin.GRPCController")), {
+    Shutdown: (_call: unknown, callback: Callback) => {
+      callback(null, {});
+      setImmediate(() => server.tryShutdown(() => process.exit(0)));
+    },
+  });
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", credentials, (err, p) => (err ? reject(err) : resolve(p))));
 }
 
 /**
