@@ -1,3 +1,11 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Testing, TerraformStack } from "cdktf";
+import { AppNetwork } from "../../constructs/app-network";
+import { Controller } from "../../constructs/controller";
+import { HEALTH_PATH } from "../../constructs/fractals-guest";
+import { setNamePrefix } from "../../constructs/naming";
+import { ServicesNode } from "../../constructs/services-node";
 import { Instance } from "../../constructs/instance";
 import { LbaasPool } from "../../constructs/lbaas-pool";
 import { SecurityGroup } from "../../constructs/security-group";
@@ -63,4 +71,42 @@ describe("LbaasPool", () => {
     expect(() => synthWith((f) => { pool(f, 1, { healthCheck: { timeoutSeconds: 10, delaySeconds: 5 } }); }))
       .toThrow("stack/lb: healthCheck.timeoutSeconds: must be at most delaySeconds (5), got 10");
   });
+});
+
+describe("LbaasPool wires its own access", () => {
+  test("addTargets(controller): members on the API port, the health path of the API, the port open to the subnet", () => {
+    const json = synthWith((f) => {
+      const services = new ServicesNode(f.scope, "services", {
+        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", volumeSizeGb: 10,
+      });
+      const api = new Controller(f.scope, "api", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", services, count: 2, apiPort: 8080 });
+      new LbaasPool(f.scope, "lb", { network: f.network }).addTargets(api);
+    });
+    expect(resources(json, "openstack_lb_member_v2").map(([, m]) => m.protocol_port)).toEqual([8080, 8080]);
+    expect(single(json, "openstack_lb_monitor_v2").url_path).toBe(HEALTH_PATH);
+    const fromSubnet = resources(json, "openstack_networking_secgroup_rule_v2").filter(([, r]) => r.remote_ip_prefix === "10.0.0.0/24");
+    expect(fromSubnet).toHaveLength(1);
+    expect(fromSubnet[0][1]).toMatchObject({ port_range_min: 8080, port_range_max: 8080, description: "Fractals API (tcp/8080 from 10.0.0.0/24)" });
+  });
+
+  test("members given as instances are admitted from the subnet on memberPort", () => {
+    const json = synthWith((f) => { pool(f, 2); });
+    const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
+    expect(rules).toEqual([expect.objectContaining({ remote_ip_prefix: "10.0.0.0/24", port_range_min: 80, description: "Load balancer (tcp/80 from 10.0.0.0/24)" })]);
+  });
+
+  test("a load balancer that never gets members fails synth", () => {
+    const stack = new TerraformStack(Testing.app(), "stack");
+    setNamePrefix(stack, "t");
+    const network = new AppNetwork(stack, "network", { cidr: "10.0.0.0/24" });
+    new LbaasPool(stack, "lb", { network });
+    expect(() => Testing.synth(stack, true)).toThrow(/\[stack\/lb\] has no members: pass members, or call addTargets\(\)/);
+  });
+});
+
+test("nothing under constructs/ imports config/", () => {
+  const dir = path.join(__dirname, "../../constructs");
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+    expect([file, fs.readFileSync(path.join(dir, file), "utf8")]).not.toEqual([file, expect.stringMatching(/from "\.\.\/config/)]);
+  }
 });
