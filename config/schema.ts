@@ -11,6 +11,7 @@
  * allowed; `loadEnvironments` adds the environment's name.
  */
 import { z } from "zod";
+import { LB_ALGORITHMS } from "../constructs/lbaas-pool";
 import { isIpv4Cidr, prefixOf } from "../constructs/peer";
 import { ipv4Netmask, ipv4ToInt } from "../providers/schema/value-formats";
 
@@ -109,8 +110,8 @@ export const workersSchema = z.discriminatedUnion("mode", [fixedWorkersSchema, a
 
 /** LbaasPool's props. */
 export const loadBalancerSchema = z.object({
-  algorithm: z.enum(["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"], {
-    errorMap: () => ({ message: "must be one of ROUND_ROBIN, LEAST_CONNECTIONS, SOURCE_IP" }),
+  algorithm: z.enum(LB_ALGORITHMS, {
+    errorMap: () => ({ message: `must be one of ${LB_ALGORITHMS.join(", ")}` }),
   }).optional(),
   healthCheck: z.object({
     path: z.string().optional(),

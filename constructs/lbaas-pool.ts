@@ -14,7 +14,9 @@ import { IPeer, Peer } from "./peer";
 import { Port } from "./port";
 import { integerIssues, PropIssue, throwIfInvalid } from "./validation";
 
-export type LbAlgorithm = "ROUND_ROBIN" | "LEAST_CONNECTIONS" | "SOURCE_IP";
+/** The pool's ways of choosing a member. */
+export const LB_ALGORITHMS = ["ROUND_ROBIN", "LEAST_CONNECTIONS", "SOURCE_IP"] as const;
+export type LbAlgorithm = (typeof LB_ALGORITHMS)[number];
 
 /** The listener's port unless told otherwise. */
 export const DEFAULT_LISTENER_PORT = 80;
