@@ -3,6 +3,7 @@
  */
 import * as path from "path";
 import { ConfigError, ENVIRONMENTS } from "./config";
+import { ValidationError } from "./constructs";
 import { preflight } from "./stacks/preflight";
 import { buildApp } from "./stacks/app";
 
@@ -35,8 +36,9 @@ async function main(): Promise<void> {
   buildApp(inputs, localStateDir ? { stateDir: localStateDir, forceLocalState: true } : {}).synth();
 }
 
+// Bad input, in config/*.ts (ConfigError) or in a construct's props (ValidationError): the message alone, no stack trace.
 main().catch((err: unknown) => {
-  if (!(err instanceof ConfigError)) throw err;
+  if (!(err instanceof ConfigError) && !(err instanceof ValidationError)) throw err;
   console.error(err.message);
   process.exit(1);
 });
