@@ -30,7 +30,7 @@ interface Runner {
   readonly env?: (dist: string) => NodeJS.ProcessEnv;
 }
 
-/** A tsconfig for compiling main.ts and what it imports to `dist`, type-checked like `npm run build`. */
+/** A tsconfig for compiling main.ts and what it imports to `dist`, type-checked like `npm run typecheck`. */
 function tscProject(dist: string): string {
   const file = path.join(dist, "tsconfig.json");
   fs.writeFileSync(file, JSON.stringify({
