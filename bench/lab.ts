@@ -1,8 +1,11 @@
 /**
  * The lab's figures (sim/README.md, "The lab"): the root filesystem built
  * cold (into a throw-away cache, so the real one stays), dev and staging
- * deployed with `--boot` until the app answers, and the mean resident memory
- * of a dev server. Needs root and the lab's packages; takes the machine's lab
+ * deployed with `--boot` until the app answers, the mean resident memory
+ * of a dev server, and staging's workers autoscaling (the lab suite's
+ * autoscaling test, time scale 30): from the load's start until a worker
+ * the scale-out added renders, and from the last render until the group is
+ * back at its minimum. Needs root and the lab's packages; takes the machine's lab
  * over (it starts and ends with `clean`) and keeps its simulator state apart.
  */
 import { spawnSync } from "node:child_process";
@@ -14,7 +17,7 @@ import { Sample } from "./lib/figures";
 import { ROOT } from "./lib/child";
 import { acquireMachineLab, releaseMachineLab } from "../sim/lab/machine-lock";
 
-const FIGURES = ["lab_rootfs_build_s", "lab_boot_dev_s", "lab_boot_staging_s", "lab_server_rss_mb"];
+const FIGURES = ["lab_rootfs_build_s", "lab_boot_dev_s", "lab_boot_staging_s", "lab_server_rss_mb", "lab_scale_out_s", "lab_scale_in_s"];
 
 function timed(args: string[], env: NodeJS.ProcessEnv): number {
   const started = Date.now();
@@ -73,7 +76,14 @@ export const lab: BenchCase = {
       timed(npm("sim:destroy", "--", "dev"), env);
       const staging = timed(npm("sim:deploy", "--", "staging", "--boot"), env);
       timed(npm("sim:destroy", "--", "staging"), env);
-      return { lab_rootfs_build_s: rootfs, lab_boot_dev_s: dev, lab_boot_staging_s: staging, lab_server_rss_mb: rssMb };
+      const figures = path.join(simDir, "autoscaling-figures.json");
+      timed(["npx", "jest", "-c", "jest.lab.config.js", "__tests__/lab/autoscaling.test.ts"],
+        { ...env, FRACTALS_AUTOSCALING_FIGURES: figures, FRACTALS_AUTOSCALING_SERIES: path.join(simDir, "autoscaling-series.json") });
+      const scaling = JSON.parse(readFileSync(figures, "utf8")) as { lab_scale_out_s: number; lab_scale_in_s: number };
+      return {
+        lab_rootfs_build_s: rootfs, lab_boot_dev_s: dev, lab_boot_staging_s: staging, lab_server_rss_mb: rssMb,
+        lab_scale_out_s: scaling.lab_scale_out_s, lab_scale_in_s: scaling.lab_scale_in_s,
+      };
     } finally {
       spawnSync("npm", ["run", "--silent", "sim:lab", "--", "clean"], { cwd: ROOT, env: { ...process.env, ...env } });
       rmSync(cache, { recursive: true, force: true });

@@ -59,7 +59,7 @@ export function hostLeftovers(): string[] {
   left.push(...tryRun("mount", []).stdout.split("\n").filter((l) => l.includes("/lab/servers/") || l.includes("fractals-lab/rootfs")).map((l) => `mount: ${l}`));
   left.push(...tryRun("nft", ["list", "tables"]).stdout.split("\n").filter((l) => l.includes("fractals_lab")).map((l) => `nft: ${l}`));
   const procs = tryRun("ps", ["-eo", "pid,args"]).stdout.split("\n")
-    .filter((l) => /systemd-nspawn .*-M fls|haproxy -f .*\/lab\/lb\/|sim\/lab\/heat-endpoint/.test(l));
+    .filter((l) => /systemd-nspawn .*-M fls|haproxy -f .*\/lab\/lb\/|sim\/lab\/(heat-endpoint|telemetry-agent)/.test(l));
   left.push(...procs.map((l) => `process: ${l.trim()}`));
   return left;
 }

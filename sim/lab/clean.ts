@@ -1,12 +1,13 @@
 /**
  * Removes everything the lab ever made, found by name and place rather than
  * trusted from a record, so a killed run's leftovers go too: containers,
- * overlay mounts, loop devices, haproxy and the Heat endpoint, namespaces,
+ * overlay mounts, loop devices, haproxy, the Heat endpoint and the telemetry agent, namespaces,
  * bridges and veths, the host nft table. Safe to run when nothing exists.
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { anyHeatEndpointPids, processesWith, stopDaemons } from "./daemons";
+import { cpuLeftovers, removeCpu } from "./cpu";
+import { anyHeatEndpointPids, anyTelemetryAgentPids, processesWith, stopDaemons } from "./daemons";
 import { withMachineLab } from "./machine-lock";
 import { labLinks, namespaces } from "./network";
 import { LAB_DIR, LAB_NFT_TABLE, LAB_PREFIX, LB_DIR, ROOTFS_CACHE, SERVERS_DIR } from "./paths";
@@ -30,7 +31,7 @@ function cleanLocked(options: CleanOptions): void {
   if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);
   killContainers(containers.map((c) => c.pid));
 
-  stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids()]);
+  stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()]);
 
   // Overlay mounts of servers, innermost first (and any overlay on the cached image, whatever its directory).
   const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" "))
@@ -41,11 +42,12 @@ function cleanLocked(options: CleanOptions): void {
   for (const loop of labLoops()) tryRun("losetup", ["-d", loop.dev]);
   for (const id of volumeIdsOnDisk()) if (!options.keepVolumes?.has(id)) releaseVolume(id, true);
 
+  removeCpu();
   for (const ns of namespaces().filter((n) => n.startsWith(LAB_PREFIX))) tryRun("ip", ["netns", "del", ns]);
   for (const link of labLinks()) tryRun("ip", ["link", "del", link]);
   tryRun("nft", ["delete", "table", "inet", LAB_NFT_TABLE]);
 
-  for (const dir of [SERVERS_DIR, LB_DIR, path.join(LAB_DIR, "signals")]) {
+  for (const dir of [SERVERS_DIR, LB_DIR, path.join(LAB_DIR, "signals"), path.join(LAB_DIR, "telemetry")]) {
     if (existsSync(dir) && !readFileSync("/proc/mounts", "utf8").includes(`${dir}/`)) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -54,7 +56,7 @@ function cleanLocked(options: CleanOptions): void {
 export function leftovers(): string[] {
   const left: string[] = [];
   for (const c of nspawnProcesses()) left.push(`container process ${c.pid} (${c.machine})`);
-  for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids()]) left.push(`daemon process ${pid}`);
+  for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()]) left.push(`daemon process ${pid}`);
   for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
     const f = line.split(" ");
     if (f[1]?.startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))) left.push(`mount ${f[1]}`);
@@ -63,5 +65,6 @@ export function leftovers(): string[] {
   for (const ns of namespaces().filter((n) => n.startsWith(LAB_PREFIX))) left.push(`namespace ${ns}`);
   for (const link of labLinks()) left.push(`link ${link}`);
   if (tryRun("nft", ["list", "table", "inet", LAB_NFT_TABLE]).code === 0) left.push(`nft table inet ${LAB_NFT_TABLE}`);
+  left.push(...cpuLeftovers());
   return left;
 }

@@ -1,13 +1,22 @@
 /**
- * The lab's Heat API, as far as servers use it: the native wait condition
- * handle's signal URL. A small detached daemon on the host's external
- * address (203.0.113.1:8004, which servers reach through their router's
- * SNAT) that records each signal per stack and handle under .sim/lab/signals.
- * Run as a script: `node -r tsx/cjs sim/lab/heat-endpoint.ts <host> <port> <dir>`.
+ * The lab's Heat API, as far as servers and alarms use it: the native signal
+ * URL of a resource. A small detached daemon on the host's external address
+ * (203.0.113.1:8004, which servers reach through their router's SNAT) that
+ * records each signal per stack and handle under .sim/lab/signals. Given the
+ * cloud file, it is also Heat's engine for signals: a signal to an
+ * OS::Heat::ScalingPolicy (what Aodh's alarm action posts) resizes the group
+ * in the simulated cloud and reconciles the lab in a child process; a wait
+ * condition signal from a new member ends the scaling action, which starts
+ * the cooldown.
+ * Run as a script: `node -r tsx/cjs sim/lab/heat-endpoint.ts <host> <port> <dir> [<cloud file> <time scale>]`.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import * as http from "node:http";
 import * as path from "node:path";
+import { Cloud } from "../openstack/cloud";
+import { finishScaling, scalingGroups, signalScalingPolicy, STACK } from "../openstack/orchestration";
+import { CloudError } from "../provider/diagnostics";
 
 export interface Signal {
   readonly status: string;
@@ -28,8 +37,61 @@ export function readSignals(dir: string, stackId: string, handle: string): Signa
   return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Signal);
 }
 
-export function serve(host: string, port: number, dir: string): http.Server {
+/** Heat's engine side, when the endpoint knows the cloud. */
+export interface HeatEngine {
+  readonly cloudFile: string;
+  readonly timeScale: number;
+  /** Where scaling events are logged (JSON lines). */
+  readonly eventsFile: string;
+  /** Makes the lab match the cloud after a resize. */
+  readonly reconcile: () => void;
+}
+
+/** The resource type a signal is for, from the cloud's copy of the stack's template (null: unknown stack or resource). */
+function resourceType(cloudFile: string, stackId: string, resource: string): string | null {
+  const stack = Cloud.load(cloudFile).get(STACK, stackId);
+  const opts = stack?.state.template_opts as { Bin?: unknown } | undefined;
+  try {
+    const template = JSON.parse(String(opts?.Bin ?? "")) as { resources?: Record<string, { type?: string }> };
+    return template.resources?.[resource]?.type ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function handleSignal(dir: string, engine: HeatEngine | undefined, stackId: string, resource: string, signal: Signal): { status: number; body: string } {
+  if (engine && resourceType(engine.cloudFile, stackId, resource) === "OS::Heat::ScalingPolicy") {
+    try {
+      const event = Cloud.transact(engine.cloudFile, (cloud) => signalScalingPolicy(cloud, stackId, resource, { nowMs: Date.now(), timeScale: engine.timeScale }));
+      appendFileSync(engine.eventsFile, `${JSON.stringify({ ...event, stack_id: stackId, at: new Date(event.at_ms).toISOString() })}\n`);
+      if (event.outcome === "scaled") engine.reconcile();
+      return { status: 200, body: "null\n" };
+    } catch (err) {
+      const status = err instanceof CloudError ? err.status : 500;
+      return { status, body: `${JSON.stringify({ error: (err as Error).message })}\n` };
+    }
+  }
+  appendFileSync(signalFile(dir, stackId, resource), `${JSON.stringify(signal)}\n`);
+  if (engine) finishScalingActions(dir, engine);
+  return { status: 200, body: "null\n" };
+}
+
+/** Ends the scaling actions whose new members have signalled (or failed, or timed out): their cooldown starts now. */
+function finishScalingActions(dir: string, engine: HeatEngine): void {
+  if (!scalingGroups(Cloud.load(engine.cloudFile)).some((g) => g.in_progress)) return;
+  const signalled = (w: { stackId: string; handle: string; count: number }) => {
+    const signals = readSignals(dir, w.stackId, w.handle);
+    return signals.some((s) => s.status === "FAILURE") || signals.filter((s) => s.status === "SUCCESS").length >= w.count;
+  };
+  const finished = Cloud.transact(engine.cloudFile, (cloud) => finishScaling(cloud, signalled, Date.now()));
+  for (const g of finished) {
+    appendFileSync(engine.eventsFile, `${JSON.stringify({ at_ms: Date.now(), at: new Date().toISOString(), stack_id: g.stack_id, group: g.group, outcome: "finished", size: g.members.length })}\n`);
+  }
+}
+
+export function serve(host: string, port: number, dir: string, engine?: HeatEngine): http.Server {
   mkdirSync(dir, { recursive: true });
+  if (engine) setInterval(() => finishScalingActions(dir, engine), 5000).unref();
   const server = http.createServer((req, res) => {
     const match = req.method === "POST" ? SIGNAL_PATH.exec((req.url ?? "").split("?")[0]) : null;
     if (!match) {
@@ -54,15 +116,48 @@ export function serve(host: string, port: number, dir: string): http.Server {
         id: String(parsed.id ?? ""),
         at: new Date().toISOString(),
       };
-      appendFileSync(signalFile(dir, match[2], match[3]), `${JSON.stringify(signal)}\n`);
-      res.writeHead(200, { "content-type": "application/json" }).end("null\n");
+      const answer = handleSignal(dir, engine, match[2], match[3], signal);
+      res.writeHead(answer.status, { "content-type": "application/json" }).end(answer.body);
     });
   });
   server.listen(port, host);
   return server;
 }
 
+/** Runs reconciles one at a time in a child process (they take the machine's lab lock and may take a while); a request meanwhile runs once more after. */
+function reconciler(cloudFile: string, timeScale: number, logFile: string): () => void {
+  let running = false;
+  let again = false;
+  const start = (): void => {
+    running = true;
+    again = false;
+    const out = openSync(logFile, "a");
+    const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), path.join(__dirname, "reconcile-run.ts"), cloudFile], {
+      stdio: ["ignore", out, out], env: { ...process.env, FRACTALS_LAB_TIME_SCALE: String(timeScale) },
+    });
+    closeSync(out);
+    child.on("exit", () => {
+      running = false;
+      if (again) start();
+    });
+  };
+  return () => {
+    if (running) again = true;
+    else start();
+  };
+}
+
 if (require.main === module) {
-  const [host, port, dir] = process.argv.slice(2);
-  serve(host, Number(port), dir);
+  const [host, port, dir, cloudFile, timeScale] = process.argv.slice(2);
+  if (cloudFile) {
+    const telemetry = path.join(path.dirname(dir), "telemetry");
+    mkdirSync(telemetry, { recursive: true });
+    const scale = Number(timeScale || 1);
+    serve(host, Number(port), dir, {
+      cloudFile, timeScale: scale, eventsFile: path.join(telemetry, "scaling.jsonl"),
+      reconcile: reconciler(cloudFile, scale, path.join(path.dirname(dir), "reconcile-run.log")),
+    });
+  } else {
+    serve(host, Number(port), dir);
+  }
 }

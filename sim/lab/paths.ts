@@ -16,6 +16,26 @@ export const VOLUMES_DIR = path.join(LAB_DIR, "volumes");
 export const LOGS_DIR = path.join(LAB_DIR, "logs");
 export const LB_DIR = path.join(LAB_DIR, "lb");
 export const SIGNALS_DIR = path.join(LAB_DIR, "signals");
+/** The telemetry agent's Gnocchi store, Aodh's alarm history, Heat's scaling events and the time series for plots. */
+export const TELEMETRY_DIR = path.join(LAB_DIR, "telemetry");
+
+/**
+ * FRACTALS_LAB_TIME_SCALE (default 1): the lab runs the cloud's clocks this
+ * many times faster. Every duration the template gives Gnocchi, Aodh and Heat
+ * (granularity, Aodh's 60 s evaluation interval, Ceilometer's polling, the
+ * scaling cooldown) is divided by it, and measured CPU time is multiplied by
+ * it, so the template's thresholds (CPU-ns per granularity) hold unchanged.
+ * Boot times are real: a server takes as long to boot as ever.
+ */
+export function labTimeScale(): number {
+  const raw = process.env.FRACTALS_LAB_TIME_SCALE;
+  if (raw === undefined || raw === "") return 1;
+  const scale = Number(raw);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 3600) {
+    throw new Error(`FRACTALS_LAB_TIME_SCALE must be a number above 0 and at most 3600, got ${JSON.stringify(raw)}`);
+  }
+  return scale;
+}
 export const ROOTFS_CACHE = process.env.FRACTALS_LAB_CACHE || "/var/cache/fractals-lab";
 
 /** The external bridge; the host is on it at the external network's first address (`heatApiHost()`). */

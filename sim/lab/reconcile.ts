@@ -9,13 +9,15 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../openstack/cloud";
+import { stackAlarms } from "../openstack/orchestration";
+import { withLockFile } from "../provider/lock-file";
 import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab } from "./clean";
-import { ensureHeatEndpoint, heatEndpointPids, stopDaemons } from "./daemons";
+import { ensureHeatEndpoint, ensureTelemetryAgent, heatEndpointPids, stopDaemons, telemetryAgentPids } from "./daemons";
 import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
 import { ensureExternal, ensureNetworks, ensureRouter, pruneNetwork } from "./network";
 import { withMachineLab } from "./machine-lock";
-import { lbNamespace } from "./paths";
+import { LAB_DIR, lbNamespace } from "./paths";
 import { requireLab } from "./requirements";
 import { ensureRootfs } from "./rootfs";
 import { applySecurityGroups } from "./secgroups";
@@ -42,10 +44,15 @@ export function reconcile(options: ReconcileOptions = {}): ReconcileResult {
   const log = options.log ?? ((line: string) => console.log(line));
   const cloudFile = options.cloudFile ?? (process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE);
   // The machine lock serializes reconciles (and notices a killed holder, which a lock file would not).
-  return withMachineLab(`reconcile of ${cloudFile}`, () => reconcileLocked(Cloud.load(cloudFile), log));
+  // The machine lock serializes reconciles of different runs; the Heat endpoint's reconciles after a scaling signal run
+  // under the hold of whoever started the lab (reentrant), so a lock file of the lab's own serializes those too.
+  return withMachineLab(`reconcile of ${cloudFile}`, () => withLockFile(path.join(LAB_DIR, "reconcile.lock"), RECONCILE_LOCK, () =>
+    reconcileLocked(Cloud.load(cloudFile), cloudFile, log)));
 }
 
-function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileResult {
+const RECONCILE_LOCK = { timeoutMs: 15 * 60_000, pollMs: 200, staleMs: 15 * 60_000, what: "the lab's reconcile" };
+
+function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) => void): ReconcileResult {
   const topo = topology(cloud);
   const wanted = new Set(topo.servers.map((s) => s.id));
   const removed = serverDirs().filter((id) => !wanted.has(id));
@@ -87,8 +94,10 @@ function reconcileLocked(cloud: Cloud, log: (line: string) => void): ReconcileRe
   for (const lb of topo.loadBalancers) ensureLoadBalancer(lb);
   for (const id of lbIdsOnDisk()) if (!topo.loadBalancers.some((lb) => lb.id === id)) removeLoadBalancer(id);
 
-  if (topo.servers.length > 0) ensureHeatEndpoint(topo.hostIp);
+  if (topo.servers.length > 0) ensureHeatEndpoint(topo.hostIp, cloudFile);
   else stopDaemons(heatEndpointPids());
+  if (topo.servers.length > 0 && stackAlarms(cloud).length > 0) ensureTelemetryAgent(cloudFile);
+  else stopDaemons(telemetryAgentPids());
   pruneNetwork(topo, new Set(topo.loadBalancers.map((lb) => lbNamespace(lb.id))));
   return { topology: topo, started, removed, rootfsBuiltSeconds: builtSeconds };
 }

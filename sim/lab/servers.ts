@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { prepareCpu, removeCpu } from "./cpu";
 import { bridgeName, LAB_PREFIX, machineName, SERVERS_DIR } from "./paths";
 import { metaData, networkConfig, userData } from "./seed";
 import { alive, run, sleepMs, tryKill, tryRun } from "./sh";
@@ -87,14 +88,18 @@ export function prepareServer(server: LabServer, rootfs: string): ServerDir {
 export function startServer(server: LabServer): void {
   const d = serverDir(server.id);
   const out = openSync(d.console, "a");
-  const child = spawn("systemd-nspawn", [
+  // Into its cgroups (the flavor's vCPUs, and its CPU time) before nspawn starts, so every process of the container is inside.
+  const cgroups = prepareCpu(server.id, server.vcpus);
+  const nspawn = [
     "-D", d.merged, "-M", machineName(server.id), "-b",
     // The host's PID 1 is not systemd: no machined to register with, no scope unit to create.
     "--register=no", "--keep-unit",
     `--network-bridge=${bridgeName(server.networkId)}`,
     // No name servers in the lab; the image's resolv.conf stays as built.
     "--resolv-conf=off", "--timezone=off",
-  ], { detached: true, stdio: ["ignore", out, out] });
+  ];
+  const [cmd, args] = cgroups ? ["sh", ["-c", `${cgroups} exec systemd-nspawn "$@"`, "sh", ...nspawn]] as const : ["systemd-nspawn", nspawn] as const;
+  const child = spawn(cmd, [...args], { detached: true, stdio: ["ignore", out, out] });
   child.unref();
   closeSync(out);
   writeFileSync(path.join(d.dir, "nspawn.pid"), `${child.pid}\n`);
@@ -140,6 +145,7 @@ export function removeServerDir(id: string): void {
     if (tryRun("umount", [d.merged]).code !== 0) run("umount", ["-l", d.merged]);
   }
   rmSync(d.dir, { recursive: true, force: true });
+  removeCpu(id);
 }
 
 /** Server ids with a directory in the lab (running or not). */

@@ -5,7 +5,7 @@
  * group rules with remote groups expanded, and load balancers.
  */
 import { inCidr } from "../openstack/addresses";
-import { externalNetwork, heatApiHost } from "../openstack/catalogue";
+import { externalNetwork, FLAVORS, heatApiHost } from "../openstack/catalogue";
 import { Cloud, CloudObject, HeatWaitCondition } from "../openstack/cloud";
 
 const T = {
@@ -75,6 +75,8 @@ export interface LabServer {
   readonly waitConditions: HeatWaitCondition[];
   /** The stack that booted it (Heat members), for display. */
   readonly stackId: string | null;
+  /** Its flavor's vCPUs (1 for an unknown flavor): the lab's CPU cap. */
+  readonly vcpus: number;
 }
 
 export interface LabLoadBalancer {
@@ -170,6 +172,7 @@ export function topology(cloud: Cloud): LabTopology {
       floatingIp: fipOf(port.id),
       waitConditions: o.heat?.waitConditions ?? [],
       stackId: o.owner && cloud.get(T.stack, o.owner) ? o.owner : null,
+      vcpus: FLAVORS.find((f) => f.id === o.state.flavor_id || f.name === o.state.flavor_name)?.vcpus ?? 1,
     });
   }
 

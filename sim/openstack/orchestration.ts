@@ -8,13 +8,13 @@
  * returns what Heat reports. Terraform accepts both only from a legacy-SDK
  * provider, so this type sets `legacy_type_system` like the real one.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { isObject, UNKNOWN, Value, ValueObject } from "../protocol/cty";
 import { CloudError } from "../provider/diagnostics";
 import { HEAT_API_PORT, heatApiHost, PROJECT_ID, stableUuid } from "./catalogue";
-import { HeatWaitCondition } from "./cloud";
+import { Cloud, HeatWaitCondition } from "./cloud";
 import { INSTANCE } from "./compute";
-import { ApplyContext, fill, ResourceModel } from "./model";
+import { ApplyContext, applyContext, fill, ResourceModel } from "./model";
 import { createPort } from "./networking";
 
 export const STACK = "openstack_orchestration_stack_v1";
@@ -253,37 +253,89 @@ function parametersOf(state: ValueObject): Record<string, string> {
 }
 
 /**
- * Boots (or re-boots) the servers of each AutoScalingGroup: desired capacity
- * clamped to min..max, a port each on the group's network. A member is either
- * an OS::Nova::Server or an OS::Heat::Stack whose nested template holds the
- * servers (and their wait conditions). Servers are owned by the outer stack,
- * so they go when it goes.
+ * Boots (or re-boots) the servers of each AutoScalingGroup, a port each on
+ * the group's network. A member is either an OS::Nova::Server or an
+ * OS::Heat::Stack whose nested template holds the servers (and their wait
+ * conditions). Servers are owned by the outer stack, so they go when it goes.
+ *
+ * The group's size is Heat's, not the template's: created at desired_capacity
+ * (clamped to min..max), then changed by its scaling policies' signals. A
+ * stack update that leaves the group's properties as they were keeps its
+ * members and size (Heat does not update an unchanged resource); one that
+ * changes them resizes it to desired_capacity again, as Heat's
+ * AutoScalingGroup.handle_update does. Terraform sees none of this: the size
+ * is in no attribute of the stack, so a scaled group is no drift to it.
  */
 function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> {
   for (const server of ctx.cloud.list(INSTANCE)) if (server.owner === scope.id) ctx.cloud.remove(INSTANCE, server.id);
   const sizes: Record<string, number> = {};
+  const nowMs = Date.parse(ctx.now) || Date.now();
   for (const [name, resource] of Object.entries(scope.template.resources ?? {})) {
     if (resource.type !== "OS::Heat::AutoScalingGroup") continue;
     const props = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
     const min = Number(props.min_size ?? 0);
     const max = Number(props.max_size ?? min);
-    const size = Math.min(max, Math.max(min, Number(props.desired_capacity ?? min)));
-    sizes[name] = size;
-    const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
-    for (let i = 0; i < size; i++) {
-      const memberName = `${scope.name}-${name}-${i}`;
-      if (member?.type === "OS::Nova::Server") {
-        bootServer(ctx, scope.id, stableUuid(scope.id, name, String(i)), memberName, member.properties ?? {}, []);
-      } else if (member?.type === "OS::Heat::Stack") {
-        bootNestedStack(ctx, scope.id, { id: stableUuid(scope.id, name, String(i), "stack"), name: memberName }, member.properties ?? {});
-      }
+    const clamp = (n: number) => Math.min(max, Math.max(min, n));
+    const definition = createHash("sha256").update(JSON.stringify(props)).digest("hex");
+    const prior = groupRecord(ctx.cloud, scope.id, name);
+    let record: GroupRecord;
+    if (prior === undefined) {
+      const size = clamp(Number(props.desired_capacity ?? min));
+      record = {
+        stack_id: scope.id, stack_name: scope.name, group: name, definition, min, max,
+        members: Array.from({ length: size }, (_, index) => ({ index, created_ms: nowMs, servers: [] })),
+        next_index: size, cooldown_end_ms: 0, in_progress: null, events: [],
+      };
+    } else if (prior.definition === definition) {
+      record = { ...prior, min, max };
+    } else {
+      const current = prior.members.length;
+      const size = clamp(props.desired_capacity === undefined || props.desired_capacity === null ? current : Number(props.desired_capacity));
+      record = { ...prior, definition, min, max };
+      resizeMembers(record, size, nowMs);
     }
+    for (const member of record.members) member.servers = bootMember(ctx, scope, name, member.index, props);
+    saveGroupRecord(ctx.cloud, record);
+    sizes[name] = record.members.length;
   }
   return sizes;
 }
 
-/** A nested stack member: its servers boot with the nested template's wait conditions recorded on them. */
-function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): void {
+/** Boots one member of group `name` of the stack; returns its servers' ids. */
+function bootMember(ctx: ApplyContext, scope: StackScope, name: string, index: number, props: Record<string, Json>): string[] {
+  const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
+  const memberName = `${scope.name}-${name}-${index}`;
+  if (member?.type === "OS::Nova::Server") {
+    const id = stableUuid(scope.id, name, String(index));
+    bootServer(ctx, scope.id, id, memberName, member.properties ?? {}, []);
+    return [id];
+  }
+  if (member?.type === "OS::Heat::Stack") {
+    return bootNestedStack(ctx, scope.id, { id: stableUuid(scope.id, name, String(index), "stack"), name: memberName }, member.properties ?? {});
+  }
+  return [];
+}
+
+/** Grows (new indices) or shrinks (oldest members first, as Heat removes them) the record's members to `size`. */
+function resizeMembers(record: GroupRecord, size: number, nowMs: number): { added: GroupMember[]; removed: GroupMember[] } {
+  const added: GroupMember[] = [];
+  const removed: GroupMember[] = [];
+  while (record.members.length < size) {
+    const member = { index: record.next_index, created_ms: nowMs, servers: [] };
+    record.next_index += 1;
+    record.members.push(member);
+    added.push(member);
+  }
+  if (record.members.length > size) {
+    const oldestFirst = [...record.members].sort((a, b) => a.created_ms - b.created_ms || a.index - b.index);
+    removed.push(...oldestFirst.slice(0, record.members.length - size));
+    record.members = record.members.filter((m) => !removed.includes(m));
+  }
+  return { added, removed };
+}
+
+/** A nested stack member: its servers boot with the nested template's wait conditions recorded on them; returns their ids. */
+function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): string[] {
   const template = nestedTemplate(stack.name, props);
   const given = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
   const parameters = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
@@ -295,10 +347,12 @@ function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; 
     return { stackId: stack.id, stackName: stack.name, handle, timeoutSeconds: Number(p.timeout ?? 600), count: Number(p.count ?? 1) };
   });
   const servers = resources.filter(([, r]) => r.type === "OS::Nova::Server");
-  for (const [resName, r] of servers) {
+  return servers.map(([resName, r]) => {
     const name = servers.length === 1 ? stack.name : `${stack.name}-${resName}`;
-    bootServer(ctx, owner, stableUuid(stack.id, resName), name, evaluate(r.properties ?? {}, nested) as Record<string, Json>, waits);
-  }
+    const id = stableUuid(stack.id, resName);
+    bootServer(ctx, owner, id, name, evaluate(r.properties ?? {}, nested) as Record<string, Json>, waits);
+    return id;
+  });
 }
 
 /** One server Heat boots: the instance, its port on the first network, and what Nova keeps (user data). */
@@ -309,7 +363,11 @@ function bootServer(ctx: ApplyContext, owner: string, id: string, name: string, 
   const userData = typeof server.user_data === "string" ? server.user_data : "";
   ctx.cloud.add({
     type: INSTANCE, id, owner,
-    state: { id, name, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null },
+    state: {
+      id, name, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null,
+      // Nova's server metadata: `metering.*` keys become Ceilometer's resource metadata, which the alarms query on.
+      metadata: metadataOf(server.metadata),
+    },
     ...(userData ? { nova: { userData } } : {}),
     ...(waits.length > 0 ? { heat: { waitConditions: waits } } : {}),
   });
@@ -383,6 +441,222 @@ const stack: ResourceModel = {
     state.updated_time = ctx.now;
   },
 };
+
+
+/** Heat's record of an AutoScalingGroup: its members and scaling state (the group resource's metadata in Heat). Not a Terraform type. */
+export const SCALING_GROUP = "heat_autoscaling_group";
+
+export interface GroupMember {
+  readonly index: number;
+  readonly created_ms: number;
+  servers: string[];
+}
+
+export interface ScalingEvent {
+  readonly at_ms: number;
+  readonly policy: string;
+  /** scaled, cooldown (ignored), in-progress (ignored), no-change (at a bound). */
+  readonly outcome: "scaled" | "cooldown" | "in-progress" | "no-change";
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface GroupRecord {
+  readonly stack_id: string;
+  readonly stack_name: string;
+  readonly group: string;
+  definition: string;
+  min: number;
+  max: number;
+  members: GroupMember[];
+  next_index: number;
+  /** Heat refuses scaling signals until then (epoch ms, the lab's clock). */
+  cooldown_end_ms: number;
+  /** A scaling action whose new members have not yet signalled their wait conditions; Heat refuses signals meanwhile. */
+  in_progress: { since_ms: number; policy: string; cooldown_ms: number; waits: HeatWaitCondition[] } | null;
+  events: ScalingEvent[];
+}
+
+const groupId = (stackId: string, group: string) => stableUuid(stackId, group, "autoscaling-group");
+
+export function groupRecord(cloud: Cloud, stackId: string, group: string): GroupRecord | undefined {
+  return cloud.get(SCALING_GROUP, groupId(stackId, group))?.state as unknown as GroupRecord | undefined;
+}
+
+function saveGroupRecord(cloud: Cloud, record: GroupRecord): void {
+  const id = groupId(record.stack_id, record.group);
+  cloud.remove(SCALING_GROUP, id);
+  cloud.add({ type: SCALING_GROUP, id, owner: record.stack_id, state: JSON.parse(JSON.stringify(record)) as ValueObject });
+}
+
+/** Every AutoScalingGroup Heat holds, with its size and servers. */
+export function scalingGroups(cloud: Cloud): GroupRecord[] {
+  return cloud.list(SCALING_GROUP).map((o) => o.state as unknown as GroupRecord);
+}
+
+/** A stack as Heat holds it: its template and the parameters as given (hidden ones included). */
+function stackScope(cloud: Cloud, stackId: string): { scope: StackScope; region: string } {
+  const stack = cloud.get(STACK, stackId);
+  if (!stack) throw new CloudError(404, `The Stack (${stackId}) could not be found.`);
+  const template = parseTemplate(stack.state.template_opts);
+  const parameters = stack.heatParameters ?? parametersOf(stack.state);
+  const scope = { id: stack.id, name: String(stack.state.name), template, parameters, groupSizes: {} };
+  return { scope, region: typeof stack.state.region === "string" ? stack.state.region : "RegionOne" };
+}
+
+export interface SignalOptions {
+  /** The lab's clock, epoch ms. */
+  readonly nowMs: number;
+  /** The lab's time scale: a cooldown of N s lasts N / timeScale s. Default 1. */
+  readonly timeScale?: number;
+}
+
+/**
+ * A signal to an OS::Heat::ScalingPolicy (what Aodh's alarm action posts to
+ * its signal_url), handled as Heat does: ignored while the group is in
+ * cooldown or a scaling action is in progress; otherwise the new capacity
+ * (change_in_capacity, exact_capacity or percent_change_in_capacity with
+ * min_adjustment_step) clamped to min..max; no change at a bound (and no
+ * cooldown then). Growing boots new members and stays in progress until
+ * their wait conditions are signalled (`finishScaling`), after which the
+ * cooldown starts; shrinking removes the oldest members and starts it at once.
+ */
+export function signalScalingPolicy(cloud: Cloud, stackId: string, policy: string, options: SignalOptions): ScalingEvent {
+  const { scope, region } = stackScope(cloud, stackId);
+  const resource = scope.template.resources?.[policy];
+  if (!resource) throw new CloudError(404, `The Resource (${policy}) could not be found in Stack ${scope.name}.`);
+  if (resource.type !== "OS::Heat::ScalingPolicy") throw new CloudError(400, `Resource ${policy} of type ${resource.type} does not take signals here`);
+  const props = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
+  const groupName = Object.keys(scope.template.resources ?? {}).find((n) => stableUuid(scope.id, n) === props.auto_scaling_group_id);
+  const record = groupName ? groupRecord(cloud, scope.id, groupName) : undefined;
+  if (!groupName || !record) throw new CloudError(400, `${policy}: auto_scaling_group_id names no AutoScalingGroup of the stack`);
+  const timeScale = options.timeScale ?? 1;
+  const current = record.members.length;
+  const event = (outcome: ScalingEvent["outcome"], to = current): ScalingEvent => {
+    const e = { at_ms: options.nowMs, policy, outcome, from: current, to };
+    record.events.push(e);
+    saveGroupRecord(cloud, record);
+    return e;
+  };
+  if (record.in_progress) return event("in-progress");
+  if (options.nowMs < record.cooldown_end_ms) return event("cooldown");
+  const adjustment = Number(props.scaling_adjustment ?? 0);
+  const type = String(props.adjustment_type ?? "change_in_capacity");
+  let wanted = current + adjustment;
+  if (type === "exact_capacity") wanted = adjustment;
+  if (type === "percent_change_in_capacity") {
+    const delta = (current * adjustment) / 100;
+    const step = Number(props.min_adjustment_step ?? 0);
+    const rounded = Math.abs(delta) < 1 ? Math.sign(delta) : delta > 0 ? Math.floor(delta) : Math.ceil(delta);
+    wanted = current + (Math.abs(rounded) < step ? Math.sign(delta) * step : rounded);
+  }
+  const size = Math.min(record.max, Math.max(record.min, wanted));
+  if (size === current) return event("no-change");
+  const cooldownMs = (Number(props.cooldown ?? 0) * 1000) / timeScale;
+  const { added, removed } = resizeMembers(record, size, options.nowMs);
+  for (const member of removed) for (const server of member.servers) cloud.remove(INSTANCE, server);
+  const groupResource = scope.template.resources?.[groupName];
+  const groupProps = evaluate(groupResource?.properties ?? {}, scope) as Record<string, Json>;
+  const ctx = applyContext(cloud, region);
+  for (const member of added) member.servers = bootMember(ctx, scope, groupName, member.index, groupProps);
+  const waits = added.flatMap((m) => m.servers.flatMap((id) => cloud.get(INSTANCE, id)?.heat?.waitConditions ?? []));
+  if (waits.length > 0) record.in_progress = { since_ms: options.nowMs, policy, cooldown_ms: cooldownMs, waits };
+  else record.cooldown_end_ms = options.nowMs + cooldownMs;
+  return event("scaled", size);
+}
+
+/**
+ * Ends the scaling actions whose new members have signalled every wait
+ * condition (or whose wait timed out, when Heat would mark the member
+ * failed): the group's cooldown starts then. Returns the groups finished.
+ */
+export function finishScaling(cloud: Cloud, signalled: (wait: HeatWaitCondition) => boolean, nowMs: number): GroupRecord[] {
+  const finished: GroupRecord[] = [];
+  for (const record of scalingGroups(cloud)) {
+    const progress = record.in_progress;
+    if (!progress) continue;
+    const timedOut = progress.waits.some((w) => nowMs - progress.since_ms > w.timeoutSeconds * 1000);
+    if (!timedOut && !progress.waits.every(signalled)) continue;
+    record.in_progress = null;
+    record.cooldown_end_ms = nowMs + progress.cooldown_ms;
+    saveGroupRecord(cloud, record);
+    finished.push(record);
+  }
+  return finished;
+}
+
+/** An Aodh alarm a stack declares, its properties evaluated (what Heat creates in Aodh). */
+export interface StackAlarm {
+  readonly id: string;
+  readonly name: string;
+  readonly stackId: string;
+  readonly type: string;
+  readonly metric: string;
+  readonly aggregationMethod: string;
+  readonly granularity: number;
+  readonly evaluationPeriods: number;
+  readonly threshold: number;
+  readonly comparisonOperator: string;
+  readonly resourceType: string;
+  readonly query: Json;
+  readonly alarmActions: string[];
+  readonly okActions: string[];
+  readonly insufficientDataActions: string[];
+  /** Heat's OS::Aodh::* default is true: the actions run at every evaluation that finds the alarm state, not only on a change. */
+  readonly repeatActions: boolean;
+  readonly enabled: boolean;
+}
+
+export function stackAlarms(cloud: Cloud): StackAlarm[] {
+  const alarms: StackAlarm[] = [];
+  for (const stack of cloud.list(STACK)) {
+    let scope: StackScope;
+    try {
+      scope = stackScope(cloud, stack.id).scope;
+    } catch {
+      continue;
+    }
+    for (const [name, resource] of Object.entries(scope.template.resources ?? {})) {
+      if (resource.type !== "OS::Aodh::GnocchiAggregationByResourcesAlarm") continue;
+      const p = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
+      const strings = (v: Json | undefined) => (Array.isArray(v) ? v.map(String) : []);
+      let query: Json = p.query ?? null;
+      if (typeof query === "string") {
+        try {
+          query = JSON.parse(query) as Json;
+        } catch {
+          // Aodh would refuse it; the lab matches nothing
+        }
+      }
+      alarms.push({
+        id: stableUuid(stack.id, name, "alarm"),
+        name: `${scope.name}-${name}`,
+        stackId: stack.id,
+        type: resource.type,
+        metric: String(p.metric ?? ""),
+        aggregationMethod: String(p.aggregation_method ?? "mean"),
+        granularity: Number(p.granularity ?? 60),
+        evaluationPeriods: Number(p.evaluation_periods ?? 1),
+        threshold: Number(p.threshold),
+        comparisonOperator: String(p.comparison_operator ?? "eq"),
+        resourceType: String(p.resource_type ?? "instance"),
+        query,
+        alarmActions: strings(p.alarm_actions),
+        okActions: strings(p.ok_actions),
+        insufficientDataActions: strings(p.insufficient_data_actions),
+        repeatActions: p.repeat_actions === undefined ? true : p.repeat_actions === true,
+        enabled: p.enabled === undefined ? true : p.enabled === true,
+      });
+    }
+  }
+  return alarms;
+}
+
+/** Nova metadata values are strings. */
+function metadataOf(value: Json | undefined): ValueObject {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
 
 export const ORCHESTRATION_MODELS: Record<string, ResourceModel> = { [STACK]: stack };
 
