@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- FILTER... ] [--quick] [--runs=N] [--list]`
+ * `npm run bench [-- FILTER... ] [--quick] [--runs=N] [--list] [--help]`
  *
  * Prints one line per figure, `name: median unit (min, max, n)`. A FILTER is a
  * group (`synth_workers`, `alternatives`), a case or figure name
@@ -9,6 +9,7 @@
  * the smaller sizes: a smoke test of the harness, not figures to quote.
  */
 import * as os from "node:os";
+import { parseCommandLine, runCommand, UsageError } from "../cli-args";
 import { alternatives } from "./alternatives";
 import { lab } from "./lab";
 import { BenchCase, BenchContext, matches, runCase } from "./lib/benchmark";
@@ -25,14 +26,30 @@ function selected(c: BenchCase, filters: readonly string[], quick: boolean): boo
   return !c.onlyOnRequest && !(quick && c.slow);
 }
 
+const USAGE = `Usage: npm run bench [-- FILTER...] [--quick] [--runs=N] [--list]
+  Prints one line per figure: name: median unit (min, max, n). Figures and choices: bench/README.md.
+  FILTER     a group (synth_workers, alternatives), a case or figure name (synth_workers_1000, synth_all_s)
+             or a prefix up to an underscore (synth, runner); on-request cases run only when named
+  --quick    each case once, at the smaller sizes, the slow cases left out (a smoke test, not figures to quote)
+  --runs=N   samples per case (default 3; 1 with --quick)
+  --list     every case and its figures; runs nothing
+  --help     this text`;
+
 async function main(argv: string[]): Promise<number> {
-  const quick = argv.includes("--quick");
-  const runsFlag = argv.find((a) => a.startsWith("--runs="));
-  const runs = runsFlag ? Number(runsFlag.slice("--runs=".length)) : quick ? 1 : 3;
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${runsFlag}`);
-  const filters = argv.filter((a) => !a.startsWith("--"));
+  const { values, positionals: filters } = parseCommandLine(
+    argv,
+    { quick: { type: "boolean" }, runs: { type: "string" }, list: { type: "boolean" } },
+    true,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = values.quick === true;
+  const runs = values.runs !== undefined ? Number(values.runs) : quick ? 1 : 3;
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
   const cases = CASES.filter((c) => selected(c, filters, quick));
-  if (argv.includes("--list")) {
+  if (values.list) {
     for (const c of CASES) console.log(`${c.group} / ${c.name}${c.onlyOnRequest ? " (on request)" : c.slow ? " (slow)" : ""}: ${c.figures.join(", ")}`);
     return 0;
   }
@@ -50,7 +67,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(1);
-});
+if (require.main === module) runCommand("bench", () => main(process.argv.slice(2)), { exit: true });

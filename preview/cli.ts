@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCommandLine, usageLine, UsageError } from "../cli-args";
 import { ENVIRONMENTS } from "../config";
 import { renderFailure } from "./failure";
 import { labelsFile, PLAN_LABELS, planLabels } from "./labels";
@@ -18,7 +18,7 @@ import { loadForceNew, synthReport } from "./synth-diff";
 /** GitHub's limit for a job's step summary. */
 const JOB_SUMMARY_LIMIT = 1_048_576;
 
-const USAGE = `usage: preview --plans <dir> [--stacks dev,staging,prod]   (<dir>/<stack>.json from 'terraform show -json', <stack>.error.txt when it failed)
+const USAGE = `Usage: preview --plans <dir> [--stacks dev,staging,prod]   (<dir>/<stack>.json from 'terraform show -json', <stack>.error.txt when it failed)
        preview --base <cdktf.out> --head <cdktf.out>          (no credentials: compare synthesized JSON)
        preview --failed-step <name> [--error-file <file>]     (no preview could be made: say so)
 options: --out <file>  --max-chars <n>  --full-output-url <url>  --labels-out <file>
@@ -39,34 +39,28 @@ export function main(argv: readonly string[], io: Io = PROCESS_IO): number {
     return 0;
   } catch (err) {
     // Bad input is the user's to fix: one line, no stack trace.
-    io.stderr(`preview: ${messageOf(err)}\n`);
-    return err instanceof PreviewError || isUsageError(err) ? 2 : 1;
+    io.stderr(`${err instanceof UsageError ? usageLine("preview", err) : `preview: ${messageOf(err)}`}\n`);
+    return err instanceof PreviewError || err instanceof UsageError ? 2 : 1;
   }
 }
 
 /** The Markdown for stdout, or undefined when it went to a file or help was printed. */
 function run(argv: readonly string[], io: Io): string | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      plans: { type: "string" },
-      base: { type: "string" },
-      head: { type: "string" },
-      stacks: { type: "string" },
-      out: { type: "string" },
-      "max-chars": { type: "string" },
-      "full-output-url": { type: "string" },
-      commit: { type: "string" },
-      "commit-url": { type: "string" },
-      "run-url": { type: "string" },
-      time: { type: "string" },
-      "labels-out": { type: "string" },
-      "failed-step": { type: "string" },
-      "error-file": { type: "string" },
-      help: { type: "boolean" },
-    },
+  const { values } = parseCommandLine(argv, {
+    plans: { type: "string" },
+    base: { type: "string" },
+    head: { type: "string" },
+    stacks: { type: "string" },
+    out: { type: "string" },
+    "max-chars": { type: "string" },
+    "full-output-url": { type: "string" },
+    commit: { type: "string" },
+    "commit-url": { type: "string" },
+    "run-url": { type: "string" },
+    time: { type: "string" },
+    "labels-out": { type: "string" },
+    "failed-step": { type: "string" },
+    "error-file": { type: "string" },
   });
   if (values.help) {
     io.stdout(`${USAGE}\n`);
@@ -131,11 +125,6 @@ function readText(file: string, flag: string): string {
 function messageOf(err: unknown): string {
   const message = (err as { message?: unknown } | null)?.message;
   return typeof message === "string" ? message : String(err);
-}
-
-function isUsageError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -7,16 +7,24 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseCommandLine, runCommand, UsageError } from "../../cli-args";
 import { ConfigError, ENVIRONMENTS } from "../../config";
 import { buildApp } from "../../stacks/app";
 import { checkSynthesizedApp } from "./check-app";
 import { formatFinding, RULES } from "./findings";
 
-function main(args: string[]): number {
-  if (args.length > 1 || args[0] === "--help") {
-    console.error("usage: npm run check [-- <cdktf.out directory>]");
-    return 2;
+const USAGE = `Usage: npm run check [-- <cdktf.out directory>]
+  Checks every synthesized stack against the vendored provider schemas (providers/); without a
+  directory it synthesizes every environment of config/ into a temporary one first.
+  Exits 1 when there is a finding or the configuration is invalid.`;
+
+function main(argv: string[]): number {
+  const { values, positionals: args } = parseCommandLine(argv, {}, true);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  if (args.length > 1) throw new UsageError(`one directory at most, got ${args.length}: ${args.join(" ")}`);
   if (args[0] !== undefined && !fs.existsSync(path.join(args[0], "manifest.json"))) {
     console.error(`${args[0]}: no manifest.json; pass a directory written by 'cdktf synth'`);
     return 2;
@@ -42,4 +50,4 @@ function main(args: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCommand("check", () => main(process.argv.slice(2)));

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { parseCommandLine, usageLine, UsageError } from "../../cli-args";
 import { EnvironmentConfig, ENVIRONMENTS, parseEnvironment } from "../../config";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
@@ -113,10 +114,36 @@ function reportUntracked(config: EnvironmentConfig, cloudFile: string, stateFile
   if (report) console.log(`\n${report}`);
 }
 
+const USAGE = `Usage: npm run sim:deploy -- <env> [--boot]   cdktf deploy <env> against the simulated OpenStack; prints the outputs
+       npm run sim:plan -- <env>              cdktf diff <env>
+       npm run sim:destroy -- <env>           cdktf destroy <env>; says whether the simulated cloud is now empty
+  <env>     one of ${ENVIRONMENTS.map((e) => e.env).join(", ")}
+  --boot    (deploy only) then boot the servers in the offline lab (root), wait until the app answers
+  The cloud is in .sim/cloud.json (FRACTALS_SIM_STATE), stacks and state under .sim/ (sim/README.md).`;
+
+function unexpectedArgument(command: string | undefined, env: string | undefined, unexpected: string): string {
+  return `sim:${command}: unexpected argument ${JSON.stringify(unexpected)}; one environment per command ` +
+    `(e.g. npm run sim:${command} -- ${env ?? "dev"}${command === "deploy" ? " [--boot]" : ""})`;
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, env, ...rest] = argv;
+  let parsed;
+  try {
+    parsed = parseCommandLine(argv, { boot: { type: "boolean" } }, true);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    // An unknown option is an unexpected argument, as an extra environment is (below).
+    const [command, env] = argv.filter((a) => !a.startsWith("-"));
+    console.error(err.unknownOption === undefined ? usageLine(`sim:${command}`, err) : unexpectedArgument(command, env, err.unknownOption));
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [command, env, ...rest] = parsed.positionals;
   // --boot (deploy only): the lab boots the servers afterwards (sim/README.md, "The lab").
-  const boot = rest.includes("--boot");
+  const boot = parsed.values.boot === true;
   if (boot && command !== "deploy") {
     console.error(`sim:${command}: --boot goes with sim:deploy only`);
     return 2;
@@ -132,10 +159,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // One environment per run: `sim:deploy -- dev staging` once deployed both and wrote staging's outputs into dev.json.
-  const unexpected = rest.find((a) => a !== "--boot");
-  if (unexpected !== undefined) {
-    console.error(`sim:${command}: unexpected argument ${JSON.stringify(unexpected)}; one environment per command ` +
-      `(e.g. npm run sim:${command} -- ${env}${command === "deploy" ? " [--boot]" : ""})`);
+  if (rest.length > 0) {
+    console.error(unexpectedArgument(command, env, rest[0]));
     return 2;
   }
   const stateFile = process.env.FRACTALS_SIM_STATE || DEFAULT_CLOUD_STATE;

@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseCommandLine, runCommand } from "../../cli-args";
 import { compareSynthOutputs } from "./synth-compare";
 
 const ROOT = join(__dirname, "..", "..");
@@ -46,7 +47,16 @@ function synth(outdir: string, withCdktn: boolean): void {
   if (run.status !== 0) throw new Error(`synth with ${withCdktn ? "cdktn" : "cdktf"} failed (exit ${run.status}):\n${run.stderr}`);
 }
 
-function main(): number {
+const USAGE = `Usage: node -r tsx/cjs stacks/cdktn/cdktn-check.ts
+  Synthesizes every environment with cdktf and with CDK Terrain (cdktn@${CDKTN_VERSION}, installed from the npm
+  registry into node_modules/.cache) and compares the Terraform JSON. Says SKIPPED, exit 0, when cdktn
+  cannot be installed; CDKTN_CHECK_STRICT=1 makes that exit 1. No options but --help.`;
+
+function main(argv: string[]): number {
+  if (parseCommandLine(argv, {}).values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const skipped = install();
   if (skipped !== undefined) {
     console.error(`cdktn check: SKIPPED: cannot install cdktn@${CDKTN_VERSION} from the npm registry (${skipped}). Nothing was compared.`);
@@ -70,4 +80,4 @@ function main(): number {
   }
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) runCommand("cdktn check", () => main(process.argv.slice(2)));

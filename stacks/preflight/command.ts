@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { parseArgs } from "node:util";
 
 export interface CdktfInvocation {
   /** The CLI's command, aliases resolved: "deploy", "diff", "destroy", "synth"... */
@@ -28,8 +29,9 @@ const MAX_ANCESTORS = 8;
 export function parseInvocation(argv: readonly string[]): CdktfInvocation | undefined {
   const cli = argv.findIndex((arg) => /^(cdktf|cdktn)(\.js)?$/.test(basename(arg)));
   if (cli === -1) return undefined;
-  const rest = argv.slice(cli + 1);
-  const positional = rest.filter((arg) => !arg.startsWith("-"));
+  // cdktf's own options are not declared here: parsed leniently, each is a flag and the value of one
+  // (`--output dir`) counts as a word, which is harmless: stack names are matched against the environments.
+  const { positionals: positional } = parseArgs({ args: argv.slice(cli + 1), strict: false, allowPositionals: true });
   if (positional.length === 0) return undefined;
   const [command, ...stacks] = positional;
   return { command: ALIASES[command] ?? command, stacks };

@@ -1,0 +1,107 @@
+/**
+ * Every command line a person joining the project runs (each `npm run` script that starts one of our
+ * .ts files, and the cdktn check): `--help` prints the usage and exits 0 without doing anything (it once
+ * started a full `npm run bench` and rewrote the diagrams), and an option it does not know is one line
+ * naming it, exit code 2, no stack trace. Nothing is written either way: no file in the checkout, none in
+ * the temporary directory, no simulator directory.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { CDKTN_VERSION } from "../../stacks/cdktn/cdktn-check";
+
+const ROOT = join(__dirname, "..", "..");
+
+jest.setTimeout(120_000);
+
+/** Scripts that start a .ts file but take no options at all: the binding generator npm ci runs (prepare). */
+const EXEMPT: Record<string, string> = {
+  prepare: "npm ci's binding generator, not a command people run with options",
+  get: "the same generator as prepare",
+};
+
+const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+/** [name, the .ts file, the words the script passes before the user's] for each script of ours. */
+const COMMANDS: [string, string, string[]][] = [
+  ...Object.entries(scripts).flatMap(([name, script]): [string, string, string[]][] => {
+    const match = /^node -r tsx\/cjs (\S+\.ts)((?: [\w:-]+)*)$/.exec(script);
+    return match && !(name in EXEMPT) ? [[`npm run ${name}`, match[1], match[2].split(" ").filter((w) => w !== "")]] : [];
+  }),
+  ["cdktn check", "stacks/cdktn/cdktn-check.ts", []],
+];
+
+/** What a run could leave behind in the checkout: files outside the directories tools and other tests write to. */
+function checkoutFiles(): Map<string, number> {
+  const skip = new Set([".git", "node_modules", "cdktf.out", ".sim", "dist", ".gen", "coverage"]);
+  const files = new Map<string, number>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skip.has(entry.name)) walk(file);
+      } else if (!entry.name.endsWith(".tsbuildinfo")) {
+        files.set(relative(ROOT, file), statSync(file).mtimeMs);
+      }
+    }
+  };
+  walk(ROOT);
+  // Where the cdktn check installs cdktn.
+  const cdktn = join(ROOT, "node_modules", ".cache", `cdktn-${CDKTN_VERSION}`);
+  if (existsSync(cdktn)) files.set(relative(ROOT, cdktn), statSync(cdktn).mtimeMs);
+  return files;
+}
+
+function changed(before: Map<string, number>, after: Map<string, number>): string[] {
+  const keys = new Set([...before.keys(), ...after.keys()]);
+  return [...keys].filter((k) => before.get(k) !== after.get(k)).sort();
+}
+
+let work: string;
+beforeAll(() => (work = mkdtempSync(join(tmpdir(), "fractals-cli-help-"))));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Runs a command as its npm script would, with a temporary and a simulator directory of its own; says what it wrote. */
+function run(file: string, args: string[]) {
+  const tmp = join(work, "tmp");
+  const simDir = join(work, "sim");
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  const before = checkoutFiles();
+  const result = spawnSync(process.execPath, ["-r", "tsx/cjs", file, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, TMPDIR: tmp, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "" },
+  });
+  const written = [
+    ...changed(before, checkoutFiles()),
+    // tsx's own compile cache (tsx-<uid>) is not the command's doing.
+    ...readdirSync(tmp).filter((f) => !/^tsx-\d+$/.test(f)).map((f) => `$TMPDIR/${f}`),
+    ...(existsSync(simDir) ? ["$FRACTALS_SIM_DIR"] : []),
+  ];
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, written };
+}
+
+test("every npm script that starts one of our files is covered", () => {
+  const covered = COMMANDS.map(([name]) => name);
+  expect(covered).toEqual(expect.arrayContaining(["npm run bench", "npm run diagrams", "npm run check", "npm run preview", "npm run sim:deploy", "npm run sim:lab", "npm run sim:exec"]));
+  const ours = Object.entries(scripts).filter(([, script]) => /\.ts\b/.test(script)).map(([name]) => name);
+  expect(ours.filter((name) => !covered.includes(`npm run ${name}`) && !(name in EXEMPT))).toEqual([]);
+});
+
+describe.each(COMMANDS)("%s", (_name, file, words) => {
+  test("--help prints the usage, exits 0 and writes nothing", () => {
+    const result = run(file, [...words, "--help"]);
+    expect({ status: result.status, stderr: result.stderr, written: result.written }).toEqual({ status: 0, stderr: "", written: [] });
+    expect(result.stdout).toMatch(/^Usage: /);
+  });
+
+  test("an unknown option is one line naming it, exit code 2, and writes nothing", () => {
+    const result = run(file, [...words, "--no-such-option"]);
+    const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+    expect({ status: result.status, lines: lines.length, written: result.written }).toEqual({ status: 2, lines: 1, written: [] });
+    expect(lines[0]).toContain("--no-such-option");
+    expect(result.stdout).toBe("");
+  });
+});
