@@ -29,7 +29,7 @@ import { autoscalingSeries } from "../../sim/lab/plot-autoscaling";
 import { deployBooted, expectSuccess, simCommand } from "./environments";
 import { describeLabWithTerraform, hostLeftovers, inServer } from "./support";
 
-const TASKS = Number(process.env.FRACTALS_AUTOSCALING_TASKS || 30);
+const TASKS = Number(process.env.FRACTALS_AUTOSCALING_TASKS || 48);
 /** Large enough that one worker stays busy for a few buckets: about 15 s of one core each. */
 const SIZE = ["--width", "1024", "--height", "1024", "--iterations", "1024"];
 const SERIES_OUT = process.env.FRACTALS_AUTOSCALING_SERIES || path.join(tmpdir(), "fractals-autoscaling-series.json");

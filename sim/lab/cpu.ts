@@ -2,11 +2,13 @@
  * A flavor's vCPUs, as far as cgroups v1 on this machine allow: each server
  * runs in its own `cpu` and `cpuacct` cgroup (`fractals-lab/<machine>`), set
  * up before nspawn starts so the whole container is inside from its first
- * process. The `cpu` cgroup caps it at its vCPUs (cfs quota = vCPUs × period)
- * and weighs it well above the host's own sessions (shares = 8192 × vCPUs), so
- * that on this shared 2-core machine a busy server gets its vCPUs' worth while
- * it can rather than a share per session; `cpuacct.usage` is its cumulative
- * CPU time in ns, which is what Ceilometer reads from libvirt (cpu_time).
+ * process. The `cpu` cgroup caps it at its vCPUs (cfs quota = vCPUs × period,
+ * shares 1024 × vCPUs among the lab's servers), and the lab's parent group
+ * weighs 64 times a host session (the kernel schedules each session as a
+ * group), so that on this shared 2-core machine a busy server gets its
+ * vCPUs' worth while there are cores rather than one session's share;
+ * `cpuacct.usage` is its cumulative CPU time in ns, which is what Ceilometer
+ * reads from libvirt (cpu_time).
  * Neither controller exists on every host: without them a server runs
  * unconfined and the telemetry agent sums /proc/<pid>/stat instead.
  */
@@ -17,7 +19,9 @@ import { machineName } from "./paths";
 const ROOT = "/sys/fs/cgroup";
 const PARENT = "fractals-lab";
 const PERIOD_US = 100_000;
-const SHARES_PER_VCPU = 8192;
+const SHARES_PER_VCPU = 1024;
+/** The lab's servers together against each of the host's sessions (1024 each). */
+const LAB_SHARES = 65536;
 
 const dir = (controller: string, machine: string) => path.join(ROOT, controller, PARENT, machine);
 
@@ -35,6 +39,7 @@ export function prepareCpu(serverId: string, vcpus: number): string | null {
   const machine = machineName(serverId);
   try {
     for (const controller of ["cpu", "cpuacct"]) mkdirSync(dir(controller, machine), { recursive: true });
+    writeFileSync(path.join(ROOT, "cpu", PARENT, "cpu.shares"), String(LAB_SHARES));
     writeFileSync(path.join(dir("cpu", machine), "cpu.cfs_period_us"), String(PERIOD_US));
     writeFileSync(path.join(dir("cpu", machine), "cpu.cfs_quota_us"), String(Math.max(1, vcpus) * PERIOD_US));
     writeFileSync(path.join(dir("cpu", machine), "cpu.shares"), String(Math.max(1, vcpus) * SHARES_PER_VCPU));

@@ -20,6 +20,7 @@ export interface AutoscalingSeries {
   readonly scaling: { t: number; policy: string; outcome: string; from: number; to: number }[];
   readonly min: number;
   readonly max: number;
+  readonly evaluation_periods: number;
 }
 
 const lines = <T>(file: string): T[] => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as T) : []);
@@ -28,6 +29,7 @@ const lines = <T>(file: string): T[] => (existsSync(file) ? readFileSync(file, "
 export function autoscalingSeries(dir: string): AutoscalingSeries {
   type Poll = { t: number; time_scale: number; groups: { size: number; min: number; max: number; in_progress: boolean }[]; servers: { name: string; group: string | null; cpu_percent: number | null }[] };
   type Alarm = { t: number; alarm: string; state: string; notify: boolean; values: number[]; threshold: number; granularity: number };
+  const alarms = lines<Alarm>(path.join(dir, "alarms.jsonl"));
   type Scaling = { at_ms: number; policy?: string; outcome: string; from?: number; to?: number };
   const polls = lines<Poll>(path.join(dir, "series.jsonl")).filter((p) => p.groups.length > 0);
   const t0 = polls[0]?.t ?? 0;
@@ -42,7 +44,8 @@ export function autoscalingSeries(dir: string): AutoscalingSeries {
       t: rel(p.t), size: p.groups[0].size, in_progress: p.groups[0].in_progress,
       servers: p.servers.filter((s) => s.group !== null).map((s) => ({ name: s.name, cpu_percent: s.cpu_percent })),
     })),
-    alarms: lines<Alarm>(path.join(dir, "alarms.jsonl")).filter((a) => a.t >= t0).map((a) => ({
+    evaluation_periods: Math.max(1, ...alarms.map((a) => a.values.length)),
+    alarms: alarms.filter((a) => a.t >= t0).map((a) => ({
       t: rel(a.t), alarm: a.alarm, state: a.state, notify: a.notify,
       mean_percent: a.values.length > 0 ? percent(a.values[a.values.length - 1], a.granularity) : null,
       threshold_percent: percent(a.threshold, a.granularity),
@@ -63,7 +66,7 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   const ph = H - m.top - m.bottom;
   const tMax = Math.max(1, ...series.polls.map((p) => p.t));
   const x = (t: number) => m.left + (t / tMax) * pw;
-  const yCpu = (v: number) => m.top + ph - (Math.max(-10, Math.min(120, v)) / 120) * ph;
+  const yCpu = (v: number) => m.top + ph - (Math.max(0, Math.min(120, v)) / 120) * ph;
   const maxServers = Math.max(series.max, 1);
   const yN = (n: number) => m.top + ph - (n / (maxServers + 0.5)) * ph;
   const out: string[] = [];
@@ -92,20 +95,27 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   for (const [alarm, v] of thresholds) {
     const high = /high/.test(alarm);
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${yCpu(v)}" y2="${yCpu(v)}" stroke="${high ? "#d62728" : "#2ca02c"}" stroke-dasharray="6 4"/>`);
-    out.push(`<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? "scale up" : "scale down"} above/below ${v}% (mean rate)</text>`);
+    out.push(`<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? `scale out: group mean above ${v}%` : `scale in: group mean below ${v}%`} for ${series.evaluation_periods} buckets</text>`);
   }
   // Scaling actions.
   for (const e of series.scaling.filter((s) => s.outcome === "scaled")) {
     out.push(`<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${m.top}" y2="${m.top + ph}" stroke="#999" stroke-dasharray="2 3"/>`);
     out.push(`<text x="${x(e.t) + 3}" y="${m.top + 12}" fill="#555" font-size="10">${e.from}→${e.to}</text>`);
   }
-  // Servers in the group (step line).
-  const steps: string[] = [];
-  series.polls.forEach((p, i) => {
-    steps.push(`${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${yN(series.polls[Math.max(0, i - 1)].size).toFixed(1)}`);
-    steps.push(`L${x(p.t).toFixed(1)},${yN(p.size).toFixed(1)}`);
-  });
+  // Servers in the group, as Heat holds it: a step at each scaling action.
+  let size = series.polls[0]?.size ?? 0;
+  const steps = [`M${x(0).toFixed(1)},${yN(size).toFixed(1)}`];
+  for (const e of series.scaling.filter((s) => s.outcome === "scaled")) {
+    steps.push(`L${x(e.t).toFixed(1)},${yN(size).toFixed(1)}`, `L${x(e.t).toFixed(1)},${yN(e.to).toFixed(1)}`);
+    size = e.to;
+  }
+  steps.push(`L${x(tMax).toFixed(1)},${yN(size).toFixed(1)}`);
   out.push(`<path d="${steps.join(" ")}" fill="none" stroke="#000" stroke-width="2.5"/>`);
+  // The aggregate Aodh compared (the high alarm's newest point), as dots.
+  // (A negative sample, a server joining with a small counter, shows on the 0 % line.)
+  for (const a of series.alarms.filter((al) => /high/.test(al.alarm) && al.mean_percent !== null && al.t <= tMax)) {
+    out.push(`<circle cx="${x(a.t).toFixed(1)}" cy="${yCpu(a.mean_percent!).toFixed(1)}" r="1.6" fill="#555"/>`);
+  }
   // CPU per worker.
   const names = [...new Set(series.polls.flatMap((p) => p.servers.map((s) => s.name)))];
   names.forEach((name, i) => {
@@ -118,11 +128,13 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   let lx = m.left;
   const ly = H - 14;
   out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="#000" stroke-width="2.5"/><text x="${lx + 24}" y="${ly}">servers in the group</text>`);
-  lx += 170;
+  lx += 165;
+  out.push(`<circle cx="${lx + 10}" cy="${ly - 4}" r="2.5" fill="#555"/><text x="${lx + 24}" y="${ly}">group mean (Aodh)</text>`);
+  lx += 150;
   names.forEach((name, i) => {
     const label = `worker ${/-(\d+)$/.exec(name)?.[1] ?? name} CPU`;
     out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/><text x="${lx + 24}" y="${ly}">${esc(label)}</text>`);
-    lx += 125;
+    lx += 120;
   });
   out.push("</svg>");
   return `${out.join("\n")}\n`;
