@@ -95,7 +95,7 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   for (const [alarm, v] of thresholds) {
     const high = /high/.test(alarm);
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${yCpu(v)}" y2="${yCpu(v)}" stroke="${high ? "#d62728" : "#2ca02c"}" stroke-dasharray="6 4"/>`);
-    out.push(`<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? `scale out: group mean above ${v}%` : `scale in: group mean below ${v}%`} for ${series.evaluation_periods} buckets</text>`);
+    out.push(`<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? `scale out: group mean above ${v}%` : `scale in: group mean below ${v}%`} for ${series.evaluation_periods ?? "the evaluation periods'"} buckets</text>`);
   }
   // Scaling actions.
   for (const e of series.scaling.filter((s) => s.outcome === "scaled")) {
