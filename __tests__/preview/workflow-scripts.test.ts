@@ -19,7 +19,6 @@ import { countsFromPlan, tableCounts } from "./plan-builder";
 
 const ROOT = join(__dirname, "..", "..");
 // The plain-JavaScript module both workflows' github-script steps load.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MARKER, COMMENT_LIMIT, MANAGED_LABELS: MANAGED_LABELS_JS, fallbackBody } = require("../../preview/post-comment.js") as {
   MARKER: string;
   COMMENT_LIMIT: number;
