@@ -6,11 +6,10 @@
  * pruning of whatever the cloud no longer holds. Idempotent: run it after
  * every apply or destroy.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../openstack/cloud";
 import { stackAlarms } from "../openstack/orchestration";
-import { withLockFile } from "../provider/lock-file";
 import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab } from "./clean";
 import { ensureHeatEndpoint, ensureTelemetryAgent, heatEndpointPids, stopDaemons, telemetryAgentPids } from "./daemons";
@@ -24,6 +23,7 @@ import { applySecurityGroups } from "./secgroups";
 import {
   containerPid, isShutOff, nspawnPid, prepareServer, removeServerDir, serverDir, serverDirs, startServer, stopServers, waitForContainerPid,
 } from "./servers";
+import { alive, sleepMs } from "./sh";
 import { LabTopology, topology } from "./topology";
 import { ensureVolume, plugVolume, releaseVolume, unplugVolume, volumeIdsOnDisk } from "./volumes";
 
@@ -46,11 +46,31 @@ export function reconcile(options: ReconcileOptions = {}): ReconcileResult {
   // The machine lock serializes reconciles (and notices a killed holder, which a lock file would not).
   // The machine lock serializes reconciles of different runs; the Heat endpoint's reconciles after a scaling signal run
   // under the hold of whoever started the lab (reentrant), so a lock file of the lab's own serializes those too.
-  return withMachineLab(`reconcile of ${cloudFile}`, () => withLockFile(path.join(LAB_DIR, "reconcile.lock"), RECONCILE_LOCK, () =>
-    reconcileLocked(Cloud.load(cloudFile), cloudFile, log)));
+  return withMachineLab(`reconcile of ${cloudFile}`, () => withReconcileLock(() => reconcileLocked(Cloud.load(cloudFile), cloudFile, log)));
 }
 
-const RECONCILE_LOCK = { timeoutMs: 15 * 60_000, pollMs: 200, staleMs: 15 * 60_000, what: "the lab's reconcile" };
+/** One reconcile at a time within the machine lock's holder and its children; a dead holder's lock (a killed run) is taken over. */
+function withReconcileLock<T>(fn: () => T): T {
+  const lock = path.join(LAB_DIR, "reconcile.lock");
+  mkdirSync(LAB_DIR, { recursive: true });
+  for (const started = Date.now(); ; sleepMs(200)) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const holder = Number(readFileSync(lock, "utf8").trim() || 0);
+      if (holder === process.pid) return fn(); // reentrant
+      if (!holder || !alive(holder)) rmSync(lock, { force: true });
+      else if (Date.now() - started > 15 * 60_000) throw new Error(`the lab's reconcile stayed locked by pid ${holder} for 15 minutes (${lock})`);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
 
 function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) => void): ReconcileResult {
   const topo = topology(cloud);
