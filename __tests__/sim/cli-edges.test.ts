@@ -1,14 +1,14 @@
 /**
- * Issue 13.11, the command line's edges: extra arguments, a damaged cloud
- * file, and two `sim:*` runs for different environments at once.
+ * Issue 13.11, the command line's edges: extra arguments and a damaged cloud
+ * file. Two `sim:*` runs for different environments at once are planned in
+ * sim/cli.test.ts, beside its `sim:plan -- dev` (one cdktf run fewer).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Cloud, CloudFileError } from "../../sim/openstack/cloud";
 import { OpenStackProvider } from "../../sim/openstack/openstack-provider";
-import { describeWithTerraform } from "./harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -105,26 +105,5 @@ describe("a damaged .sim/cloud.json", () => {
     }
     expect(thrown).toBeInstanceOf(Error);
     expect(thrown!.stack).toBe(thrown!.message);
-  });
-});
-
-describeWithTerraform("two sim:* runs for different environments at once", () => {
-  test("each synthesizes into its own directory, and neither breaks the other", async () => {
-    const simDir = path.join(dir, "parallel");
-    const run = (env: string) => new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "plan", env], {
-        cwd: ROOT, env: { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" },
-      });
-      let out = "";
-      child.stdout.on("data", (d) => (out += d));
-      child.stderr.on("data", (d) => (out += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, out }));
-    });
-    const [dev, staging] = await Promise.all([run("dev"), run("staging")]);
-    expect(`exit ${dev.code}\n${dev.code === 0 ? "" : dev.out}`).toBe("exit 0\n");
-    expect(`exit ${staging.code}\n${staging.code === 0 ? "" : staging.out}`).toBe("exit 0\n");
-    expect(existsSync(path.join(simDir, "cdktf.out", "dev", "manifest.json"))).toBe(true);
-    expect(existsSync(path.join(simDir, "cdktf.out", "staging", "manifest.json"))).toBe(true);
-    expect(existsSync(path.join(simDir, "cdktf.out", "manifest.json"))).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -38,15 +38,26 @@ describe("npm run sim:* -- <env>", () => {
 
 /**
  * The README's main job, `npm run sim:deploy -- dev`, through the real cdktf
- * CLI, in a simulator directory of its own (FRACTALS_SIM_DIR).
+ * CLI, in a simulator directory of its own (FRACTALS_SIM_DIR). Terraform
+ * starts the simulated providers from the mirror here, with go-plugin's
+ * handshake and mutual TLS, as for a developer.
  */
 describeWithTerraform("npm run sim:deploy, sim:plan, sim:destroy -- dev", () => {
   const simDir = mkdtempSync(path.join(tmpdir(), "fractals-sim-cli-"));
   const rootState = path.join(ROOT, "terraform.dev.tfstate");
   const rootStateBefore = existsSync(rootState) ? statSync(rootState).mtimeMs : null;
-  const sim = (command: string) => spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" },
+  const env = { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" };
+  const sim = (command: string) => spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], { cwd: ROOT, encoding: "utf8", env });
+  /** Without waiting: for two commands at once. */
+  const simAsync = (command: string, environment: string) => new Promise<{ status: number; stdout: string; out: string }>((resolve) => {
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, environment], { cwd: ROOT, env });
+    let stdout = "";
+    let out = "";
+    child.stdout.on("data", (d) => ((stdout += d), (out += d)));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("close", (code) => resolve({ status: code ?? -1, stdout, out }));
   });
+  let plans: Promise<{ status: number; stdout: string; out: string }[]> | undefined;
 
   afterAll(() => rmSync(simDir, { recursive: true, force: true }));
 
@@ -64,12 +75,25 @@ describeWithTerraform("npm run sim:deploy, sim:plan, sim:destroy -- dev", () => 
     expect(existsSync(rootState) ? statSync(rootState).mtimeMs : null).toBe(rootStateBefore);
   });
 
-  test("a lock file recorded for older simulator packages does not stop the next command", () => {
+  test("a lock file recorded for older simulator packages does not stop the next command", async () => {
     const lock = path.join(simDir, "cdktf.out", "dev", "stacks", "dev", ".terraform.lock.hcl");
     writeFileSync(lock, readFileSync(lock, "utf8").replace(/"h1:[^"]+"/g, `"h1:${"A".repeat(43)}="`));
-    const run = sim("plan");
-    expect(`exit ${run.status}\n${run.stderr}`).toBe("exit 0\n");
+    // sim:plan -- staging runs beside it, for the next test (it was cli-edges.test.ts's own pair of plans).
+    plans = Promise.all([simAsync("plan", "dev"), simAsync("plan", "staging")]);
+    const [run] = await plans;
+    expect(`exit ${run.status}\n${run.status === 0 ? "" : run.out}`).toBe("exit 0\n");
     expect(run.stdout).toContain("No changes.");
+  });
+
+  /** Issue 13.11: two `sim:*` runs for different environments at once (the plans above). */
+  test("two sim:* runs for different environments at once: each synthesizes into its own directory, and neither breaks the other", async () => {
+    expect(plans).toBeDefined();
+    const [dev, staging] = await plans!;
+    expect(`exit ${dev.status}\n${dev.status === 0 ? "" : dev.out}`).toBe("exit 0\n");
+    expect(`exit ${staging.status}\n${staging.status === 0 ? "" : staging.out}`).toBe("exit 0\n");
+    expect(existsSync(path.join(simDir, "cdktf.out", "dev", "manifest.json"))).toBe(true);
+    expect(existsSync(path.join(simDir, "cdktf.out", "staging", "manifest.json"))).toBe(true);
+    expect(existsSync(path.join(simDir, "cdktf.out", "manifest.json"))).toBe(false);
   });
 
   test("destroy empties the simulated cloud", () => {
