@@ -2,14 +2,14 @@
  * Every command line a person joining the project runs (each `npm run` script that starts one of our
  * .ts files, and the cdktn check): `--help` prints the usage and exits 0 without doing anything (it once
  * started a full `npm run bench` and rewrote the diagrams), and an option it does not know is one line
- * naming it, exit code 2, no stack trace. Nothing is written either way: no file in the checkout, none in
- * the temporary directory, no simulator directory.
+ * naming it, exit code 2, no stack trace. Nothing is written either way: not where the commands write in
+ * the checkout, nothing in the temporary directory, no simulator directory.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { CDKTN_VERSION } from "../../stacks/cdktn/cdktn-check";
+import { DIAGRAM_DIR } from "../../stacks/write-diagrams";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -31,24 +31,22 @@ const COMMANDS: [string, string, string[]][] = [
   ["cdktn check", "stacks/cdktn/cdktn-check.ts", []],
 ];
 
-/** What a run could leave behind in the checkout: files outside the directories tools and other tests write to. */
+/**
+ * Where a command of ours writes in the checkout, when it runs: the diagrams, cdktf's output, the generated
+ * bindings, what is installed into node_modules/.cache (cdktn), any new file or directory at the top (a state
+ * file, .sim/). Only these: the rest of the checkout is someone's editor's while the suite runs.
+ */
 function checkoutFiles(): Map<string, number> {
-  const skip = new Set([".git", "node_modules", "cdktf.out", ".sim", "dist", ".gen", "coverage"]);
   const files = new Map<string, number>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!skip.has(entry.name)) walk(file);
-      } else if (!entry.name.endsWith(".tsbuildinfo")) {
-        files.set(relative(ROOT, file), statSync(file).mtimeMs);
-      }
-    }
+  const note = (file: string) => {
+    if (existsSync(file)) files.set(relative(ROOT, file) || ".", statSync(file).mtimeMs);
   };
-  walk(ROOT);
-  // Where the cdktn check installs cdktn.
-  const cdktn = join(ROOT, "node_modules", ".cache", `cdktn-${CDKTN_VERSION}`);
-  if (existsSync(cdktn)) files.set(relative(ROOT, cdktn), statSync(cdktn).mtimeMs);
+  for (const entry of readdirSync(ROOT)) if (!entry.endsWith(".tsbuildinfo")) files.set(entry, 0);
+  for (const svg of readdirSync(DIAGRAM_DIR)) note(join(DIAGRAM_DIR, svg));
+  note(join(ROOT, "cdktf.out", "manifest.json"));
+  note(join(ROOT, ".gen"));
+  const cache = join(ROOT, "node_modules", ".cache");
+  if (existsSync(cache)) for (const entry of readdirSync(cache)) note(join(cache, entry));
   return files;
 }
 
