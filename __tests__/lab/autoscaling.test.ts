@@ -60,6 +60,16 @@ function allFractals(url: string): Fractal[] {
   }
 }
 
+/** The run's records, before a destroy's clean removes the telemetry directory. */
+function keepSeries(): void {
+  if (!existsSync(path.join(TELEMETRY_DIR, "series.jsonl"))) return;
+  writeFileSync(SERIES_OUT, JSON.stringify(autoscalingSeries(TELEMETRY_DIR), null, 1));
+  for (const f of ["scaling.jsonl", "alarms.jsonl"]) {
+    if (existsSync(path.join(TELEMETRY_DIR, f))) copyFileSync(path.join(TELEMETRY_DIR, f), `${SERIES_OUT}.${f}`);
+  }
+  console.log(`autoscaling: time series in ${SERIES_OUT}`);
+}
+
 describeLabWithTerraform("staging's workers autoscale in the lab", () => {
   let appUrl = "";
   const cloud = () => Cloud.load(DEFAULT_CLOUD_STATE);
@@ -76,14 +86,7 @@ describeLabWithTerraform("staging's workers autoscale in the lab", () => {
   });
 
   afterAll(() => {
-    // The series first: destroy's clean removes the telemetry directory.
-    if (existsSync(path.join(TELEMETRY_DIR, "series.jsonl"))) {
-      writeFileSync(SERIES_OUT, JSON.stringify(autoscalingSeries(TELEMETRY_DIR), null, 1));
-      console.log(`autoscaling: time series in ${SERIES_OUT}`);
-      for (const f of ["scaling.jsonl", "alarms.jsonl"]) {
-        if (existsSync(path.join(TELEMETRY_DIR, f))) copyFileSync(path.join(TELEMETRY_DIR, f), `${SERIES_OUT}.${f}`);
-      }
-    }
+    keepSeries();
     simCommand("destroy", "staging");
   });
 
@@ -160,7 +163,7 @@ describeLabWithTerraform("staging's workers autoscale in the lab", () => {
   });
 
   test("destroy leaves nothing", () => {
-    if (existsSync(path.join(TELEMETRY_DIR, "series.jsonl"))) writeFileSync(SERIES_OUT, JSON.stringify(autoscalingSeries(TELEMETRY_DIR), null, 1));
+    keepSeries();
     const run = simCommand("destroy", "staging");
     expectSuccess(run, "npm run sim:destroy -- staging");
     expect(hostLeftovers()).toEqual([]);
