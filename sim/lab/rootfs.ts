@@ -16,6 +16,7 @@ export const PACKAGES = [
   "systemd", "systemd-sysv", "dbus", "cloud-init", "iproute2", "ca-certificates", "e2fsprogs", "util-linux", "curl",
   "netcat-openbsd", "procps", "python3", "python3-flask", "python3-pymysql", "python3-kombu", "python3-pil",
   "mariadb-server", "rabbitmq-server",
+  "openssh-server",
 ];
 
 /** Run in the image after mmdebstrap (LAB-RECIPE.md's fixes, each with its reason). */
