@@ -2,7 +2,9 @@
 import { LabServer } from "./topology";
 
 export function metaData(server: LabServer): string {
-  return `instance-id: ${server.id}\nlocal-hostname: ${hostname(server.name)}\n`;
+  // The key pair's public key, which cloud-init installs for the image's default user (NoCloud reads `public-keys`).
+  const keys = server.publicKeys.map((k) => `  - ${JSON.stringify(k)}\n`).join("");
+  return `instance-id: ${server.id}\nlocal-hostname: ${hostname(server.name)}\n${keys ? `public-keys:\n${keys}` : ""}`;
 }
 
 /** A hostname from the server name as Nova derives it (lower case, [a-z0-9-], at most 63 characters). */

@@ -17,6 +17,7 @@ const T = {
   rule: "openstack_networking_secgroup_rule_v2",
   fip: "openstack_networking_floatingip_v2",
   server: "openstack_compute_instance_v2",
+  keypair: "openstack_compute_keypair_v2",
   volume: "openstack_blockstorage_volume_v3",
   attach: "openstack_compute_volume_attach_v2",
   lb: "openstack_lb_loadbalancer_v2",
@@ -77,6 +78,8 @@ export interface LabServer {
   readonly stackId: string | null;
   /** Its flavor's vCPUs (1 for an unknown flavor): the lab's CPU cap. */
   readonly vcpus: number;
+  /** The public key of its Nova key pair (none without one), as the metadata service's `public-keys`. */
+  readonly publicKeys: string[];
 }
 
 export interface LabLoadBalancer {
@@ -173,6 +176,7 @@ export function topology(cloud: Cloud): LabTopology {
       waitConditions: o.heat?.waitConditions ?? [],
       stackId: o.owner && cloud.get(T.stack, o.owner) ? o.owner : null,
       vcpus: FLAVORS.find((f) => f.id === o.state.flavor_id || f.name === o.state.flavor_name)?.vcpus ?? 1,
+      publicKeys: [s(cloud.get(T.keypair, s(o.state.key_pair))?.state.public_key)].filter(Boolean),
     });
   }
 
