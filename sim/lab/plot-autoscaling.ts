@@ -11,6 +11,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { parseCommandLine, runCommand, UsageError } from "../../cli-args";
 
 export interface AutoscalingSeries {
   readonly time_scale: number;
@@ -140,14 +141,22 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   return `${out.join("\n")}\n`;
 }
 
-if (require.main === module) {
-  const [input, output] = process.argv.slice(2);
-  if (!input || !output) {
-    console.error("usage: node -r tsx/cjs sim/lab/plot-autoscaling.ts <series.json | telemetry dir> <out.svg>");
-    process.exitCode = 2;
-  } else {
-    const series = input.endsWith(".json") ? (JSON.parse(readFileSync(input, "utf8")) as AutoscalingSeries) : autoscalingSeries(input);
-    writeFileSync(output, renderSvg(series));
-    console.log(`wrote ${output} (${series.polls.length} polls, ${series.scaling.filter((s) => s.outcome === "scaled").length} scaling actions)`);
+const USAGE = `Usage: node -r tsx/cjs sim/lab/plot-autoscaling.ts <series.json | telemetry dir> <out.svg>
+  Plots a lab autoscaling run (servers in the group, CPU per server, the group mean Aodh compared, the
+  scaling actions) as an SVG: from the series a lab test wrote, or from a lab's telemetry directory.`;
+
+function main(argv: string[]): number {
+  const { values, positionals } = parseCommandLine(argv, {}, true);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
   }
+  if (positionals.length !== 2) throw new UsageError(`expected <series.json | telemetry dir> <out.svg>, got ${positionals.length} argument(s)`);
+  const [input, output] = positionals;
+  const series = input.endsWith(".json") ? (JSON.parse(readFileSync(input, "utf8")) as AutoscalingSeries) : autoscalingSeries(input);
+  writeFileSync(output, renderSvg(series));
+  console.log(`wrote ${output} (${series.polls.length} polls, ${series.scaling.filter((s) => s.outcome === "scaled").length} scaling actions)`);
+  return 0;
 }
+
+if (require.main === module) runCommand("plot-autoscaling", () => main(process.argv.slice(2)));
