@@ -15,6 +15,7 @@ import { MANAGED_LABELS } from "../../preview/labels";
 import { DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT, PREVIEW_MARKER } from "../../preview/report";
 import { installSimulator } from "../../sim/cli/install";
 import { buildApp } from "../../stacks/app";
+import { ReattachedProviders } from "../sim/harness";
 import { countsFromPlan, tableCounts } from "./plan-builder";
 
 const ROOT = join(__dirname, "..", "..");
@@ -43,9 +44,21 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
 
 (hasTerraform ? describe : describe.skip)("plan-preview.yml shell steps (terraform on PATH)", () => {
   const work = mkdtempSync(join(tmpdir(), "preview-workflow-"));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  /**
+   * The simulated providers, served for the whole test and reattached to by
+   * every terraform command the steps run (__tests__/sim/harness.ts): the
+   * steps' own commands are what is tested here, not the provider's start,
+   * which cost about 20 starts (bench/README.md, "Inner-loop suite"). The
+   * live plan (live-plan.test.ts) still starts them from the mirror, with
+   * go-plugin's handshake and mutual TLS.
+   */
+  const providers = new ReattachedProviders({ ...process.env, FRACTALS_SIM_STATE: join(work, "cloud.json") });
+  afterAll(() => {
+    providers.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
 
-  test("plan every stack, then render one comment whose table matches the plans; a stack that fails to plan shows as failed", () => {
+  test("plan every stack, then render one comment whose table matches the plans; a stack that fails to plan shows as failed", async () => {
     const checkout = join(work, "checkout");
     const runnerTemp = join(work, "runner");
     const outputFile = join(work, "github-output");
@@ -62,6 +75,7 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
       ...process.env,
       ...simulator.env,
       FRACTALS_SIM_STATE: join(work, "cloud.json"),
+      TF_REATTACH_PROVIDERS: await providers.value(),
       RUNNER_TEMP: runnerTemp,
       GITHUB_OUTPUT: outputFile,
       RUN_URL: "https://github.example/runs/1",

@@ -62,7 +62,7 @@ export interface ResourceChange {
  * (sim/cli.test.ts, cli-edges, interrupt), the plan-preview workflow and the
  * live plan (__tests__/preview), and the lab.
  */
-class ReattachedProviders {
+export class ReattachedProviders {
   private child?: ChildProcess;
   private reattach?: Promise<string>;
 
