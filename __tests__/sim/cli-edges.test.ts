@@ -30,7 +30,9 @@ function simWithoutTerraform(args: string[], env: Record<string, string> = {}) {
     symlinkSync(process.execPath, path.join(bin, "node"));
   }
   return spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: bin, FRACTALS_SIM_DIR: path.join(dir, "sim"), ...env },
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PATH: bin, FRACTALS_SIM_DIR: path.join(dir, "sim"), ...env },
   });
 }
 

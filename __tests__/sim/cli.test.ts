@@ -15,12 +15,14 @@ describe("npm run sim:* -- <env>", () => {
     expect(run.stderr).toContain('sim:deploy: unknown environment "qa"; expected one of dev, staging, prod');
   });
 
-  test("without terraform on PATH it says so instead of cdktf's \"terraform init failed\"", () => {
+  test('without terraform on PATH it says so instead of cdktf\'s "terraform init failed"', () => {
     const bin = mkdtempSync(path.join(tmpdir(), "fractals-no-terraform-"));
     try {
       symlinkSync(process.execPath, path.join(bin, "node"));
       const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "deploy", "dev"], {
-        cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH: bin },
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, PATH: bin },
       });
       expect(run.status).toBe(2);
       expect(run.stderr).toContain("sim:deploy: the terraform CLI is not on PATH");
@@ -47,16 +49,18 @@ describeWithTerraform("npm run sim:deploy, sim:plan, sim:destroy -- dev", () => 
   const rootState = path.join(ROOT, "terraform.dev.tfstate");
   const rootStateBefore = existsSync(rootState) ? statSync(rootState).mtimeMs : null;
   const env = { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" };
-  const sim = (command: string) => spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], { cwd: ROOT, encoding: "utf8", env });
+  const sim = (command: string) =>
+    spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], { cwd: ROOT, encoding: "utf8", env });
   /** Without waiting: for two commands at once. */
-  const simAsync = (command: string, environment: string) => new Promise<{ status: number; stdout: string; out: string }>((resolve) => {
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, environment], { cwd: ROOT, env });
-    let stdout = "";
-    let out = "";
-    child.stdout.on("data", (d) => ((stdout += d), (out += d)));
-    child.stderr.on("data", (d) => (out += d));
-    child.on("close", (code) => resolve({ status: code ?? -1, stdout, out }));
-  });
+  const simAsync = (command: string, environment: string) =>
+    new Promise<{ status: number; stdout: string; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, environment], { cwd: ROOT, env });
+      let stdout = "";
+      let out = "";
+      child.stdout.on("data", (d) => ((stdout += d), (out += d)));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => resolve({ status: code ?? -1, stdout, out }));
+    });
   let plans: Promise<{ status: number; stdout: string; out: string }[]> | undefined;
 
   afterAll(() => rmSync(simDir, { recursive: true, force: true }));

@@ -27,8 +27,10 @@ export function describeWithTerraform(name: string, fn: () => void): void {
     describe(name, fn);
     return;
   }
-  console.warn(`\n*** SKIPPED: "${name}" needs the terraform CLI, which is not on PATH. ` +
-    "These simulator end-to-end tests did NOT run. Install Terraform >= 1.5 to run them. ***\n");
+  console.warn(
+    `\n*** SKIPPED: "${name}" needs the terraform CLI, which is not on PATH. ` +
+      "These simulator end-to-end tests did NOT run. Install Terraform >= 1.5 to run them. ***\n",
+  );
   describe.skip(name, fn);
 }
 
@@ -57,10 +59,11 @@ export interface ResourceChange {
  *
  * Reattached, Terraform talks to the providers over plain gRPC on 127.0.0.1
  * (as it did here before, with TF_DISABLE_PLUGIN_TLS, for 8 % of a plan's CPU).
- * The go-plugin handshake and its mutual TLS are still run by every other
- * suite that drives terraform against the simulator: `npm run sim:*`
- * (sim/cli.test.ts, cli-edges, interrupt), the plan-preview workflow and the
- * live plan (__tests__/preview), and the lab.
+ * The go-plugin handshake and its mutual TLS, with providers installed from
+ * the mirror and started by Terraform, are still run by `npm run sim:*`
+ * (sim/cli.test.ts, interrupt.test.ts), the live plan
+ * (__tests__/preview/live-plan.test.ts) and the lab. The plan-preview
+ * workflow's test reattaches too (ReattachedProviders).
  */
 export class ReattachedProviders {
   private child?: ChildProcess;
@@ -124,7 +127,13 @@ export class SimWorkspace {
 
   /** Runs terraform with the workspace's long-lived providers (`init` installs them from the mirror instead); `env` reaches the providers too. */
   async terraform(stackDir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-    const fullEnv: NodeJS.ProcessEnv = { ...process.env, ...this.installation.env, FRACTALS_SIM_STATE: this.stateFile, TF_IN_AUTOMATION: "1", ...env };
+    const fullEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...this.installation.env,
+      FRACTALS_SIM_STATE: this.stateFile,
+      TF_IN_AUTOMATION: "1",
+      ...env,
+    };
     if (args[0] !== "init") {
       const key = JSON.stringify(env);
       let providers = this.providers.get(key);
@@ -170,7 +179,9 @@ export class SimWorkspace {
     if (state.version !== 4) throw new Error(`terraform state pull: state format version ${state.version}, this reader knows 4`);
     return (state.resources ?? [])
       .filter((r) => r.mode === "managed" && r.module === undefined)
-      .flatMap((r) => r.instances.map((i) => ({ address: `${r.type}.${r.name}${indexSuffix(i.index_key)}`, type: r.type, id: i.attributes.id })));
+      .flatMap((r) =>
+        r.instances.map((i) => ({ address: `${r.type}.${r.name}${indexSuffix(i.index_key)}`, type: r.type, id: i.attributes.id })),
+      );
   }
 
   cloud(): readonly CloudObject[] {

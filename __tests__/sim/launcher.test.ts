@@ -22,7 +22,8 @@ describe("the simulator's launcher", () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (...args: string[]) => spawnSync(process.execPath, [launcher, ...args], { encoding: "utf8", env: { PATH: process.env.PATH } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [launcher, ...args], { encoding: "utf8", env: { PATH: process.env.PATH } });
 
   test("runs the bundled plugin, which refuses to start outside Terraform as go-plugin does", () => {
     const result = run("openstack");
@@ -37,7 +38,10 @@ describe("the simulator's launcher", () => {
   });
 
   test("reattach: serves both providers in one process and prints the TF_REATTACH_PROVIDERS that points Terraform at it", async () => {
-    const child = spawn(process.execPath, [launcher, "reattach"], { env: { PATH: process.env.PATH }, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [launcher, "reattach"], {
+      env: { PATH: process.env.PATH },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -48,7 +52,13 @@ describe("the simulator's launcher", () => {
         child.on("exit", (code) => reject(new Error(`exited ${code}`)));
       });
       const reattach = JSON.parse(line) as Record<string, { Addr: { Network: string; String: string } }>;
-      const entry = { Protocol: "grpc", ProtocolVersion: 5, Pid: child.pid, Test: true, Addr: { Network: "tcp", String: expect.stringMatching(/^127\.0\.0\.1:\d+$/) } };
+      const entry = {
+        Protocol: "grpc",
+        ProtocolVersion: 5,
+        Pid: child.pid,
+        Test: true,
+        Addr: { Network: "tcp", String: expect.stringMatching(/^127\.0\.0\.1:\d+$/) },
+      };
       expect(reattach).toEqual({
         "registry.terraform.io/terraform-provider-openstack/openstack": entry,
         "registry.terraform.io/hashicorp/random": entry,
@@ -77,10 +87,19 @@ describe("the simulator's build", () => {
   const recorded = JSON.parse(readFileSync(stamp, "utf8")) as Record<string, string>;
 
   test("records every source the bundle holds, the .proto files and the lockfile, by content", () => {
-    expect(Object.keys(recorded)).toEqual(expect.arrayContaining([
-      "esbuild", "package-lock.json", "sim/provider/main.ts", "sim/cli/launcher.ts", "sim/protocol/plugin-server.ts", "sim/provider/validation.ts",
-      "sim/openstack/networking.ts", "providers/schema/value-formats.ts", "sim/protocol/proto/tfplugin5.proto",
-    ]));
+    expect(Object.keys(recorded)).toEqual(
+      expect.arrayContaining([
+        "esbuild",
+        "package-lock.json",
+        "sim/provider/main.ts",
+        "sim/cli/launcher.ts",
+        "sim/protocol/plugin-server.ts",
+        "sim/provider/validation.ts",
+        "sim/openstack/networking.ts",
+        "providers/schema/value-formats.ts",
+        "sim/protocol/proto/tfplugin5.proto",
+      ]),
+    );
     expect(Object.keys(recorded).some((input) => input.startsWith("node_modules/"))).toBe(false);
     expect(recorded["sim/provider/main.ts"]).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -33,14 +33,25 @@ async function serveForReattach(): Promise<void> {
   setInterval(() => process.ppid !== parent && process.exit(0), 1000).unref();
   process.on("SIGTERM", () => process.exit(0)); // through "exit": the launcher may write V8's code cache
   const reattach: Record<string, unknown> = {};
-  for (const [source, mode] of [[OPENSTACK.source, "openstack"], [RANDOM.source, "random"]]) {
+  for (const [source, mode] of [
+    [OPENSTACK.source, "openstack"],
+    [RANDOM.source, "random"],
+  ]) {
     const port = await listen(providerFor(mode), protoDirectory());
-    reattach[source] = { Protocol: "grpc", ProtocolVersion: 5, Pid: process.pid, Test: true, Addr: { Network: "tcp", String: `127.0.0.1:${port}` } };
+    reattach[source] = {
+      Protocol: "grpc",
+      ProtocolVersion: 5,
+      Pid: process.pid,
+      Test: true,
+      Addr: { Network: "tcp", String: `127.0.0.1:${port}` },
+    };
   }
   process.stdout.write(`${JSON.stringify(reattach)}\n`);
 }
 
-(process.argv[2] === "reattach" ? serveForReattach() : servePlugin(providerFor(process.argv[2]), protoDirectory())).catch((err: unknown) => {
-  process.stderr.write(`simulated provider failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+(process.argv[2] === "reattach" ? serveForReattach() : servePlugin(providerFor(process.argv[2]), protoDirectory())).catch(
+  (err: unknown) => {
+    process.stderr.write(`simulated provider failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
