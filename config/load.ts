@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { appNetworkIssues, DEFAULT_DNS_NAMESERVERS, DEFAULT_EXTERNAL_NETWORK } from "../constructs/app-network";
+import { bastionIssues, DEFAULT_LOGIN_USER } from "../constructs/bastion";
 import { controllerIssues, DEFAULT_API_INSTANCES, DEFAULT_API_PORT } from "../constructs/controller";
 import { HEALTH_PATH } from "../constructs/fractals-guest";
 import { keyPairIssues } from "../constructs/key-pair";
@@ -76,14 +77,15 @@ function constructIssues(e: ParsedEnvironment): PropIssue[] {
     const [first, ...rest] = i.prop.split(".");
     return { prop: [field(first), ...rest].join("."), message: i.message };
   });
-  const adminCidrs = e.access.adminCidrs;
-  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort", adminCidrs: "access.adminCidrs" };
+  // No admin CIDRs, no bastion: only its login user is left to check.
+  const bastion = bastionIssues(e.access).filter((i) => (e.access.adminCidrs ?? []).length > 0 || i.prop === "loginUser");
+  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort" };
   const issues = [
     ...at(appNetworkIssues(e.network), (p) => `network.${p}`),
     ...at(keyPairIssues(e.access), (p) => `access.${p}`),
-    ...at(controllerIssues({ ...e.api, apiPort: e.fractals?.apiPort, adminCidrs, hasServices: e.services !== undefined }),
+    ...at(bastion, (p) => `access.${p}`),
+    ...at(controllerIssues({ ...e.api, apiPort: e.fractals?.apiPort, hasServices: e.services !== undefined }),
       (p) => controllerFields[p] ?? `api.${p}`),
-    // The services node's admin CIDRs are the controller's, reported once.
     ...(e.services ? at(servicesNodeIssues({ ...e.services, maxConnections: e.services.mysqlMaxConnections }),
       (p) => (p === "maxConnections" ? "services.mysqlMaxConnections" : `services.${p}`)) : []),
     ...at(workerScaling(e.workers).issues(), (p) => `workers.${p}`),
@@ -103,7 +105,7 @@ function withConstructDefaults(e: ParsedEnvironment) {
       dnsNameservers: e.network.dnsNameservers ?? [...DEFAULT_DNS_NAMESERVERS],
       externalNetwork: e.network.externalNetwork ?? DEFAULT_EXTERNAL_NETWORK,
     },
-    access: { ...e.access, adminCidrs: e.access.adminCidrs ?? [] },
+    access: { ...e.access, adminCidrs: e.access.adminCidrs ?? [], loginUser: e.access.loginUser ?? DEFAULT_LOGIN_USER },
     fractals: { apiPort: e.fractals?.apiPort ?? DEFAULT_API_PORT },
     api: { ...e.api, count: e.api.count ?? DEFAULT_API_INSTANCES, antiAffinity: e.api.antiAffinity ?? false, floatingIp: e.api.floatingIp ?? false },
     services: e.services && {
@@ -139,7 +141,8 @@ function autoscaleWithDefaults(w: Extract<ParsedEnvironment["workers"], { mode: 
  */
 function subnetRoomIssue(e: EnvironmentConfig): string | undefined {
   const w = e.workers;
-  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + 1;
+  const bastion = e.access.adminCidrs.length > 0 ? 1 : 0;
+  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + bastion + 1;
   const room = 2 ** (32 - prefixOf(e.network.cidr)) - 3;
   if (ports <= room) return undefined;
   const prefix = 32 - Math.ceil(Math.log2(ports + 3));

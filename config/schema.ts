@@ -38,8 +38,13 @@ const lookupName = (what: string) =>
 export const accessSchema = z.object({
   /** The public half of the operators' SSH key pair (KeyPair checks it); the private half never enters this project. */
   publicKey: z.string({ required_error: "publicKey is required (an OpenSSH public key, e.g. 'ssh-ed25519 AAAA... you@host')" }),
-  /** IPv4 CIDRs allowed to reach SSH (22/tcp) on every server. None when unset: no SSH at all. */
+  /**
+   * IPv4 CIDRs allowed to SSH (22/tcp) to the bastion, the one server they reach; every other server admits
+   * SSH from the bastion only. None when unset: no bastion and no SSH at all.
+   */
   adminCidrs: z.array(z.string()).optional(),
+  /** The image's login user (cloud-init's default user), for the `ssh_example` output (Bastion's `loginUser`). */
+  loginUser: z.string().optional(),
   /** Opt-in required before the admin CIDRs together may cover more than SSH_PUBLIC_ADDRESS_LIMIT public addresses. */
   allowSshFromAnywhere: z.boolean().default(false),
 }).strict();

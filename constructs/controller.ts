@@ -6,7 +6,7 @@ import { fractalsUserData, HEALTH_PATH } from "./fractals-guest";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
 import type { ILoadBalancerTarget } from "./lbaas-pool";
-import { cidrListIssues, IPeer } from "./peer";
+import { IPeer } from "./peer";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
 import { AMQP_PORT, ServiceCredentials } from "./service-credentials";
@@ -61,11 +61,6 @@ export interface ControllerProps {
    * @default 80
    */
   readonly apiPort?: number;
-  /**
-   * IPv4 CIDRs allowed to SSH in.
-   * @default none
-   */
-  readonly adminCidrs?: readonly string[];
 }
 
 /**
@@ -101,7 +96,6 @@ export class Controller extends Construct implements IConnectable, ILoadBalancer
       defaultPort: Port.tcp(this.apiPort),
     });
     this.connections = this.securityGroup.connections;
-    this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
 
     if (props.antiAffinity) {
       this.serverGroup = new ServerGroup(this, "server-group", { name: "api", policy: "anti-affinity" });
@@ -188,9 +182,9 @@ export class Controller extends Construct implements IConnectable, ILoadBalancer
 
 /**
  * What Controller refuses in its props (the config loader reports the same against `api.*`,
- * `fractals.apiPort` and `access.adminCidrs`). `hasServices`: whether `services` is given.
+ * and `fractals.apiPort`). `hasServices`: whether `services` is given.
  */
-export function controllerIssues(props: Pick<ControllerProps, "count" | "antiAffinity" | "apiPort" | "adminCidrs"> & { readonly hasServices: boolean }): PropIssue[] {
+export function controllerIssues(props: Pick<ControllerProps, "count" | "antiAffinity" | "apiPort"> & { readonly hasServices: boolean }): PropIssue[] {
   const issues = integerIssues("count", props.count, 1, MAX_API_INSTANCES);
   const count = props.count ?? DEFAULT_API_INSTANCES;
   if (issues.length === 0 && !props.hasServices && count !== 1) {
@@ -203,5 +197,5 @@ export function controllerIssues(props: Pick<ControllerProps, "count" | "antiAff
   if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
     port.push({ prop: "apiPort", message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${props.apiPort}` });
   }
-  return [...issues, ...port, ...cidrListIssues("adminCidrs", props.adminCidrs)];
+  return [...issues, ...port];
 }

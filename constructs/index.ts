@@ -1,5 +1,6 @@
 /** The public surface of the constructs: what a stack of your own composes. */
 export * from "./app-network";
+export * from "./bastion";
 export * from "./compute-catalog";
 export * from "./connections";
 export * from "./controller";

@@ -10,7 +10,6 @@ import { KeyPair } from "./key-pair";
 import { openstackName } from "./naming";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
-import { cidrListIssues } from "./peer";
 import { AMQP_PORT, mariadbHostPattern, MYSQL_PORT, ServiceCredentials } from "./service-credentials";
 import { integerIssues, PropIssue, throwIfInvalid } from "./validation";
 
@@ -42,11 +41,6 @@ export interface ServicesNodeProps {
    * @default 151 (MariaDB's default)
    */
   readonly maxConnections?: number;
-  /**
-   * IPv4 CIDRs allowed to SSH in.
-   * @default none
-   */
-  readonly adminCidrs?: readonly string[];
 }
 
 /**
@@ -72,7 +66,6 @@ export class ServicesNode extends Construct implements IConnectable {
     throwIfInvalid(this, servicesNodeIssues(props));
     this.securityGroup = new SecurityGroup(this, "security-group", { name: "services", description: "MySQL and RabbitMQ" });
     this.connections = this.securityGroup.connections;
-    this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
     this.credentials = new ServiceCredentials(this, "credentials");
 
     this.volume = new BlockstorageVolumeV3(this, "volume", {
@@ -134,11 +127,10 @@ export class ServicesNode extends Construct implements IConnectable {
   }
 }
 
-/** What ServicesNode refuses in its props (the config loader reports the same against `services.*` and `access.adminCidrs`). */
-export function servicesNodeIssues(props: Pick<ServicesNodeProps, "volumeSizeGb" | "maxConnections" | "adminCidrs">): PropIssue[] {
+/** What ServicesNode refuses in its props (the config loader reports the same against `services.*`). */
+export function servicesNodeIssues(props: Pick<ServicesNodeProps, "volumeSizeGb" | "maxConnections">): PropIssue[] {
   return [
     ...integerIssues("volumeSizeGb", props.volumeSizeGb, 1, 16384),
     ...integerIssues("maxConnections", props.maxConnections, 10, 100000),
-    ...cidrListIssues("adminCidrs", props.adminCidrs),
   ];
 }

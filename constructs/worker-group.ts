@@ -12,9 +12,7 @@ import {
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
 import { openstackName } from "./naming";
-import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
-import { cidrListIssues } from "./peer";
 import { ServerGroup } from "./server-group";
 import { nested, throwIfInvalid } from "./validation";
 import { AutoscaleScaling, FixedScaling, WorkerScaling } from "./worker-scaling";
@@ -31,17 +29,12 @@ export interface WorkerGroupProps {
   readonly apiUrl: string;
   /** AMQP URL of the queue the workers consume. */
   readonly amqpUrl: string;
-  /**
-   * IPv4 CIDRs allowed to SSH in.
-   * @default none
-   */
-  readonly adminCidrs?: readonly string[];
 }
 
 /**
  * Queue workers that render fractals: a fixed number of servers spread by a
  * soft-anti-affinity group, or a Heat autoscaling group driven by CPU alarms.
- * Workers accept nothing but SSH from the admin networks.
+ * Workers accept nothing but what is opened to them (SSH from a bastion: `bastion.allowSshTo(workers)`).
  */
 export class WorkerGroup extends Construct implements IConnectable {
   readonly securityGroup: SecurityGroup;
@@ -54,10 +47,9 @@ export class WorkerGroup extends Construct implements IConnectable {
 
   constructor(scope: Construct, id: string, props: WorkerGroupProps) {
     super(scope, id);
-    throwIfInvalid(this, [...nested("scaling", props.scaling.issues()), ...cidrListIssues("adminCidrs", props.adminCidrs)]);
+    throwIfInvalid(this, nested("scaling", props.scaling.issues()));
     this.securityGroup = new SecurityGroup(this, "security-group", { name: "worker", description: "Fractals queue workers" });
     this.connections = this.securityGroup.connections;
-    this.connections.allowFromCidrs(props.adminCidrs ?? [], Port.tcp(22), "SSH from admin network");
 
     const scaling = props.scaling;
     if (scaling instanceof FixedScaling) {

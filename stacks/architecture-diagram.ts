@@ -12,6 +12,7 @@
  * text over a border. The test renders the SVG (resvg) and checks all of it.
  */
 import { EnvironmentConfig } from "../config";
+import { DEFAULT_BASTION_FLAVOR, SSH_PORT } from "../constructs/bastion";
 import { AMQP_PORT, MYSQL_PORT } from "../constructs/service-credentials";
 import { DATA_DIR } from "../constructs/fractals-guest";
 
@@ -200,7 +201,12 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
   const rowY = apiRowBottom + 70;
   const worker: Card = { ...workerCard, y: rowY };
   const services: Card | undefined = servicesCard ? { ...servicesCard, x: width - 40 - servicesCard.w, y: rowY } : undefined;
-  cards.push(...(lbPlaced ? [lbPlaced] : []), ...apis, worker, ...(services ? [services] : []));
+  // The bastion, where the config opens SSH: top right of the subnet, beside the load balancer.
+  const bastionCard = config.access.adminCidrs.length > 0
+    ? card("bastion", "edge", `${prefix}-bastion`, [`SSH jump host, ${DEFAULT_BASTION_FLAVOR}, floating IP`, "the servers admit SSH from it only"], 0, subnetY + 34, 180)
+    : undefined;
+  const bastion = bastionCard ? { ...bastionCard, x: width - 40 - bastionCard.w } : undefined;
+  cards.push(...(lbPlaced ? [lbPlaced] : []), ...apis, worker, ...(services ? [services] : []), ...(bastion ? [bastion] : []));
 
   const height = Math.max(...cards.map(bottom)) + 40;
   const subnet: Frame = { id: "subnet", x: 10, y: subnetY, w: width - 20, h: height - 10 - subnetY };
@@ -237,6 +243,13 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
     const y = rowY + Math.min(worker.h, services.h) / 2;
     arrows.push({ from: worker.id, to: services.id, points: [[right(worker), y], [services.x, y]], label: `AMQP :${AMQP_PORT}` });
   }
+  if (bastion) {
+    arrows.push({
+      from: internet.id, to: bastion.id,
+      points: [[right(internet), cy(internet)], [cx(bastion), cy(internet)], [cx(bastion), bastion.y]],
+      label: `SSH :${SSH_PORT} from ${config.access.adminCidrs.join(", ")}`,
+    });
+  }
   // The workers report results over HTTP to the VIP (or to the only API server), up the left side.
   const reportTo = lbPlaced ?? apis[0];
   const upX = worker.x + 16;
@@ -252,9 +265,8 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
   const layoutSoFar = { width, height, cards, frames, arrows };
   const grey = { fill: "#555" };
   labels.push(label(`subnet ${config.network.cidr}`, subnet.id, subnet.x + 8, subnet.y + 16, grey));
-  labels.push(
-    label(`SSH from ${config.access.adminCidrs.length ? config.access.adminCidrs.join(", ") : "nowhere"}`, subnet.id, right(subnet) - 8, subnet.y + 16, { ...grey, anchor: "end" }),
-  );
+  // With a bastion, its card and arrow say where SSH comes from.
+  if (!bastion) labels.push(label("SSH from nowhere", subnet.id, right(subnet) - 8, subnet.y + 16, { ...grey, anchor: "end" }));
   for (const placed of labels) if (!fits(placed, layoutSoFar, labels.filter((l) => l !== placed))) throw new Error(`diagram ${config.env}: "${placed.text}" does not fit`);
   if (groupPlaced) labels.push(placeFrameLabel("anti-affinity server group", groupPlaced, layoutSoFar, labels));
   for (const a of arrows) if (a.label) labels.push(placeArrowLabel(a, layoutSoFar, labels, config.env));

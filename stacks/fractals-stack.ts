@@ -4,7 +4,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { EnvironmentConfig } from "../config";
 import {
-  AppNetwork, ComputeCatalog, Controller, KeyPair, LbaasPool, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
+  AppNetwork, Bastion, ComputeCatalog, Controller, IConnectable, KeyPair, LbaasPool, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
 } from "../constructs";
 import { PRESIGNED_DESCRIPTION } from "../constructs/heat-template";
 import { addStateBackend } from "./state-backend";
@@ -35,6 +35,8 @@ export class FractalsStack extends TerraformStack {
   readonly controller: Controller;
   readonly loadBalancer?: LbaasPool;
   readonly workers: WorkerGroup;
+  /** The SSH jump host, in environments that name admin CIDRs. */
+  readonly bastion?: Bastion;
 
   constructor(scope: Construct, props: FractalsStackProps) {
     const { config } = props;
@@ -48,7 +50,6 @@ export class FractalsStack extends TerraformStack {
     const backend = props.forceLocalState ? { type: "local" as const } : config.backend;
     addStateBackend(this, backend, props.localStatePath ?? `terraform.${config.env}.tfstate`);
 
-    const adminCidrs = config.access.adminCidrs;
     this.network = new AppNetwork(this, "network", {
       cidr: config.network.cidr,
       dnsNameservers: config.network.dnsNameservers,
@@ -56,7 +57,21 @@ export class FractalsStack extends TerraformStack {
     });
     const catalog = new ComputeCatalog(this, "catalog");
     const keyPair = new KeyPair(this, "key-pair", { publicKey: config.access.publicKey });
-    const common = { network: this.network, catalog, keyPair, adminCidrs };
+    const common = { network: this.network, catalog, keyPair };
+
+    // SSH only where the config names admin networks, and then only through the bastion.
+    if (config.access.adminCidrs.length > 0) {
+      this.bastion = new Bastion(this, "bastion", {
+        ...common,
+        image: config.image,
+        adminCidrs: config.access.adminCidrs,
+        loginUser: config.access.loginUser,
+      });
+    }
+    // Each group admits the bastion's SSH before any other rule, where the admin CIDR's SSH rule used to be: a
+    // deployment whose rules are still at their positional addresses moves that rule onto this one (and replaces
+    // it, which is the change), while the group's other rules keep their positions (security-group.ts).
+    const admitSsh = (target: IConnectable) => this.bastion?.allowSshTo(target);
 
     if (config.services) {
       this.services = new ServicesNode(this, "services", {
@@ -68,6 +83,7 @@ export class FractalsStack extends TerraformStack {
         preventDestroy: config.services.preventDestroy,
         maxConnections: config.services.mysqlMaxConnections,
       });
+      admitSsh(this.services);
     }
 
     this.controller = new Controller(this, "controller", {
@@ -80,6 +96,7 @@ export class FractalsStack extends TerraformStack {
       floatingIp: config.api.floatingIp,
       apiPort: config.fractals.apiPort,
     });
+    admitSsh(this.controller);
 
     let apiUrl: string;
     if (config.loadBalancer) {
@@ -102,6 +119,7 @@ export class FractalsStack extends TerraformStack {
       apiUrl,
       amqpUrl: this.controller.amqpUrl,
     });
+    admitSsh(this.workers);
     this.controller.allowQueueFrom(this.workers);
     if (!this.loadBalancer) this.controller.allowApiFrom(this.workers);
 
@@ -119,11 +137,19 @@ export class FractalsStack extends TerraformStack {
     const floatingIps = [
       ...this.controller.instances.filter((i) => i.floatingIp).map((i) => i.publicIp),
       ...(lb?.floatingIp ? [lb.floatingIp.address] : []),
+      ...(this.bastion ? [this.bastion.publicIp] : []),
     ];
     new TerraformOutput(this, "floating_ips", { description: "Floating IPs of this environment", value: floatingIps });
     new TerraformOutput(this, "api_private_ips", { description: "Fixed IPs of the API servers", value: this.controller.instances.map((i) => i.privateIp) });
     if (this.services) {
       new TerraformOutput(this, "services_private_ip", { description: "Fixed IP of the MySQL/RabbitMQ node", value: this.services.privateIp });
+    }
+    if (this.bastion) {
+      new TerraformOutput(this, "bastion_address", { description: "Floating IP of the SSH jump host, the only server the admin CIDRs reach", value: this.bastion.publicIp });
+      new TerraformOutput(this, "ssh_example", {
+        description: "SSH to the first API server through the bastion",
+        value: this.bastion.sshCommand(this.controller.instances[0].privateIp),
+      });
     }
     if (this.workers.heatStack) {
       // The policies' alarm_url: pre-signed, so whoever holds one can scale the group (signal_url would need a token).

@@ -65,7 +65,7 @@ const BAD: BadInput[] = [
   { name: "a subnet wider than /16", env: "prod", path: "network.cidr", allowed: /prefix length between \/16 and \/28/,
     breakIt: (e) => { e[PROD].network.cidr = "10.0.0.0/8"; } },
   { name: "a subnet too small for the servers it must hold", env: "prod", path: "network.cidr",
-    allowed: /has room for 13 ports, but the servers, load balancer and DHCP need up to 17; use a \/27 or shorter prefix/,
+    allowed: /has room for 13 ports, but the servers, load balancer and DHCP need up to 18; use a \/27 or shorter prefix/,
     breakIt: (e) => { e[PROD].network.cidr = "10.30.0.0/28"; } },
   { name: "a nameserver that is not an IPv4 address", env: "dev", path: "network.dnsNameservers.1", allowed: /must be an IPv4 address such as 192\.0\.2\.10/,
     breakIt: (e) => { e[DEV].network.dnsNameservers = ["1.1.1.1", "1.1.1"]; } },

@@ -16,7 +16,7 @@ import { formatFinding } from "../../providers/conformance/findings";
 import { SchemaIndex } from "../../providers/conformance/schema-index";
 import {
   concurrentLoadBalancerChanges, duplicateNames, duplicateRules, floatingIpsWithoutRoute, foreignRemoteGroups,
-  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, StackJson,
+  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, sshPastTheBastion, StackJson,
 } from "../invariants/stack-invariants";
 import { environmentArbitrary, environmentsArbitrary } from "./environment-arbitraries";
 
@@ -97,6 +97,7 @@ describe("environment configurations (property-based)", () => {
       expect(foreignRemoteGroups(env, json)).toEqual([]);
       if (!config.access.allowSshFromAnywhere) expect(sshFromAnywhere(env, json)).toEqual([]);
       expect(sshFromOutsideAdmins(env, json, config.access.adminCidrs)).toEqual([]);
+      expect(sshPastTheBastion(env, json)).toEqual([]);
       expect(duplicateRules(env, json)).toEqual([]);
       expect(concurrentLoadBalancerChanges(env, json)).toEqual([]);
       expect(protectedResources(json).length).toBe(config.services?.preventDestroy ? 1 : 0);

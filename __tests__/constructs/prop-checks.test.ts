@@ -5,8 +5,8 @@
  */
 import { ConfigError, ENVIRONMENTS, loadEnvironments } from "../../config";
 import {
-  AppNetwork, Controller, Instance, KeyPair, LbaasPool, Peer, SecurityGroup, ServicesNode, WorkerGroup, WorkerScaling,
-  AutoscaleOptions, ControllerProps, HealthCheckProps, ServicesNodeProps,
+  AppNetwork, Bastion, Controller, Instance, KeyPair, LbaasPool, Peer, SecurityGroup, ServicesNode, WorkerGroup, WorkerScaling,
+  AutoscaleOptions, BastionProps, ControllerProps, HealthCheckProps, ServicesNodeProps,
 } from "../../constructs";
 import { Fixture, synthWith } from "../support/synth";
 
@@ -20,6 +20,9 @@ const network = (cidr: string, dnsNameservers?: string[]) => (f: Fixture) => {
 const keyPair = (publicKey: string) => (f: Fixture) => { new KeyPair(f.scope, "key", { publicKey }); };
 const controller = (props: Partial<ControllerProps>) => (f: Fixture) => {
   new Controller(f.scope, "controller", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", ...props });
+};
+const bastion = (props: Partial<BastionProps>) => (f: Fixture) => {
+  new Bastion(f.scope, "bastion", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", adminCidrs: ["203.0.113.0/24"], ...props });
 };
 const services = (props: Partial<ServicesNodeProps>) => (f: Fixture) => {
   new ServicesNode(f.scope, "services", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", volumeSizeGb: 20, ...props });
@@ -85,9 +88,12 @@ const CASES: Case[] = [
   { compose: controller({ apiPort: 5672 }), at: "stack/controller: apiPort", field: "dev: fractals.apiPort",
     message: "must not be one of 22, 3306, 4369, 5672, 15672, 25672 (SSH, MariaDB and RabbitMQ's ports, which must never be public), got 5672",
     breakConfig: (e) => { e[DEV].fractals = { apiPort: 5672 }; } },
-  { compose: controller({ adminCidrs: ["203.0.113.0/24", "admin-network"] }), at: "stack/controller: adminCidrs.1", field: "prod: access.adminCidrs.1",
+  { compose: bastion({ adminCidrs: ["203.0.113.0/24", "admin-network"] }), at: "stack/bastion: adminCidrs.1", field: "prod: access.adminCidrs.1",
     message: 'must be an IPv4 CIDR with its host bits zero, such as 10.0.0.0/24, got "admin-network"',
     breakConfig: (e) => { e[PROD].access.adminCidrs = ["203.0.113.0/24", "admin-network"]; } },
+  { compose: bastion({ loginUser: "Admin User" }), at: "stack/bastion: loginUser", field: "prod: access.loginUser",
+    message: 'must be a login name (lower case letters, digits, \'_\' and \'-\', at most 32 characters, such as "ubuntu" or "debian"), got "Admin User"',
+    breakConfig: (e) => { e[PROD].access.loginUser = "Admin User"; } },
   { compose: services({ volumeSizeGb: 0 }), at: "stack/services: volumeSizeGb", field: "prod: services.volumeSizeGb",
     message: "must be an integer between 1 and 16384, got 0", breakConfig: (e) => { e[PROD].services.volumeSizeGb = 0; } },
   { compose: services({ maxConnections: 5 }), at: "stack/services: maxConnections", field: "prod: services.mysqlMaxConnections",

@@ -9,7 +9,7 @@ import { ENVIRONMENTS, loadEnvironments } from "../../config";
 import { buildApp } from "../../stacks/app";
 import {
   concurrentLoadBalancerChanges, duplicateNames, duplicateRules, floatingIpsWithoutRoute, foreignRemoteGroups,
-  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, StackJson,
+  protectedResources, secretLiterals, sshFromAnywhere, sshFromOutsideAdmins, sshPastTheBastion, StackJson,
 } from "./stack-invariants";
 
 const ENVS = ["dev", "staging", "prod"];
@@ -117,6 +117,21 @@ describe("invariants of dev, staging and prod", () => {
     const rules = Object.values(stacks.prod.resource!.openstack_networking_secgroup_rule_v2);
     expect(rules.filter((r) => r.port_range_min === 22).map((r) => r.remote_ip_prefix)).toContain("203.0.113.0/24");
     expect(sshFromOutsideAdmins("prod", stacks.prod, ["198.51.100.0/24"]).length).toBeGreaterThan(0);
+  });
+
+  test.each(ENVS)("%s: the admin CIDRs reach SSH on the bastion only, never a server directly", (env) => {
+    expect(sshPastTheBastion(env, stacks[env])).toEqual([]);
+  });
+
+  test("control: an admin CIDR's SSH rule on the API group, and a jump group that admits more than the admins, are caught", () => {
+    const stack = clone(stacks.prod);
+    const rules = stack.resource!.openstack_networking_secgroup_rule_v2;
+    const [name, fromBastion] = Object.entries(rules).find(([, r]) => r.port_range_min === 22 && r.remote_group_id)!;
+    rules[`${name}-direct`] = { ...fromBastion, remote_group_id: undefined, remote_ip_prefix: "203.0.113.0/24" };
+    expect(sshPastTheBastion("prod", stack)).toEqual([expect.stringContaining(`${name}-direct: admits port 22 from 203.0.113.0/24 straight to a server`)]);
+    const [adminName, fromAdmins] = Object.entries(rules).find(([, r]) => r.port_range_min === 22 && r.remote_ip_prefix === "203.0.113.0/24" && !r.remote_group_id)!;
+    rules[`${adminName}-wide`] = { ...fromAdmins, remote_ip_prefix: "192.0.2.0/24" };
+    expect(sshFromOutsideAdmins("prod", stack, ["203.0.113.0/24"]).length).toBeGreaterThan(1);
   });
 
   test.each(ENVS)("%s: no two identical security group rules (Neutron answers 409)", (env) => {

@@ -135,12 +135,41 @@ export function sshFromAnywhere(stack: string, config: StackJson): string[] {
   return open;
 }
 
-/** Ingress rules on port 22 whose source is not one of the configured admin CIDRs. */
+/**
+ * Ingress rules on port 22 whose source is neither one of the configured admin CIDRs nor a jump host's
+ * group: a group of this stack whose every port-22 rule admits an admin CIDR (the bastion's).
+ */
 export function sshFromOutsideAdmins(stack: string, config: StackJson, adminCidrs: readonly string[]): string[] {
+  const ssh = sshRules(config);
+  const fromAdmins = (rule: Record<string, unknown>) => typeof rule.remote_ip_prefix === "string" && adminCidrs.includes(rule.remote_ip_prefix);
+  const jumpGroups = new Set([...new Set(ssh.map(([, rule]) => groupOf(rule.security_group_id)))]
+    .filter((group) => group && ssh.filter(([, rule]) => groupOf(rule.security_group_id) === group).every(([, rule]) => fromAdmins(rule))));
+  return ssh
+    .filter(([, rule]) => !fromAdmins(rule) && !(rule.remote_group_id !== undefined && jumpGroups.has(groupOf(rule.remote_group_id))))
+    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? rule.remote_group_id ?? "anywhere")}, neither an admin CIDR nor a jump host's group`);
+}
+
+/**
+ * Port-22 rules from a CIDR on a group that is no jump host's: a server the admin networks reach
+ * directly instead of through the bastion (whose group the other groups' SSH rules name).
+ */
+export function sshPastTheBastion(stack: string, config: StackJson): string[] {
+  const ssh = sshRules(config);
+  const jumpGroups = new Set(ssh.map(([, rule]) => groupOf(rule.remote_group_id)).filter((g) => g !== undefined));
+  return ssh
+    .filter(([, rule]) => rule.remote_group_id === undefined && !jumpGroups.has(groupOf(rule.security_group_id) ?? ""))
+    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? "anywhere")} straight to a server, not through the bastion`);
+}
+
+function sshRules(config: StackJson): [string, Record<string, unknown>][] {
   return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
-    .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule))
-    .filter(([, rule]) => !(typeof rule.remote_ip_prefix === "string" && adminCidrs.includes(rule.remote_ip_prefix)))
-    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? rule.remote_group_id ?? "anywhere")}, not an admin CIDR`);
+    .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule));
+}
+
+/** The security group a `${openstack_networking_secgroup_v2.x.id}` reference names. */
+function groupOf(reference: unknown): string | undefined {
+  const refs = typeof reference === "string" ? referencesIn(reference) : [];
+  return refs.length === 1 && refs[0].type === "openstack_networking_secgroup_v2" ? refs[0].address : undefined;
 }
 
 /** Two identical rules in one group: Neutron answers 409 Conflict to the second. */

@@ -41,7 +41,10 @@ describe("architecture diagrams", () => {
     expect(staging).toContain("Heat autoscaling group 1..3");
     expect(prod).toContain("anti-affinity server group");
     expect(prod).toContain("prevent_destroy");
-    expect(prod).toContain("SSH from 203.0.113.0/24");
+    expect(prod).toContain("SSH :22 from 203.0.113.0/24");
+    expect(prod).toContain("fractals-prod-bastion");
+    for (const svg of [dev, staging]) expect(svg).toContain("SSH from nowhere");
+    for (const svg of [dev, staging]) expect(svg).not.toContain("bastion");
     for (const svg of [dev, staging, prod]) expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
   });
 });

@@ -162,9 +162,41 @@ describe("prod", () => {
     for (const [, api] of apis) expect(api.scheduler_hints).toHaveLength(1);
   });
 
-  test("SSH only from the admin CIDRs, on every group", () => {
-    const ssh = resources(prod, "openstack_networking_secgroup_rule_v2").map(([, r]) => r).filter((r) => r.port_range_min === 22);
-    expect(ssh).toHaveLength(3);
-    for (const r of ssh) expect(r.remote_ip_prefix).toBe("203.0.113.0/24");
+  test("SSH from the admin CIDRs to the bastion only; the API, services and workers' groups admit SSH from the bastion's group only", () => {
+    const groups = Object.fromEntries(resources(prod, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]));
+    const ssh = resources(prod, "openstack_networking_secgroup_rule_v2").map(([, r]) => r).filter((r) => r.port_range_min <= 22 && r.port_range_max >= 22);
+    const rules = ssh.map((r) => [groups[r.security_group_id], r.remote_ip_prefix ?? groups[r.remote_group_id]]).sort();
+    expect(rules).toEqual([
+      ["fractals-prod-api-sg", "fractals-prod-bastion-sg"],
+      ["fractals-prod-bastion-sg", "203.0.113.0/24"],
+      ["fractals-prod-services-sg", "fractals-prod-bastion-sg"],
+      ["fractals-prod-worker-sg", "fractals-prod-bastion-sg"],
+    ]);
+  });
+
+  test("the bastion: one m1.small server with a floating IP, the environment's image, user data without the app", () => {
+    const [[, bastion]] = resources(prod, "openstack_compute_instance_v2").filter(([, s]) => s.name === "fractals-prod-bastion");
+    const flavor = bastion.flavor_id.match(/^\$\{data\.openstack_compute_flavor_v2\.(.+)\.id\}$/)[1];
+    expect(prod.data!.openstack_compute_flavor_v2[flavor].name).toBe("m1.small");
+    expect(bastion.image_id).toBe("67d5fd2e-382f-5da0-921a-5da7331f9d44");
+    expect(bastion.user_data).toBe("#cloud-config\nssh_pwauth: false\ndisable_root: true\n");
+    const [[, association]] = resources(prod, "openstack_networking_floatingip_associate_v2").filter(([, a]) => a.port_id.includes("bastion_server_port"));
+    expect(prod.output!.floating_ips.value).toContain(association.floating_ip);
+  });
+
+  test("outputs the bastion's address and an ssh -J example to the first API server", () => {
+    const output = prod.output ?? {};
+    expect(output.bastion_address.value).toMatch(/^\$\{openstack_networking_floatingip_v2\.bastion_server_floating-ip_[0-9A-F]{8}\.address\}$/);
+    expect(output.ssh_example.value).toMatch(/^ssh -J ubuntu@\$\{openstack_networking_floatingip_v2\.bastion_.*\.address\} ubuntu@\$\{element\(openstack_networking_port_v2\.controller_api-1_port_.*\.all_fixed_ips, 0\)\}$/);
+  });
+});
+
+describe.each(["dev", "staging"])("%s without admin CIDRs", (env) => {
+  test("has no bastion, no SSH rule and no bastion outputs", () => {
+    const json = synthesized[env];
+    expect(resources(json, "openstack_compute_instance_v2").map(([, s]) => s.name)).not.toContain(`fractals-${env}-bastion`);
+    expect(resources(json, "openstack_networking_secgroup_rule_v2").filter(([, r]) => r.port_range_min <= 22 && r.port_range_max >= 22)).toEqual([]);
+    expect(Object.keys(json.output ?? {})).not.toEqual(expect.arrayContaining(["bastion_address"]));
+    expect(Object.keys(json.output ?? {})).not.toContain("ssh_example");
   });
 });

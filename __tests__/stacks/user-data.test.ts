@@ -45,8 +45,8 @@ const servers = loadEnvironments(ENVIRONMENTS).flatMap((config) => {
 });
 
 describe("user data of every server in every environment", () => {
-  test("found: dev's 2 servers, staging's 3 and worker member, prod's 4 and worker member", () => {
-    expect(servers.map((s) => s.where.split(":")[0])).toEqual(["dev", "dev", ...Array(4).fill("staging"), ...Array(5).fill("prod")]);
+  test("found: dev's 2 servers, staging's 3 and worker member, prod's 5 (its bastion too) and worker member", () => {
+    expect(servers.map((s) => s.where.split(":")[0])).toEqual(["dev", "dev", ...Array(4).fill("staging"), ...Array(6).fill("prod")]);
   });
 
   test("stays under Nova's 65,535 bytes base64-encoded with room to spare", () => {
@@ -56,9 +56,10 @@ describe("user data of every server in every environment", () => {
     for (const s of sizes) expect({ where: s.where, fits: s.base64 <= NOVA_USER_DATA_LIMIT * 0.75 }).toEqual({ where: s.where, fits: true });
   });
 
-  test.each(servers.map((s) => [s.where, s.userData]))("%s fetches nothing at boot but distribution packages", (_where, userData) => {
+  test.each(servers.map((s) => [s.where, s.userData]))("%s fetches nothing at boot but distribution packages", (where, userData) => {
     const { files, runcmd } = readUserData(userData);
-    expect(runcmd).toEqual(["/usr/local/sbin/fractals-boot"]);
+    // The bastion runs no app: nothing but cloud-init's own modules.
+    expect(runcmd).toEqual(/: bastion_/.test(where) ? [] : ["/usr/local/sbin/fractals-boot"]);
     for (const [path, { content }] of files) {
       // No pipes into a shell, no clones, no pip, no downloads.
       expect({ path, match: content.match(/\|\s*(ba)?sh\b|git clone|pip3? install|wget |curl [^\n]*https?:\/\//)?.[0] }).toEqual({ path, match: undefined });
