@@ -8,6 +8,7 @@
  * stack builds.
  */
 import { z } from "zod";
+import { apiGroupIssues } from "../constructs/api-group";
 import { appNetworkIssues, DEFAULT_DNS_NAMESERVERS, DEFAULT_EXTERNAL_NETWORK } from "../constructs/app-network";
 import { bastionIssues, DEFAULT_LOGIN_USER } from "../constructs/bastion";
 import { controllerIssues, DEFAULT_API_INSTANCES, DEFAULT_API_PORT } from "../constructs/controller";
@@ -79,13 +80,16 @@ function constructIssues(e: ParsedEnvironment): PropIssue[] {
   });
   // No admin CIDRs, no bastion: only its login user is left to check.
   const bastion = bastionIssues(e.access).filter((i) => (e.access.adminCidrs ?? []).length > 0 || i.prop === "loginUser");
-  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort" };
+  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort", ...(e.api.scaling ? { count: "api.scaling.count" } : {}) };
+  const apiScaling = e.api.scaling;
+  const apiIssues = apiScaling?.mode === "autoscale"
+    ? apiGroupIssues({ scaling: apiAutoscaling(e.api), apiPort: e.fractals?.apiPort })
+    : controllerIssues({ ...e.api, count: apiScaling?.count ?? e.api.count, apiPort: e.fractals?.apiPort, hasServices: e.services !== undefined });
   const issues = [
     ...at(appNetworkIssues(e.network), (p) => `network.${p}`),
     ...at(keyPairIssues(e.access), (p) => `access.${p}`),
     ...at(bastion, (p) => `access.${p}`),
-    ...at(controllerIssues({ ...e.api, apiPort: e.fractals?.apiPort, hasServices: e.services !== undefined }),
-      (p) => controllerFields[p] ?? `api.${p}`),
+    ...at(apiIssues, (p) => controllerFields[p] ?? `api.${p}`),
     ...(e.services ? at(servicesNodeIssues({ ...e.services, maxConnections: e.services.mysqlMaxConnections }),
       (p) => (p === "maxConnections" ? "services.mysqlMaxConnections" : `services.${p}`)) : []),
     ...at(workerScaling(e.workers).issues(), (p) => `workers.${p}`),
@@ -94,9 +98,31 @@ function constructIssues(e: ParsedEnvironment): PropIssue[] {
   return issues;
 }
 
+/** The Scaling an `api.scaling` autoscale section stands for, with the API's flavor. */
+function apiAutoscaling(api: ParsedEnvironment["api"]) {
+  const scaling = api.scaling as Extract<NonNullable<ParsedEnvironment["api"]["scaling"]>, { mode: "autoscale" }>;
+  return WorkerScaling.autoscale({ ...scaling, flavor: api.flavor });
+}
+
+/** `api.scaling` always, fixed (from `count`) or autoscale, with the constructs' defaults. */
+function apiScalingWithDefaults(api: ParsedEnvironment["api"]) {
+  if (api.scaling?.mode !== "autoscale") return { mode: "fixed" as const, count: api.scaling?.count ?? api.count ?? DEFAULT_API_INSTANCES };
+  const s = apiAutoscaling(api);
+  return {
+    ...api.scaling,
+    desired: s.desired,
+    scaleUpCpuPercent: s.scaleUpCpuPercent,
+    scaleDownCpuPercent: s.scaleDownCpuPercent,
+    granularitySeconds: s.granularitySeconds,
+    evaluationPeriods: s.evaluationPeriods,
+    cooldownSeconds: s.cooldownSeconds,
+  };
+}
+
 /** The environment with the constructs' defaults in place of what it leaves out. */
 function withConstructDefaults(e: ParsedEnvironment) {
   const w = e.workers;
+  const apiScaling = apiScalingWithDefaults(e.api);
   const workers = w.mode === "fixed" ? w : autoscaleWithDefaults(w);
   return {
     ...e,
@@ -107,7 +133,14 @@ function withConstructDefaults(e: ParsedEnvironment) {
     },
     access: { ...e.access, adminCidrs: e.access.adminCidrs ?? [], loginUser: e.access.loginUser ?? DEFAULT_LOGIN_USER },
     fractals: { apiPort: e.fractals?.apiPort ?? DEFAULT_API_PORT },
-    api: { ...e.api, count: e.api.count ?? DEFAULT_API_INSTANCES, antiAffinity: e.api.antiAffinity ?? false, floatingIp: e.api.floatingIp ?? false },
+    api: {
+      ...e.api,
+      // The fixed API servers: none where Heat's group runs the API.
+      count: apiScaling.mode === "fixed" ? apiScaling.count : 0,
+      scaling: apiScaling,
+      antiAffinity: e.api.antiAffinity ?? false,
+      floatingIp: e.api.floatingIp ?? false,
+    },
     services: e.services && {
       ...e.services,
       preventDestroy: e.services.preventDestroy ?? false,
@@ -142,7 +175,8 @@ function autoscaleWithDefaults(w: Extract<ParsedEnvironment["workers"], { mode: 
 function subnetRoomIssue(e: EnvironmentConfig): string | undefined {
   const w = e.workers;
   const bastion = e.access.adminCidrs.length > 0 ? 1 : 0;
-  const ports = e.api.count + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + bastion + 1;
+  const apiServers = e.api.scaling.mode === "fixed" ? e.api.scaling.count : e.api.scaling.max;
+  const ports = apiServers + (e.services ? 1 : 0) + (w.mode === "fixed" ? w.count : w.max) + (e.loadBalancer ? 2 : 0) + bastion + 1;
   const room = 2 ** (32 - prefixOf(e.network.cidr)) - 3;
   if (ports <= room) return undefined;
   const prefix = 32 - Math.ceil(Math.log2(ports + 3));

@@ -65,10 +65,33 @@ export const serverSchema = z.object({
   image: lookupName("image").optional(),
 }).strict();
 
-/** Controller's props. */
+/** How many API servers: a fixed count (Controller), or a Heat group (ApiGroup) with Scaling.autoscale's options; the flavor is `api.flavor`. */
+const apiScalingSchema = z.discriminatedUnion("mode", [
+  z.object({ mode: z.literal("fixed"), count: z.number() }).strict(),
+  z.object({
+    mode: z.literal("autoscale"),
+    min: z.number(),
+    desired: z.number().optional(),
+    max: z.number(),
+    scaleUpCpuPercent: z.number().optional(),
+    scaleDownCpuPercent: z.number().optional(),
+    granularitySeconds: z.number().optional(),
+    archivePolicy: name("archivePolicy").optional(),
+    evaluationPeriods: z.number().optional(),
+    cooldownSeconds: z.number().optional(),
+  }).strict(),
+], {
+  errorMap: (issue, ctx) => issue.code === "invalid_union_discriminator"
+    ? { message: "mode must be 'fixed' or 'autoscale'" }
+    : { message: ctx.defaultError },
+});
+
+/** Controller's props, or ApiGroup's with `scaling.mode: autoscale`. */
 export const apiSchema = serverSchema.extend({
-  /** Number of API instances. More than one needs a load balancer. */
+  /** Number of API instances (the same as `scaling: { mode: "fixed", count }`). More than one needs a load balancer. */
   count: z.number().optional(),
+  /** Fixed API servers, or a Heat autoscaling group whose members join the load balancer's pool; not with `count`. */
+  scaling: apiScalingSchema.optional(),
   /** Spread API instances over hypervisors with a (hard) anti-affinity server group. */
   antiAffinity: z.boolean().optional(),
   /** A floating IP on each API instance (the small topology has no load balancer). */
@@ -183,8 +206,16 @@ function checkCrossFields(e: z.output<z.ZodObject<any>>, ctx: z.RefinementCtx): 
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
   if (e.topology === "tiered" && !e.services) issue(["services"], "is required when topology is 'tiered'");
   if (e.topology === "all-in-one" && e.services) issue(["services"], "must be omitted when topology is 'all-in-one' (the controller runs the database)");
-  const count = (e.api as { count?: number }).count;
+  const api = e.api as z.output<typeof apiSchema>;
+  const count = api.scaling?.mode === "fixed" ? api.scaling.count : api.count;
+  if (api.scaling && api.count !== undefined) issue(["api", "count"], "must be omitted with api.scaling (say the count there: { mode: 'fixed', count })");
   if (count !== undefined && count > 1 && !e.loadBalancer) issue(["loadBalancer"], `is required when api.count is more than 1 (got ${count})`);
+  if (api.scaling?.mode === "autoscale") {
+    if (!e.loadBalancer) issue(["loadBalancer"], "is required with api.scaling.mode 'autoscale' (the group's members join its pool)");
+    if (e.topology !== "tiered") issue(["api", "scaling", "mode"], "may be 'autoscale' only when topology is 'tiered' (the API servers share the services node)");
+    if (api.antiAffinity) issue(["api", "antiAffinity"], "applies to fixed API servers only; omit it with api.scaling.mode 'autoscale'");
+    if (api.floatingIp) issue(["api", "floatingIp"], "applies to fixed API servers only; omit it with api.scaling.mode 'autoscale'");
+  }
   const exposed = publicAddressCount((e.access.adminCidrs ?? []) as string[]);
   if (exposed > SSH_PUBLIC_ADDRESS_LIMIT && !e.access.allowSshFromAnywhere) {
     issue(["access", "adminCidrs"], `together open SSH to ${exposed.toLocaleString("en-US")} public addresses, more than a /16 ` +

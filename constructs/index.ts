@@ -1,4 +1,5 @@
 /** The public surface of the constructs: what a stack of your own composes. */
+export * from "./api-group";
 export * from "./app-network";
 export * from "./bastion";
 export * from "./compute-catalog";

@@ -42,7 +42,8 @@ export interface HealthCheckProps {
 
 /**
  * What a load balancer sends traffic to: servers listening on one port, which
- * know how to admit the balancer. `Controller` is one.
+ * know how to admit the balancer. `Controller` is one; `ApiGroup`, whose Heat
+ * group creates its own pool members, is one with no `targetInstances`.
  */
 export interface ILoadBalancerTarget {
   readonly targetInstances: readonly Instance[];
@@ -105,6 +106,8 @@ export class LbaasPool extends Construct {
   readonly listenerPort: number;
   private readonly network: AppNetwork;
   private targetHealthCheckPath?: string;
+  /** Targets added, those whose members are their own (a Heat group's OS::Octavia::PoolMember) included. */
+  private targetCount = 0;
 
   constructor(scope: Construct, id: string, props: LbaasPoolProps) {
     super(scope, id);
@@ -114,7 +117,7 @@ export class LbaasPool extends Construct {
     this.sourceCidr = props.network.subnetCidr;
     this.listenerPort = props.listenerPort ?? DEFAULT_LISTENER_PORT;
     this.node.addValidation({
-      validate: () => (this.members.length === 0 ? ["has no members: pass members, or call addTargets()"] : []),
+      validate: () => (this.members.length === 0 && this.targetCount === 0 ? ["has no members: pass members, or call addTargets()"] : []),
     });
 
     this.loadBalancer = new LbLoadbalancerV2(this, "load-balancer", {
@@ -174,6 +177,7 @@ export class LbaasPool extends Construct {
     for (const target of targets) {
       target.allowTargetTrafficFrom(Peer.ipv4(this.sourceCidr));
       this.targetHealthCheckPath ??= target.healthCheckPath;
+      this.targetCount += 1;
       this.addPoolMembers(target.targetInstances, target.targetPort);
     }
   }

@@ -178,3 +178,10 @@ export class AutoscaleScaling extends WorkerScaling {
     return issues;
   }
 }
+
+/**
+ * The same value object for any autoscaled tier (the API's `ApiGroup` takes it too):
+ * `Scaling.fixed({ count, flavor })` or `Scaling.autoscale({ min, max, flavor })`.
+ */
+export const Scaling = WorkerScaling;
+export type Scaling = WorkerScaling;

@@ -156,14 +156,21 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
   const subnetY = bottom(internet) + 36;
 
   // The API servers, side by side; the canvas widens so the workers' route to the VIP passes left of them.
-  const apiCards = Array.from({ length: config.api.count }, (_, i) =>
+  const apiScaling = config.api.scaling;
+  const apiCards = apiScaling.mode === "autoscale"
+    ? [card(
+        "api-group", "api", `Heat API group ${apiScaling.min}..${apiScaling.max}`,
+        [`Fractals API :${config.fractals.apiPort}, ${config.api.flavor}`, "each a server + its pool member", `Aodh: cpu >${apiScaling.scaleUpCpuPercent}% +1, <${apiScaling.scaleDownCpuPercent}% -1`],
+        0, 0, 240,
+      )]
+    : Array.from({ length: config.api.count }, (_, i) =>
     allInOne
       ? card("controller", "api", `${prefix}-controller`, ["Fractals API + MariaDB + RabbitMQ", config.api.floatingIp ? "floating IP" : ""], 0, 0, 220)
       : card(`api-${i + 1}`, "api", `${prefix}-api-${i + 1}`, [`Fractals API :${config.fractals.apiPort}`, config.api.floatingIp ? "floating IP" : ""], 0, 0, 180),
   );
   const apiW = Math.max(...apiCards.map((c) => c.w));
   const apiH = Math.max(...apiCards.map((c) => c.h));
-  const rowW = config.api.count * apiW + (config.api.count - 1) * 20;
+  const rowW = apiCards.length * apiW + (apiCards.length - 1) * 20;
   let width = Math.max(840, rowW + 280);
 
   // The load balancer, inside the subnet: its VIP is a port on it.

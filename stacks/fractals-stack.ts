@@ -4,7 +4,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { EnvironmentConfig } from "../config";
 import {
-  AppNetwork, Bastion, ComputeCatalog, Controller, IConnectable, KeyPair, LbaasPool, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
+  ApiGroup, AppNetwork, Bastion, ComputeCatalog, Controller, IConnectable, KeyPair, LbaasPool, Scaling, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
 } from "../constructs";
 import { PRESIGNED_DESCRIPTION } from "../constructs/heat-template";
 import { addStateBackend } from "./state-backend";
@@ -32,7 +32,10 @@ export class FractalsStack extends TerraformStack {
   readonly config: EnvironmentConfig;
   readonly network: AppNetwork;
   readonly services?: ServicesNode;
-  readonly controller: Controller;
+  /** The fixed API servers (`api.scaling.mode: fixed`). */
+  readonly controller?: Controller;
+  /** The Heat-scaled API servers (`api.scaling.mode: autoscale`). */
+  readonly apiGroup?: ApiGroup;
   readonly loadBalancer?: LbaasPool;
   readonly workers: WorkerGroup;
   /** The SSH jump host, in environments that name admin CIDRs. */
@@ -86,17 +89,20 @@ export class FractalsStack extends TerraformStack {
       admitSsh(this.services);
     }
 
-    this.controller = new Controller(this, "controller", {
-      ...common,
-      image: config.api.image ?? config.image,
-      flavor: config.api.flavor,
-      services: this.services,
-      count: config.api.count,
-      antiAffinity: config.api.antiAffinity,
-      floatingIp: config.api.floatingIp,
-      apiPort: config.fractals.apiPort,
-    });
-    admitSsh(this.controller);
+    const apiScaling = config.api.scaling;
+    if (apiScaling.mode === "fixed") {
+      this.controller = new Controller(this, "controller", {
+        ...common,
+        image: config.api.image ?? config.image,
+        flavor: config.api.flavor,
+        services: this.services,
+        count: apiScaling.count,
+        antiAffinity: config.api.antiAffinity,
+        floatingIp: config.api.floatingIp,
+        apiPort: config.fractals.apiPort,
+      });
+      admitSsh(this.controller);
+    }
 
     let apiUrl: string;
     if (config.loadBalancer) {
@@ -105,56 +111,81 @@ export class FractalsStack extends TerraformStack {
         algorithm: config.loadBalancer.algorithm,
         healthCheck: config.loadBalancer.healthCheck,
       });
-      this.loadBalancer.addTargets(this.controller);
+      if (this.controller) this.loadBalancer.addTargets(this.controller);
       apiUrl = `http://${this.loadBalancer.vipAddress}:${this.loadBalancer.listenerPort}`;
     } else {
-      this.controller.allowApiFromCidr("0.0.0.0/0");
-      apiUrl = this.controller.privateUrl;
+      this.controller!.allowApiFromCidr("0.0.0.0/0");
+      apiUrl = this.controller!.privateUrl;
     }
+    if (apiScaling.mode === "autoscale") {
+      // The fixed servers' construct id: their security group (and the services node's rules for it) stays when the tier moves to Heat.
+      this.apiGroup = new ApiGroup(this, "controller", {
+        ...common,
+        image: config.api.image ?? config.image,
+        scaling: Scaling.autoscale({ ...apiScaling, flavor: config.api.flavor }),
+        services: this.services!,
+        loadBalancer: this.loadBalancer!,
+        apiPort: config.fractals.apiPort,
+      });
+      admitSsh(this.apiGroup);
+    }
+    const api = this.controller ?? this.apiGroup!;
 
     this.workers = new WorkerGroup(this, "workers", {
       ...common,
       image: config.workers.image ?? config.image,
       scaling: workerScaling(config.workers),
       apiUrl,
-      amqpUrl: this.controller.amqpUrl,
+      amqpUrl: api.amqpUrl,
     });
     admitSsh(this.workers);
-    this.controller.allowQueueFrom(this.workers);
-    if (!this.loadBalancer) this.controller.allowApiFrom(this.workers);
+    if (this.controller) this.controller.allowQueueFrom(this.workers);
+    else this.services!.allowQueueFrom(this.workers);
+    if (!this.loadBalancer) this.controller!.allowApiFrom(this.workers);
 
     this.addOutputs();
   }
 
   private addOutputs(): void {
     const lb = this.loadBalancer;
-    const publicHost = lb ? lb.publicAddress : this.controller.instances[0].publicIp;
+    const fixedApi = this.controller?.instances ?? [];
+    const publicHost = lb ? lb.publicAddress : fixedApi[0].publicIp;
     new TerraformOutput(this, "app_url", {
       description: "Where the Fractals API answers",
-      value: lb ? `http://${publicHost}:${lb.listenerPort}` : `http://${publicHost}:${this.controller.apiPort}`,
+      value: lb ? `http://${publicHost}:${lb.listenerPort}` : `http://${publicHost}:${this.controller!.apiPort}`,
     });
     if (lb) new TerraformOutput(this, "load_balancer_vip", { description: "VIP of the load balancer on the subnet", value: lb.vipAddress });
     const floatingIps = [
-      ...this.controller.instances.filter((i) => i.floatingIp).map((i) => i.publicIp),
+      ...fixedApi.filter((i) => i.floatingIp).map((i) => i.publicIp),
       ...(lb?.floatingIp ? [lb.floatingIp.address] : []),
       ...(this.bastion ? [this.bastion.publicIp] : []),
     ];
     new TerraformOutput(this, "floating_ips", { description: "Floating IPs of this environment", value: floatingIps });
-    new TerraformOutput(this, "api_private_ips", { description: "Fixed IPs of the API servers", value: this.controller.instances.map((i) => i.privateIp) });
+    new TerraformOutput(this, "api_private_ips", {
+      description: this.apiGroup
+        ? "Fixed IPs of the fixed API servers: none, Heat's group runs them (openstack loadbalancer member list <pool> shows its members)"
+        : "Fixed IPs of the API servers",
+      value: fixedApi.map((i) => i.privateIp),
+    });
     if (this.services) {
       new TerraformOutput(this, "services_private_ip", { description: "Fixed IP of the MySQL/RabbitMQ node", value: this.services.privateIp });
     }
     if (this.bastion) {
       new TerraformOutput(this, "bastion_address", { description: "Floating IP of the SSH jump host, the only server the admin CIDRs reach", value: this.bastion.publicIp });
       new TerraformOutput(this, "ssh_example", {
-        description: "SSH to the first API server through the bastion",
-        value: this.bastion.sshCommand(this.controller.instances[0].privateIp),
+        description: fixedApi.length > 0 ? "SSH to the first API server through the bastion" : "SSH to the services node through the bastion",
+        value: this.bastion.sshCommand(fixedApi[0]?.privateIp ?? this.services!.privateIp),
       });
     }
     if (this.workers.heatStack) {
       // The policies' alarm_url: pre-signed, so whoever holds one can scale the group (signal_url would need a token).
       new TerraformOutput(this, "scale_up_url", { description: PRESIGNED_DESCRIPTION("adds"), value: this.workers.scaleUpUrl, sensitive: true });
       new TerraformOutput(this, "scale_down_url", { description: PRESIGNED_DESCRIPTION("removes"), value: this.workers.scaleDownUrl, sensitive: true });
+    }
+    if (this.apiGroup) {
+      const one = (text: string) => text.replace("worker", "API server");
+      new TerraformOutput(this, "api_scale_up_url", { description: one(PRESIGNED_DESCRIPTION("adds")), value: this.apiGroup.scaleUpUrl, sensitive: true });
+      new TerraformOutput(this, "api_scale_down_url", { description: one(PRESIGNED_DESCRIPTION("removes")), value: this.apiGroup.scaleDownUrl, sensitive: true });
     }
   }
 }

@@ -193,7 +193,8 @@ export function duplicateRules(stack: string, config: StackJson): string[] {
 export function concurrentLoadBalancerChanges(stack: string, config: StackJson): string[] {
   const graph = dependencyGraph(config);
   const children = ["openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2", "openstack_lb_member_v2", "openstack_lb_members_v2", "openstack_lb_l7policy_v2"]
-    .flatMap((type) => Object.keys(config.resource?.[type] ?? {}).map((name) => `${type}.${name}`));
+    .flatMap((type) => Object.keys(config.resource?.[type] ?? {}).map((name) => `${type}.${name}`))
+    .concat(heatPoolMemberStacks(config));
   const reach = new Map(children.map((c) => [c, reachableFrom(c, graph)]));
   const violations: string[] = [];
   for (let i = 0; i < children.length; i++) {
@@ -203,6 +204,13 @@ export function concurrentLoadBalancerChanges(stack: string, config: StackJson):
     }
   }
   return violations;
+}
+
+/** Heat stacks whose templates (nested member templates included) create Octavia pool members: changes to the load balancer too. */
+export function heatPoolMemberStacks(config: StackJson): string[] {
+  return Object.entries(config.resource?.openstack_orchestration_stack_v1 ?? {})
+    .filter(([, body]) => JSON.stringify((body as { template_opts?: unknown }).template_opts ?? "").includes("OS::Octavia::PoolMember"))
+    .map(([name]) => `openstack_orchestration_stack_v1.${name}`);
 }
 
 /** Resources with prevent_destroy, which must be exactly the ones the config protects. */

@@ -55,7 +55,7 @@ describe("what the arrows say (issue 14.12)", () => {
 
   test.each(layouts.filter(([, l]) => l.cards.some((c) => c.id === "services")))("%s: the database and queue arrows leave every API server", (_, layout) => {
     const apis = layout.cards.filter((c) => c.kind === "api");
-    expect(apis.length).toBeGreaterThan(1);
+    expect(apis.length).toBeGreaterThan(0);
     for (const api of apis) {
       const [arrow] = arrowsOf(layout, api.id, "services");
       expect(arrow).toBeDefined();

@@ -116,8 +116,9 @@ describe("dev", () => {
   });
 });
 
-describe.each([["staging", 2, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s", (env, apiCount, [min, desired, max]) => {
+describe.each([["staging", 0, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s", (env, apiCount, [min, desired, max]) => {
   const json = synthesized[env];
+  const workerStack = () => resources(json, "openstack_orchestration_stack_v1").find(([, s]) => JSON.parse(s.template_opts.Bin).resources.workers)!;
 
   test("has the load balancer, Heat autoscaling, a volume and generated passwords", () => {
     for (const type of ["openstack_lb_loadbalancer_v2", "openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2",
@@ -127,10 +128,10 @@ describe.each([["staging", 2, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s
     expect(resources(json, "openstack_lb_member_v2")).toHaveLength(apiCount);
   });
 
-  test(`runs ${apiCount} API servers and scales workers ${min}..${max}`, () => {
+  test(`runs ${apiCount} fixed API servers and scales workers ${min}..${max}`, () => {
     const apis = resources(json, "openstack_compute_instance_v2").filter(([, s]) => /-api-\d+$/.test(s.name));
     expect(apis).toHaveLength(apiCount);
-    const [[, stack]] = resources(json, "openstack_orchestration_stack_v1");
+    const [, stack] = workerStack();
     const asg = JSON.parse(stack.template_opts.Bin).resources.workers.properties;
     expect([asg.min_size, asg.desired_capacity, asg.max_size]).toEqual([min, desired, max]);
   });
@@ -146,6 +147,51 @@ describe.each([["staging", 2, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s
     expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(["load_balancer_vip", "services_private_ip", "scale_up_url", "scale_down_url"]));
     expect(json.output!.scale_up_url.sensitive).toBe(true);
     expect(json.output!.scale_down_url.sensitive).toBe(true);
+  });
+});
+
+describe("staging's API tier is a Heat group on the pool", () => {
+  const stacks = () => resources(staging, "openstack_orchestration_stack_v1").map(([id, s]) => [id, s, JSON.parse(s.template_opts.Bin)] as const);
+  const apiStack = () => stacks().find(([, , t]) => t.resources.api)!;
+
+  test("scales 2..4; each member stack holds a server, its wait condition and its pool member", () => {
+    const [, stack, template] = apiStack();
+    const asg = template.resources.api.properties;
+    expect([asg.min_size, asg.desired_capacity, asg.max_size]).toEqual([2, 2, 4]);
+    const member = JSON.parse(asg.resource.properties.template);
+    expect(Object.fromEntries(Object.entries(member.resources).map(([n, r]) => [n, (r as { type: string }).type]))).toEqual({
+      boot_handle: "OS::Heat::WaitConditionHandle", server: "OS::Nova::Server", boot_complete: "OS::Heat::WaitCondition", pool_member: "OS::Octavia::PoolMember",
+    });
+    expect(member.resources.pool_member.properties).toEqual({
+      pool: { get_param: "pool_id" }, address: { get_attr: ["server", "networks", { get_param: "network" }, 0] },
+      protocol_port: { get_param: "api_port" }, subnet: { get_param: "subnet" },
+    });
+    const [[poolId]] = resources(staging, "openstack_lb_pool_v2");
+    const [[monitorId]] = resources(staging, "openstack_lb_monitor_v2");
+    const [[subnetId]] = resources(staging, "openstack_networking_subnet_v2");
+    expect(stack.parameters).toMatchObject({ pool_id: `\${openstack_lb_pool_v2.${poolId}.id}`, subnet: `\${openstack_networking_subnet_v2.${subnetId}.id}`, api_port: "80" });
+    expect(stack.depends_on).toContain(`openstack_lb_monitor_v2.${monitorId}`);
+  });
+
+  test("Terraform creates no pool members: they are Heat's", () => {
+    expect(resources(staging, "openstack_lb_member_v2")).toEqual([]);
+  });
+
+  test("the members boot in the API's group, which the services node admits and the balancer reaches", () => {
+    const [, stack] = apiStack();
+    const groups = Object.fromEntries(resources(staging, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]));
+    expect(groups[stack.parameters.security_group]).toBe("fractals-staging-api-sg");
+    const rules = resources(staging, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
+    const into = (name: string) => rules.filter((r) => groups[r.security_group_id] === name);
+    expect(into("fractals-staging-services-sg").filter((r) => groups[r.remote_group_id] === "fractals-staging-api-sg").map((r) => r.port_range_min).sort())
+      .toEqual([3306, 5672]);
+    expect(into("fractals-staging-api-sg")).toEqual([expect.objectContaining({ port_range_min: 80, port_range_max: 80, remote_ip_prefix: "10.20.0.0/24" })]);
+  });
+
+  test("outputs the API group's scale URLs as sensitive, and no fixed API IPs", () => {
+    expect(staging.output!.api_scale_up_url.sensitive).toBe(true);
+    expect(staging.output!.api_scale_down_url.sensitive).toBe(true);
+    expect(staging.output!.api_private_ips.value).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
 import { Testing } from "cdktf";
 import { ENVIRONMENTS, loadEnvironments } from "../../config";
 import { NOVA_USER_DATA_LIMIT } from "../../constructs/cloud-init";
-import { WORKER_USER_DATA_PLACEHOLDERS } from "../../constructs/heat-template";
+import { API_USER_DATA_PLACEHOLDERS, WORKER_USER_DATA_PLACEHOLDERS } from "../../constructs/heat-template";
 import { FractalsStack } from "../../stacks/fractals-stack";
 import { resources, TerraformJson } from "../support/synth";
 import { readUserData } from "../support/user-data";
@@ -35,7 +35,7 @@ function serversOf(env: string, json: TerraformJson): ServerUserData[] {
 /** What Nova would receive once Terraform (or Heat) resolved every reference, at the longest they can be. */
 function resolvedWorstCase(userData: string): string {
   let text = userData.replace(/\$\{[^}]*\}/g, WORST_CASE_VALUE);
-  for (const placeholder of Object.values(WORKER_USER_DATA_PLACEHOLDERS)) text = text.split(placeholder).join(WORST_CASE_VALUE);
+  for (const placeholder of [...Object.values(WORKER_USER_DATA_PLACEHOLDERS), ...Object.values(API_USER_DATA_PLACEHOLDERS)]) text = text.split(placeholder).join(WORST_CASE_VALUE);
   return text;
 }
 
@@ -45,8 +45,8 @@ const servers = loadEnvironments(ENVIRONMENTS).flatMap((config) => {
 });
 
 describe("user data of every server in every environment", () => {
-  test("found: dev's 2 servers, staging's 3 and worker member, prod's 5 (its bastion too) and worker member", () => {
-    expect(servers.map((s) => s.where.split(":")[0])).toEqual(["dev", "dev", ...Array(4).fill("staging"), ...Array(6).fill("prod")]);
+  test("found: dev's 2 servers, staging's services node and its API and worker members, prod's 5 (its bastion too) and worker member", () => {
+    expect(servers.map((s) => s.where.split(":")[0])).toEqual(["dev", "dev", ...Array(3).fill("staging"), ...Array(6).fill("prod")]);
   });
 
   test("stays under Nova's 65,535 bytes base64-encoded with room to spare", () => {
