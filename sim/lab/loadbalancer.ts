@@ -20,7 +20,8 @@ export function haproxyConfig(lb: LabLoadBalancer, dir: string): string {
     "global",
     "  daemon",
     `  pidfile ${path.join(dir, "haproxy.pid")}`,
-    `  stats socket ${path.join(dir, "admin.sock")} mode 600 level admin`,
+    // expose-fd: a reload's new process takes the listening sockets over from this one (-x), so no connection is refused.
+    `  stats socket ${path.join(dir, "admin.sock")} mode 600 level admin expose-fd listeners`,
     "defaults",
     "  timeout connect 5s",
     "  timeout client 50s",
@@ -39,13 +40,16 @@ export function haproxyConfig(lb: LabLoadBalancer, dir: string): string {
       lines.push(`  http-check expect ${expectStatus(m.expectedCodes)}`);
     }
     lines.push(`  timeout check ${(m?.timeout ?? 5)}s`);
-    l.members.forEach((member, i) => {
+    for (const member of l.members) {
       const check = m ? ` check inter ${m.delay}s fall ${m.maxRetriesDown} rise ${m.maxRetries}` : "";
-      lines.push(`  server member${i}_${member.address.replace(/\./g, "_")} ${member.address}:${member.port} weight ${member.weight}${check}`);
-    });
+      lines.push(`  server ${serverName(member)} ${member.address}:${member.port} weight ${member.weight}${check}`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }
+
+/** A member's haproxy name: by address and port (unique in a pool, as Octavia keeps them), so a reload keeps each member's name. */
+const serverName = (member: { address: string; port: number }) => `member_${member.address.replace(/\./g, "_")}_${member.port}`;
 
 /** Octavia's expected_codes ("200", "200,202", "200-204") as haproxy's http-check expectation. */
 export function expectStatus(codes: string): string {
@@ -78,8 +82,39 @@ export function ensureLoadBalancer(lb: LabLoadBalancer): void {
   const running = haproxyPid(lb.id);
   if (running !== null && existsSync(file) && readFileSync(file, "utf8") === config) return;
   writeFileSync(file, config);
-  if (running !== null) stopHaproxy(running);
-  if (lb.listeners.length > 0) nsRun(ns, "haproxy", ["-f", file]);
+  if (lb.listeners.length === 0) {
+    if (running !== null) stopHaproxy(running);
+    return;
+  }
+  if (running === null) {
+    nsRun(ns, "haproxy", ["-f", file]);
+    return;
+  }
+  // Octavia's amphora reloads haproxy when members change: the new process takes the listeners over (-x) and the old
+  // one finishes the requests it holds (-sf), so a member joining or leaving fails no client request.
+  const upBefore = new Set(memberHealth(lb.id).filter((m) => m.status.startsWith("UP")).map((m) => `${m.backend}/${m.server}`));
+  nsRun(ns, "haproxy", ["-f", file, "-x", path.join(dir, "admin.sock"), "-sf", String(running)]);
+  // haproxy starts every server UP until its first check fails; a member that was not UP before (a new one, still
+  // booting) starts DOWN instead, so the health monitor decides when it takes traffic, as Octavia's does.
+  const commands = lb.listeners.flatMap((l) => l.members.map((m) => `pool_${l.id.slice(0, 8)}/${serverName(m)}`))
+    .filter((server) => !upBefore.has(server)).map((server) => `set server ${server} health down`);
+  if (commands.length > 0) adminCommand(lb.id, commands.join(";"));
+  lastReload.set(lb.id, running);
+}
+
+/** Old haproxy processes of the reloads this process made, which finish their requests and exit. */
+const lastReload = new Map<string, number>();
+
+/**
+ * Waits (up to `timeoutMs`) until the processes a reload replaced have finished their requests: what a server
+ * leaving the pool must wait for before it stops, as Octavia's member delete completes before Heat deletes the server.
+ */
+export function drainReloads(timeoutMs = 15_000): void {
+  const deadline = Date.now() + timeoutMs;
+  for (const [id, pid] of lastReload) {
+    while (alive(pid) && Date.now() < deadline) sleepMs(100);
+    lastReload.delete(id);
+  }
 }
 
 function stopHaproxy(pid: number): void {
@@ -99,11 +134,17 @@ export function lbIdsOnDisk(): string[] {
 }
 
 /** Each member's health as haproxy sees it ("UP", "DOWN", ...), from its stats socket. */
-export function memberHealth(id: string): { server: string; status: string }[] {
-  const sock = path.join(lbDir(id), "admin.sock");
-  if (!existsSync(sock)) return [];
-  const script = `const s=require("net").connect(${JSON.stringify(sock)});let d="";s.on("data",c=>d+=c);s.on("end",()=>process.stdout.write(d));s.on("error",()=>{});s.write("show stat\\n");`;
-  const csv = tryRun(process.execPath, ["-e", script], { timeout: 5000 }).stdout;
+export function memberHealth(id: string): { backend: string; server: string; status: string }[] {
+  const csv = adminCommand(id, "show stat");
   return csv.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(","))
-    .filter((f) => f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND").map((f) => ({ server: f[1], status: f[17] }));
+    .filter((f) => f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND").map((f) => ({ backend: f[0], server: f[1], status: f[17] }));
+}
+
+/** A command on haproxy's admin socket (runtime API; several separated by ";"); its answer, "" when none. */
+function adminCommand(id: string, command: string): string {
+  const sock = path.join(lbDir(id), "admin.sock");
+  if (!existsSync(sock)) return "";
+  const script = `const s=require("net").connect(${JSON.stringify(sock)});let d="";s.on("data",c=>d+=c);s.on("end",()=>process.stdout.write(d));s.on("error",()=>{});s.write(${JSON.stringify(`${command}
+`)});`;
+  return tryRun(process.execPath, ["-e", script], { timeout: 5000 }).stdout;
 }

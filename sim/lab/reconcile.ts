@@ -13,7 +13,7 @@ import { stackAlarms } from "../openstack/orchestration";
 import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab } from "./clean";
 import { ensureHeatEndpoint, ensureTelemetryAgent, heatEndpointPids, stopDaemons, telemetryAgentPids } from "./daemons";
-import { ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
+import { drainReloads, ensureLoadBalancer, lbIdsOnDisk, removeLoadBalancer } from "./loadbalancer";
 import { ensureExternal, ensureNetworks, ensureRouter, pruneNetwork } from "./network";
 import { withMachineLab } from "./machine-lock";
 import { LAB_DIR, lbNamespace } from "./paths";
@@ -88,6 +88,10 @@ function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) =>
   for (const router of topo.routers) ensureRouter(router, topo);
 
   if (removed.length > 0) {
+    // Pool members first: haproxy stops sending to a server, and finishes what it sent, before the server stops
+    // (Heat deletes a member stack's OS::Octavia::PoolMember before its server, and Octavia's delete waits for the amphora).
+    for (const lb of topo.loadBalancers) ensureLoadBalancer(lb);
+    drainReloads();
     log(`lab: stopping ${removed.length} server(s) the cloud no longer has`);
     stopServers(removed);
     for (const id of removed) removeServerDir(id);

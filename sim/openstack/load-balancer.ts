@@ -5,9 +5,11 @@ import { createPort, PORT, SUBNET, subnetsOf } from "./networking";
 
 const LOADBALANCER = "openstack_lb_loadbalancer_v2";
 const LISTENER = "openstack_lb_listener_v2";
-const POOL = "openstack_lb_pool_v2";
+export const LB_POOL = "openstack_lb_pool_v2";
+const POOL = LB_POOL;
 const MONITOR = "openstack_lb_monitor_v2";
-const MEMBER = "openstack_lb_member_v2";
+export const LB_MEMBER = "openstack_lb_member_v2";
+const MEMBER = LB_MEMBER;
 
 const loadBalancer: ResourceModel = {
   create(ctx, state) {

@@ -15,7 +15,8 @@ import { HEAT_API_PORT, heatApiHost, PROJECT_ID, stableUuid } from "./catalogue"
 import { Cloud, HeatWaitCondition } from "./cloud";
 import { INSTANCE } from "./compute";
 import { ApplyContext, applyContext, fill, ResourceModel } from "./model";
-import { createPort } from "./networking";
+import { LB_MEMBER, LB_POOL } from "./load-balancer";
+import { createPort, NETWORK, PORT, SUBNET } from "./networking";
 
 export const STACK = "openstack_orchestration_stack_v1";
 
@@ -56,6 +57,8 @@ interface StackScope {
   readonly parameters: Record<string, string>;
   /** Resolves get_attr for resources this scope knows about. */
   readonly groupSizes: Record<string, number>;
+  /** A booted server's addresses by network name and id (OS::Nova::Server's `networks`), for the nested stack that booted it. */
+  readonly serverNetworks?: (resourceName: string) => Record<string, string[]> | undefined;
 }
 
 /** The plan side of the SDKv2 liberty described above; returns true when it was used. */
@@ -187,7 +190,7 @@ function evaluate(value: Json, scope: StackScope): Json {
       return scope.parameters[name] ?? scope.template.parameters?.[name]?.default ?? null;
     }
     if (fn === "get_resource") return stableUuid(scope.id, String(arg));
-    if (fn === "get_attr" && Array.isArray(arg)) return attribute(scope, String(arg[0]), String(arg[1]));
+    if (fn === "get_attr" && Array.isArray(arg)) return attribute(scope, String(arg[0]), String(arg[1]), arg.slice(2).map((a) => evaluate(a, scope)));
     if (fn === "str_replace" && arg && typeof arg === "object" && !Array.isArray(arg)) {
       let text = String(evaluate(arg.template, scope));
       const params = arg.params && typeof arg.params === "object" && !Array.isArray(arg.params) ? arg.params : {};
@@ -205,9 +208,17 @@ function evaluate(value: Json, scope: StackScope): Json {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, evaluate(v, scope)]));
 }
 
-function attribute(scope: StackScope, resourceName: string, name: string): Json {
+function attribute(scope: StackScope, resourceName: string, name: string, path: Json[] = []): Json {
   const resource = scope.template.resources?.[resourceName];
   if (!resource) throw new CloudError(400, `The Referenced Attribute (${resourceName} ${name}) is incorrect.`);
+  if (resource.type === "OS::Nova::Server" && (name === "networks" || name === "first_address")) {
+    const networks = scope.serverNetworks?.(resourceName);
+    if (name === "first_address") return Object.values(networks ?? {})[0]?.[0] ?? "";
+    // get_attr's path walks into the attribute: [server, networks, <network id or name>, 0].
+    let value: Json = (networks ?? {}) as Json;
+    for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<string, Json>)[String(key)] ?? null : null;
+    return value;
+  }
   // signal_url: the native API's signal URL, which needs a Keystone token (Aodh's "trust+url" gets one).
   if (resource.type === "OS::Heat::ScalingPolicy" && name === "signal_url") return waitHandle(scope, resourceName).endpoint;
   if (resource.type === "OS::Heat::ScalingPolicy" && name === "alarm_url") {
@@ -267,6 +278,7 @@ function parametersOf(state: ValueObject): Record<string, string> {
  * is in no attribute of the stack, so a scaled group is no drift to it.
  */
 function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> {
+  for (const member of ctx.cloud.list(LB_MEMBER)) if (member.owner === scope.id) ctx.cloud.remove(LB_MEMBER, member.id);
   for (const server of ctx.cloud.list(INSTANCE)) if (server.owner === scope.id) ctx.cloud.remove(INSTANCE, server.id);
   const sizes: Record<string, number> = {};
   const nowMs = Date.parse(ctx.now) || Date.now();
@@ -294,26 +306,36 @@ function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> 
       record = { ...prior, definition, min, max };
       resizeMembers(record, size, nowMs);
     }
-    for (const member of record.members) member.servers = bootMember(ctx, scope, name, member.index, props);
+    for (const member of record.members) Object.assign(member, bootMember(ctx, scope, name, member.index, props));
     saveGroupRecord(ctx.cloud, record);
     sizes[name] = record.members.length;
   }
   return sizes;
 }
 
-/** Boots one member of group `name` of the stack; returns its servers' ids. */
-function bootMember(ctx: ApplyContext, scope: StackScope, name: string, index: number, props: Record<string, Json>): string[] {
+/** Boots one member of group `name` of the stack; returns its servers' ids and its Octavia pool members' ids. */
+function bootMember(ctx: ApplyContext, scope: StackScope, name: string, index: number, props: Record<string, Json>): Pick<GroupMember, "servers" | "pool_members"> {
   const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
   const memberName = `${scope.name}-${name}-${index}`;
   if (member?.type === "OS::Nova::Server") {
     const id = stableUuid(scope.id, name, String(index));
     bootServer(ctx, scope.id, id, memberName, member.properties ?? {}, []);
-    return [id];
+    return { servers: [id], pool_members: [] };
   }
   if (member?.type === "OS::Heat::Stack") {
     return bootNestedStack(ctx, scope.id, { id: stableUuid(scope.id, name, String(index), "stack"), name: memberName }, member.properties ?? {});
   }
-  return [];
+  return { servers: [], pool_members: [] };
+}
+
+/**
+ * Removes group members as Heat deletes a member stack: in reverse dependency order, so each
+ * OS::Octavia::PoolMember (it refers to its server's address) goes before the server. The lab's
+ * reconcile keeps that order: haproxy drops the member before the container stops.
+ */
+function deleteMembers(cloud: Cloud, members: readonly GroupMember[]): void {
+  for (const member of members) for (const id of member.pool_members ?? []) cloud.remove(LB_MEMBER, id);
+  for (const member of members) for (const server of member.servers) cloud.remove(INSTANCE, server);
 }
 
 /** Grows (new indices) or shrinks (oldest members first, as Heat removes them) the record's members to `size`. */
@@ -334,12 +356,20 @@ function resizeMembers(record: GroupRecord, size: number, nowMs: number): { adde
   return { added, removed };
 }
 
-/** A nested stack member: its servers boot with the nested template's wait conditions recorded on them; returns their ids. */
-function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): string[] {
+/**
+ * A nested stack member: its servers boot with the nested template's wait conditions recorded on them, then its
+ * OS::Octavia::PoolMember resources join their pools (after the servers, whose addresses they refer to); returns the ids.
+ */
+function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): Pick<GroupMember, "servers" | "pool_members"> {
   const template = nestedTemplate(stack.name, props);
   const given = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
   const parameters = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-  const nested: StackScope = { id: stack.id, name: stack.name, template, parameters, groupSizes: {} };
+  const serverIds: Record<string, string> = {};
+  const serverNetworks = (resourceName: string) => {
+    const id = serverIds[resourceName];
+    return id === undefined ? undefined : addressesOf(ctx, id);
+  };
+  const nested: StackScope = { id: stack.id, name: stack.name, template, parameters, groupSizes: {}, serverNetworks };
   const resources = Object.entries(template.resources ?? {});
   const waits: HeatWaitCondition[] = resources.filter(([, r]) => r.type === "OS::Heat::WaitCondition").map(([, r]) => {
     const p = evaluate(r.properties ?? {}, nested) as Record<string, Json>;
@@ -347,12 +377,54 @@ function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; 
     return { stackId: stack.id, stackName: stack.name, handle, timeoutSeconds: Number(p.timeout ?? 600), count: Number(p.count ?? 1) };
   });
   const servers = resources.filter(([, r]) => r.type === "OS::Nova::Server");
-  return servers.map(([resName, r]) => {
+  const serverIdList = servers.map(([resName, r]) => {
     const name = servers.length === 1 ? stack.name : `${stack.name}-${resName}`;
     const id = stableUuid(stack.id, resName);
     bootServer(ctx, owner, id, name, evaluate(r.properties ?? {}, nested) as Record<string, Json>, waits);
+    serverIds[resName] = id;
     return id;
   });
+  const poolMembers = resources.filter(([, r]) => r.type === "OS::Octavia::PoolMember")
+    .map(([resName, r]) => createPoolMember(ctx, owner, stableUuid(stack.id, resName), evaluate(r.properties ?? {}, nested) as Record<string, Json>));
+  return { servers: serverIdList, pool_members: poolMembers };
+}
+
+/** A server's fixed IPs keyed by its networks' ids and names, as OS::Nova::Server's `networks` attribute gives them. */
+function addressesOf(ctx: ApplyContext, serverId: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const port of ctx.cloud.list(PORT).filter((p) => p.state.device_id === serverId)) {
+    const ips = Array.isArray(port.state.all_fixed_ips) ? port.state.all_fixed_ips.map(String) : [];
+    const networkId = String(port.state.network_id);
+    const networkName = ctx.cloud.get(NETWORK, networkId)?.state.name;
+    for (const key of [networkId, ...(typeof networkName === "string" && networkName ? [networkName] : [])]) out[key] = [...(out[key] ?? []), ...ips];
+  }
+  return out;
+}
+
+/**
+ * An OS::Octavia::PoolMember: an Octavia member on the pool, owned by the stack (Terraform tracks none of
+ * Heat's members, and they go with the stack). Octavia's checks: the pool and subnet exist, one member per
+ * address and port.
+ */
+function createPoolMember(ctx: ApplyContext, owner: string, id: string, props: Record<string, Json>): string {
+  const pool = ctx.cloud.get(LB_POOL, String(props.pool));
+  if (!pool) throw new CloudError(404, `Pool ${String(props.pool)} could not be found.`);
+  if (props.subnet !== undefined && props.subnet !== null && !ctx.cloud.get(SUBNET, String(props.subnet))) {
+    throw new CloudError(404, `Subnet ${String(props.subnet)} could not be found.`);
+  }
+  const address = typeof props.address === "string" ? props.address : "";
+  const port = Number(props.protocol_port);
+  if (!address || !Number.isInteger(port)) throw new CloudError(400, `Invalid input for pool member: address '${address}', protocol_port '${String(props.protocol_port)}'`);
+  const clash = ctx.cloud.list(LB_MEMBER).some((m) => m.state.pool_id === pool.id && m.state.address === address && m.state.protocol_port === port);
+  if (clash) throw new CloudError(409, `Another member on this pool is already using ip ${address} on protocol_port ${port}`);
+  ctx.cloud.add({
+    type: LB_MEMBER, id, owner,
+    state: {
+      id, name: "", pool_id: pool.id, address, protocol_port: port, subnet_id: props.subnet === undefined ? null : String(props.subnet),
+      weight: props.weight === undefined ? 1 : Number(props.weight), admin_state_up: props.admin_state_up !== false, region: ctx.region,
+    },
+  });
+  return id;
 }
 
 /** One server Heat boots: the instance, its port on the first network, and what Nova keeps (user data). */
@@ -450,6 +522,8 @@ export interface GroupMember {
   readonly index: number;
   readonly created_ms: number;
   servers: string[];
+  /** The member stack's OS::Octavia::PoolMember ids (Octavia members Heat owns, not Terraform). */
+  pool_members?: string[];
 }
 
 export interface ScalingEvent {
@@ -554,11 +628,11 @@ export function signalScalingPolicy(cloud: Cloud, stackId: string, policy: strin
   if (size === current) return event("no-change");
   const cooldownMs = (Number(props.cooldown ?? 0) * 1000) / timeScale;
   const { added, removed } = resizeMembers(record, size, options.nowMs);
-  for (const member of removed) for (const server of member.servers) cloud.remove(INSTANCE, server);
+  deleteMembers(cloud, removed);
   const groupResource = scope.template.resources?.[groupName];
   const groupProps = evaluate(groupResource?.properties ?? {}, scope) as Record<string, Json>;
   const ctx = applyContext(cloud, region);
-  for (const member of added) member.servers = bootMember(ctx, scope, groupName, member.index, groupProps);
+  for (const member of added) Object.assign(member, bootMember(ctx, scope, groupName, member.index, groupProps));
   const waits = added.flatMap((m) => m.servers.flatMap((id) => cloud.get(INSTANCE, id)?.heat?.waitConditions ?? []));
   if (waits.length > 0) record.in_progress = { since_ms: options.nowMs, policy, cooldown_ms: cooldownMs, waits };
   else record.cooldown_end_ms = options.nowMs + cooldownMs;
