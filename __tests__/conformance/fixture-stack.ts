@@ -18,10 +18,11 @@ export const HEAT_TEMPLATE = {
       type: "OS::Heat::AutoScalingGroup",
       properties: {
         min_size: { get_param: "size" },
-        resource: { type: "OS::Nova::Server", properties: { image: { get_param: "image" }, metadata: { "metering.server_group": { get_param: "OS::stack_id" } } } },
+        max_size: 3,
+        resource: { type: "OS::Nova::Server", properties: { image: { get_param: "image" }, flavor: "m1.small", metadata: { "metering.server_group": { get_param: "OS::stack_id" } } } },
       },
     },
-    policy: { type: "OS::Heat::ScalingPolicy", properties: { auto_scaling_group_id: { get_resource: "group" }, scaling_adjustment: 1 } },
+    policy: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: { get_resource: "group" }, scaling_adjustment: 1 } },
   },
   outputs: { scale_up_url: { value: { get_attr: ["policy", "signal_url"] } } },
 };

@@ -39,6 +39,20 @@ const editTemplate = (s: Json, edit: (template: Json) => void) => {
   heat(s).template_opts.Bin = JSON.stringify(template);
 };
 
+/** An AutoScalingGroup member that is a nested stack: a server and its pool member, as an API group's (constructs/heat-template.ts). */
+const memberStack = (extraParameters: Json, edit: (template: Json) => void = () => undefined): Json => {
+  const template: Json = {
+    heat_template_version: "2018-08-31",
+    parameters: { pool: { type: "string" }, port: { type: "number" } },
+    resources: {
+      server: { type: "OS::Nova::Server", properties: { flavor: "m1.small" } },
+      member: { type: "OS::Octavia::PoolMember", properties: { pool: { get_param: "pool" }, address: { get_attr: ["server", "first_address"] }, protocol_port: { get_param: "port" } } },
+    },
+  };
+  edit(template);
+  return { type: "OS::Heat::Stack", properties: { template: JSON.stringify(template), parameters: { pool: "p", port: 80, ...extraParameters } } };
+};
+
 const SERVER = "openstack_compute_instance_v2.server";
 const HEAT = "openstack_orchestration_stack_v1.workers";
 const PORT = "openstack_networking_port_v2.port";
@@ -214,6 +228,18 @@ const BROKEN: BrokenInput[] = [
   { name: "get_attr of an undeclared resource", rule: "heat-template", address: HEAT, path: "template_opts.Bin.outputs.scale_up_url.value",
     message: /get_attr 'scale_up_policy' is not a resource of the template/,
     breakIt: (s) => { editTemplate(s, (t) => { t.outputs.scale_up_url.value = { get_attr: ["scale_up_policy", "signal_url"] }; }); } },
+  { name: "a Heat resource without a property Heat requires", rule: "heat-template", address: HEAT, path: "template_opts.Bin.resources.group.properties",
+    message: /OS::Heat::AutoScalingGroup requires the property 'max_size'/, breakIt: (s) => { editTemplate(s, (t) => { delete t.resources.group.properties.max_size; }); } },
+  { name: "a member stack given a parameter its template does not declare", rule: "heat-template", address: HEAT,
+    path: "template_opts.Bin.resources.group.properties.resource.properties.parameters.flavour", message: /is not a parameter of the template \(it declares pool, port\)/,
+    breakIt: (s) => { editTemplate(s, (t) => { t.resources.group.properties.resource = memberStack({ flavour: "m1.small" }); }); } },
+  { name: "a member stack's pool member without its port", rule: "heat-template", address: HEAT,
+    path: "template_opts.Bin.resources.group.properties.resource.properties.template.resources.member.properties",
+    message: /OS::Octavia::PoolMember requires the property 'protocol_port'/,
+    breakIt: (s) => { editTemplate(s, (t) => { t.resources.group.properties.resource = memberStack({}, (m) => { delete m.resources.member.properties.protocol_port; }); }); } },
+  { name: "a member stack's get_param of a parameter its template does not declare", rule: "heat-template", address: HEAT,
+    path: "template_opts.Bin.resources.group.properties.resource.properties.template.resources.member.properties.address", message: /get_param 'address' is not a parameter of the template/,
+    breakIt: (s) => { editTemplate(s, (t) => { t.resources.group.properties.resource = memberStack({}, (m) => { m.resources.member.properties.address = { get_param: "address" }; }); }); } },
   { name: "a template that is not a Heat template", rule: "heat-template", address: HEAT, path: "template_opts.Bin",
     message: /is not a Heat template/, breakIt: (s) => { heat(s).template_opts.Bin = JSON.stringify({ resources: {} }); } },
   { name: "a reference to an undeclared resource", rule: "reference", address: "openstack_networking_subnet_v2.subnet", path: "network_id",
