@@ -33,13 +33,26 @@ interface Runner {
 /** A tsconfig for compiling main.ts and what it imports to `dist`, type-checked like `npm run typecheck`. */
 function tscProject(dist: string): string {
   const file = path.join(dist, "tsconfig.json");
-  fs.writeFileSync(file, JSON.stringify({
-    extends: path.join(ROOT, "tsconfig.json"),
-    // typeRoots: a tsconfig outside the tree would not find node_modules/@types on its own.
-    compilerOptions: { outDir: path.join(dist, "out"), rootDir: ROOT, typeRoots: [path.join(ROOT, "node_modules", "@types")], incremental: true, tsBuildInfoFile: path.join(dist, "tsbuildinfo"), inlineSourceMap: false, inlineSources: false, declaration: false, noEmitOnError: false },
-    include: [],
-    files: [path.join(ROOT, "main.ts")],
-  }));
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      extends: path.join(ROOT, "tsconfig.json"),
+      // typeRoots: a tsconfig outside the tree would not find node_modules/@types on its own.
+      compilerOptions: {
+        outDir: path.join(dist, "out"),
+        rootDir: ROOT,
+        typeRoots: [path.join(ROOT, "node_modules", "@types")],
+        incremental: true,
+        tsBuildInfoFile: path.join(dist, "tsbuildinfo"),
+        inlineSourceMap: false,
+        inlineSources: false,
+        declaration: false,
+        noEmitOnError: false,
+      },
+      include: [],
+      files: [path.join(ROOT, "main.ts")],
+    }),
+  );
   return file;
 }
 
@@ -51,10 +64,19 @@ const RUNNERS: Runner[] = [
   { name: "swc_node", needs: ["@swc-node/register"], command: () => "node -r @swc-node/register main.ts" },
   { name: "tsx", needs: ["tsx"], command: () => "node -r tsx/cjs main.ts" },
   // tsc as the app: incremental, so this is the no-change rebuild plus the run.
-  { name: "tsc_then_node", needs: ["typescript"], env: nodePath,
-    command: (dist) => `${TSC} -p ${shellQuote(tscProject(dist))} && node ${shellQuote(path.join(dist, "out", "main.js"))}` },
+  {
+    name: "tsc_then_node",
+    needs: ["typescript"],
+    env: nodePath,
+    command: (dist) => `${TSC} -p ${shellQuote(tscProject(dist))} && node ${shellQuote(path.join(dist, "out", "main.js"))}`,
+  },
   // The floor of any runner: JavaScript compiled beforehand, nothing to transform.
-  { name: "precompiled_js", needs: ["typescript"], env: nodePath, command: (dist) => `node ${shellQuote(path.join(dist, "out", "main.js"))}` },
+  {
+    name: "precompiled_js",
+    needs: ["typescript"],
+    env: nodePath,
+    command: (dist) => `node ${shellQuote(path.join(dist, "out", "main.js"))}`,
+  },
 ];
 
 const runnerCases: BenchCase[] = RUNNERS.map((r) => {
@@ -89,8 +111,11 @@ interface Transformer {
 const TRANSFORMERS: Transformer[] = [
   { name: "ts_jest", needs: ["ts-jest"], transform: { "^.+\\.ts$": "ts-jest" } },
   {
-    name: "swc_jest", needs: ["@swc/jest"],
-    transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+    name: "swc_jest",
+    needs: ["@swc/jest"],
+    transform: {
+      "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+    },
   },
 ];
 
@@ -111,8 +136,10 @@ const jestCases: BenchCase[] = TRANSFORMERS.map((t) => ({
     const cold = await runTimed(jest, { allowFailure: true });
     const warm = await runTimed(jest, { allowFailure: true });
     return {
-      [`jest_${t.name}_cold_s`]: cold.seconds, [`jest_${t.name}_warm_s`]: warm.seconds,
-      [`jest_${t.name}_cold_cpu_s`]: cold.cpuSeconds, [`jest_${t.name}_warm_cpu_s`]: warm.cpuSeconds,
+      [`jest_${t.name}_cold_s`]: cold.seconds,
+      [`jest_${t.name}_warm_s`]: warm.seconds,
+      [`jest_${t.name}_cold_cpu_s`]: cold.cpuSeconds,
+      [`jest_${t.name}_warm_cpu_s`]: warm.cpuSeconds,
     };
   },
 }));
@@ -128,8 +155,10 @@ const jestWorkers: BenchCase = {
     const one = await runTimed(`${jest} --silent --maxWorkers=1`, { env: { CI: "true" } });
     const perCore = await runTimed(`${jest} --silent`, { env: { CI: "true" } });
     return {
-      jest_workers_1_s: one.seconds, jest_workers_1_cpu_s: one.cpuSeconds,
-      jest_workers_per_core_s: perCore.seconds, jest_workers_per_core_cpu_s: perCore.cpuSeconds,
+      jest_workers_1_s: one.seconds,
+      jest_workers_1_cpu_s: one.cpuSeconds,
+      jest_workers_per_core_s: perCore.seconds,
+      jest_workers_per_core_cpu_s: perCore.cpuSeconds,
     };
   },
 };

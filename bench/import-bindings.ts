@@ -24,7 +24,11 @@ export function usedSubmodules(): string[] {
 }
 
 export function allSubmodules(): string[] {
-  return fs.readdirSync(BINDINGS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return fs
+    .readdirSync(BINDINGS, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 function main(which: string | undefined): void {

@@ -21,8 +21,14 @@ const FIGURES = ["lab_rootfs_build_s", "lab_boot_dev_s", "lab_boot_staging_s", "
 
 function timed(args: string[], env: NodeJS.ProcessEnv): number {
   const started = Date.now();
-  const r = spawnSync(args[0], args.slice(1), { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}:\n${`${r.stdout}${r.stderr}`.split("\n").slice(-40).join("\n")}`);
+  const r = spawnSync(args[0], args.slice(1), {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    throw new Error(`${args.join(" ")} exited ${r.status}:\n${`${r.stdout}${r.stderr}`.split("\n").slice(-40).join("\n")}`);
   return (Date.now() - started) / 1000;
 }
 
@@ -47,7 +53,9 @@ function meanServerRssMb(): number {
     for (let p = pid; p > 1; p = parents.get(p) ?? 0) if (p === root) return true;
     return false;
   };
-  const totals = roots.map((root) => [...rss.entries()].filter(([pid]) => pid !== root && under(pid, root)).reduce((sum, [, kb]) => sum + kb, 0));
+  const totals = roots.map((root) =>
+    [...rss.entries()].filter(([pid]) => pid !== root && under(pid, root)).reduce((sum, [, kb]) => sum + kb, 0),
+  );
   return totals.reduce((a, b) => a + b, 0) / Math.max(1, totals.length) / 1024;
 }
 
@@ -77,12 +85,19 @@ export const lab: BenchCase = {
       const staging = timed(npm("sim:deploy", "--", "staging", "--boot"), env);
       timed(npm("sim:destroy", "--", "staging"), env);
       const figures = path.join(simDir, "autoscaling-figures.json");
-      timed(["npx", "jest", "-c", "jest.lab.config.js", "__tests__/lab/autoscaling.test.ts"],
-        { ...env, FRACTALS_AUTOSCALING_FIGURES: figures, FRACTALS_AUTOSCALING_SERIES: path.join(simDir, "autoscaling-series.json") });
+      timed(["npx", "jest", "-c", "jest.lab.config.js", "__tests__/lab/autoscaling.test.ts"], {
+        ...env,
+        FRACTALS_AUTOSCALING_FIGURES: figures,
+        FRACTALS_AUTOSCALING_SERIES: path.join(simDir, "autoscaling-series.json"),
+      });
       const scaling = JSON.parse(readFileSync(figures, "utf8")) as { lab_scale_out_s: number; lab_scale_in_s: number };
       return {
-        lab_rootfs_build_s: rootfs, lab_boot_dev_s: dev, lab_boot_staging_s: staging, lab_server_rss_mb: rssMb,
-        lab_scale_out_s: scaling.lab_scale_out_s, lab_scale_in_s: scaling.lab_scale_in_s,
+        lab_rootfs_build_s: rootfs,
+        lab_boot_dev_s: dev,
+        lab_boot_staging_s: staging,
+        lab_server_rss_mb: rssMb,
+        lab_scale_out_s: scaling.lab_scale_out_s,
+        lab_scale_in_s: scaling.lab_scale_in_s,
       };
     } finally {
       spawnSync("npm", ["run", "--silent", "sim:lab", "--", "clean"], { cwd: ROOT, env: { ...process.env, ...env } });

@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${JSON.stringify(values.runs)}`);
   const cases = CASES.filter((c) => selected(c, filters, quick));
   if (values.list) {
-    for (const c of CASES) console.log(`${c.group} / ${c.name}${c.onlyOnRequest ? " (on request)" : c.slow ? " (slow)" : ""}: ${c.figures.join(", ")}`);
+    for (const c of CASES)
+      console.log(`${c.group} / ${c.name}${c.onlyOnRequest ? " (on request)" : c.slow ? " (slow)" : ""}: ${c.figures.join(", ")}`);
     return 0;
   }
   if (cases.length === 0) {
@@ -58,12 +59,22 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   // The load average says how far to trust the figures: the machine is shared.
-  console.error(`# ${cases.length} case(s), ${runs} run(s) each${quick ? ", quick" : ""}; ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.error(
+    `# ${cases.length} case(s), ${runs} run(s) each${quick ? ", quick" : ""}; ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   const ctx: BenchContext = { runs, quick };
   for (const c of cases) {
     for (const line of await runCase(c, ctx)) console.log(line);
   }
-  console.error(`# done; load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.error(
+    `# done; load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   return 0;
 }
 

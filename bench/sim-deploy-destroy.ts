@@ -39,11 +39,16 @@ function deployDestroy(env: string, stackDir: string): number {
   const dir = mkdtempSync(path.join(tmpdir(), `fractals-sim-bench-${env}-`));
   try {
     const installation = installSimulator(path.join(dir, "sim"));
-    const options = { cwd: stackDir, env: { ...process.env, ...installation.env, FRACTALS_SIM_STATE: path.join(dir, "cloud.json"), TF_IN_AUTOMATION: "1" } };
+    const options = {
+      cwd: stackDir,
+      env: { ...process.env, ...installation.env, FRACTALS_SIM_STATE: path.join(dir, "cloud.json"), TF_IN_AUTOMATION: "1" },
+    };
     const state = `-backend-config=path=${path.join(dir, "terraform.tfstate")}`;
-    return timed("init", "terraform", ["init", "-input=false", "-reconfigure", state], options)
-      + timed("apply", "terraform", ["apply", "-auto-approve", "-input=false"], options)
-      + timed("destroy", "terraform", ["destroy", "-auto-approve", "-input=false"], options);
+    return (
+      timed("init", "terraform", ["init", "-input=false", "-reconfigure", state], options) +
+      timed("apply", "terraform", ["apply", "-auto-approve", "-input=false"], options) +
+      timed("destroy", "terraform", ["destroy", "-auto-approve", "-input=false"], options)
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -68,9 +73,15 @@ function main(): void {
     }
     if (withCli) {
       const options = { cwd: REPO_ROOT, env: process.env };
-      const seconds = Array.from({ length: runs }, () =>
-        timed("sim:deploy", "npm", ["run", "-s", "sim:deploy", "--", "dev"], options) + timed("sim:destroy", "npm", ["run", "-s", "sim:destroy", "--", "dev"], options));
-      console.log(summary("sim_cli_deploy_destroy_dev_s", seconds, "npm run sim:deploy + sim:destroy, cdktf synth of every environment included"));
+      const seconds = Array.from(
+        { length: runs },
+        () =>
+          timed("sim:deploy", "npm", ["run", "-s", "sim:deploy", "--", "dev"], options) +
+          timed("sim:destroy", "npm", ["run", "-s", "sim:destroy", "--", "dev"], options),
+      );
+      console.log(
+        summary("sim_cli_deploy_destroy_dev_s", seconds, "npm run sim:deploy + sim:destroy, cdktf synth of every environment included"),
+      );
     }
   } finally {
     rmSync(outdir, { recursive: true, force: true });

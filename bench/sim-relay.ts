@@ -21,7 +21,10 @@ export const simDeployDestroy: BenchCase = {
     if (!fs.existsSync(path.join(ROOT, SIM_BENCH))) return FIGURES.map((f) => `${f}: n/a (${SIM_BENCH} does not exist yet)`);
     const args = ctx.quick ? ["--quick"] : [];
     const run = await runTimed(appRunnerFor(SIM_BENCH, args));
-    const lines = run.stdout.split("\n").filter((l) => /^\w+: /.test(l)).map(ourFormat);
+    const lines = run.stdout
+      .split("\n")
+      .filter((l) => /^\w+: /.test(l))
+      .map(ourFormat);
     if (lines.length === 0) throw new Error(`${SIM_BENCH} printed no "name: value unit" line:\n${run.stdout}${run.stderr}`);
     return lines;
   },

@@ -33,7 +33,8 @@ interface Workspace {
 function buildModules(): string {
   const outdir = path.join(ROOT, "dist", "bench", "plugin-modules");
   fs.rmSync(outdir, { recursive: true, force: true });
-  const sources = fs.readdirSync(path.join(ROOT, "sim"), { recursive: true, encoding: "utf8" })
+  const sources = fs
+    .readdirSync(path.join(ROOT, "sim"), { recursive: true, encoding: "utf8" })
     .filter((file) => file.endsWith(".ts"))
     .map((file) => path.join(ROOT, "sim", file));
   esbuild.buildSync({ entryPoints: sources, outdir, outbase: path.join(ROOT, "sim"), platform: "node", format: "cjs", logLevel: "silent" });

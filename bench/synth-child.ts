@@ -24,9 +24,8 @@ export interface ChildReport {
 
 function main(): void {
   const spec = JSON.parse(process.argv[2] ?? "{}") as Spec;
-  const inputs = spec.workers !== undefined ? [devWithWorkers(spec.workers)]
-    : spec.envs !== undefined ? manyEnvironments(spec.envs)
-    : undefined;
+  const inputs =
+    spec.workers !== undefined ? [devWithWorkers(spec.workers)] : spec.envs !== undefined ? manyEnvironments(spec.envs) : undefined;
   if (!inputs || !spec.outdir) throw new Error(`expected {"workers":N|"envs":N,"outdir":DIR}, got ${process.argv[2]}`);
   const started = process.hrtime.bigint();
   buildApp(inputs, { outdir: spec.outdir }).synth();

@@ -19,7 +19,9 @@ const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
 export function synthFloor(): Promise<RunResult> {
   const app = readCdktfApp(ROOT);
   if (readCdktfApp(FIXTURE) !== app) {
-    throw new Error(`bench/fixtures/trivial-app/cdktf.json must run the same "app" as cdktf.json (${app}), or the floor is not the same way`);
+    throw new Error(
+      `bench/fixtures/trivial-app/cdktf.json must run the same "app" as cdktf.json (${app}), or the floor is not the same way`,
+    );
   }
   return runTimed(`${CDKTF} synth --output ${tempDir("floor")}`, { cwd: FIXTURE });
 }
@@ -35,9 +37,13 @@ export const synthRatio: BenchCase = {
     const floor = await synthFloor();
     const all = await runTimed(`${CDKTF} synth --output ${tempDir("all")}`, { cwd: ROOT });
     return {
-      synth_all_s: all.seconds, synth_floor_s: floor.seconds, synth_ratio: all.seconds / floor.seconds,
+      synth_all_s: all.seconds,
+      synth_floor_s: floor.seconds,
+      synth_ratio: all.seconds / floor.seconds,
       // CPU seconds as well: on a shared machine they move far less than wall time.
-      synth_all_cpu_s: all.cpuSeconds, synth_floor_cpu_s: floor.cpuSeconds, synth_cpu_ratio: all.cpuSeconds / floor.cpuSeconds,
+      synth_all_cpu_s: all.cpuSeconds,
+      synth_floor_cpu_s: floor.cpuSeconds,
+      synth_cpu_ratio: all.cpuSeconds / floor.cpuSeconds,
     };
   },
 };

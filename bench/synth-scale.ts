@@ -29,7 +29,11 @@ export const synthWorkers: BenchCase[] = WORKER_COUNTS.map((n) => ({
   warmup: n === WORKER_COUNTS[0],
   async sample(_ctx: BenchContext) {
     const r = await synthChild({ workers: n }, `workers-${n}`);
-    return { [`synth_workers_${n}_s`]: r.wall, [`synth_workers_${n}_rss_mb`]: r.maxRssMb, [`synth_workers_${n}_inproc_s`]: r.inProcessSeconds };
+    return {
+      [`synth_workers_${n}_s`]: r.wall,
+      [`synth_workers_${n}_rss_mb`]: r.maxRssMb,
+      [`synth_workers_${n}_inproc_s`]: r.inProcessSeconds,
+    };
   },
 }));
 

@@ -28,9 +28,13 @@ export const testSuite: BenchCase = {
     const floor = (before.seconds + after.seconds) / 2;
     const floorCpu = (before.cpuSeconds + after.cpuSeconds) / 2;
     return {
-      test_suite_s: run.seconds, test_suite_floor_s: floor, test_floor_ratio: run.seconds / floor,
+      test_suite_s: run.seconds,
+      test_suite_floor_s: floor,
+      test_floor_ratio: run.seconds / floor,
       // CPU seconds as well (the suite's jest workers, terraform and the simulator's plugins): steadier on a shared machine.
-      test_suite_cpu_s: run.cpuSeconds, test_suite_floor_cpu_s: floorCpu, test_floor_cpu_ratio: run.cpuSeconds / floorCpu,
+      test_suite_cpu_s: run.cpuSeconds,
+      test_suite_floor_cpu_s: floorCpu,
+      test_floor_cpu_ratio: run.cpuSeconds / floorCpu,
     };
   },
 };

@@ -74,24 +74,37 @@ function workerScaling(workers: ParsedEnvironment["workers"]) {
  * The same messages as the constructs' own: they come from the same functions.
  */
 function constructIssues(e: ParsedEnvironment): PropIssue[] {
-  const at = (issues: PropIssue[], field: (prop: string) => string) => issues.map((i) => {
-    const [first, ...rest] = i.prop.split(".");
-    return { prop: [field(first), ...rest].join("."), message: i.message };
-  });
+  const at = (issues: PropIssue[], field: (prop: string) => string) =>
+    issues.map((i) => {
+      const [first, ...rest] = i.prop.split(".");
+      return { prop: [field(first), ...rest].join("."), message: i.message };
+    });
   // No admin CIDRs, no bastion: only its login user is left to check.
   const bastion = bastionIssues(e.access).filter((i) => (e.access.adminCidrs ?? []).length > 0 || i.prop === "loginUser");
-  const controllerFields: Record<string, string> = { apiPort: "fractals.apiPort", ...(e.api.scaling ? { count: "api.scaling.count" } : {}) };
+  const controllerFields: Record<string, string> = {
+    apiPort: "fractals.apiPort",
+    ...(e.api.scaling ? { count: "api.scaling.count" } : {}),
+  };
   const apiScaling = e.api.scaling;
-  const apiIssues = apiScaling?.mode === "autoscale"
-    ? apiGroupIssues({ scaling: apiAutoscaling(e.api), apiPort: e.fractals?.apiPort })
-    : controllerIssues({ ...e.api, count: apiScaling?.count ?? e.api.count, apiPort: e.fractals?.apiPort, hasServices: e.services !== undefined });
+  const apiIssues =
+    apiScaling?.mode === "autoscale"
+      ? apiGroupIssues({ scaling: apiAutoscaling(e.api), apiPort: e.fractals?.apiPort })
+      : controllerIssues({
+          ...e.api,
+          count: apiScaling?.count ?? e.api.count,
+          apiPort: e.fractals?.apiPort,
+          hasServices: e.services !== undefined,
+        });
   const issues = [
     ...at(appNetworkIssues(e.network), (p) => `network.${p}`),
     ...at(keyPairIssues(e.access), (p) => `access.${p}`),
     ...at(bastion, (p) => `access.${p}`),
     ...at(apiIssues, (p) => controllerFields[p] ?? `api.${p}`),
-    ...(e.services ? at(servicesNodeIssues({ ...e.services, maxConnections: e.services.mysqlMaxConnections }),
-      (p) => (p === "maxConnections" ? "services.mysqlMaxConnections" : `services.${p}`)) : []),
+    ...(e.services
+      ? at(servicesNodeIssues({ ...e.services, maxConnections: e.services.mysqlMaxConnections }), (p) =>
+          p === "maxConnections" ? "services.mysqlMaxConnections" : `services.${p}`,
+        )
+      : []),
     ...at(workerScaling(e.workers).issues(), (p) => `workers.${p}`),
     ...(e.loadBalancer ? at(lbaasPoolIssues(e.loadBalancer), (p) => `loadBalancer.${p}`) : []),
   ];
@@ -191,7 +204,9 @@ function subnetRoomIssue(e: EnvironmentConfig): string | undefined {
 function terraformExpressions(value: unknown, path: string[] = []): string[] {
   if (typeof value === "string") {
     return /\$\{|%\{/.test(value)
-      ? [`${path.join(".") || "(root)"}: must not contain '\${' or '%{' (Terraform would evaluate it as an expression), got ${JSON.stringify(value)}`]
+      ? [
+          `${path.join(".") || "(root)"}: must not contain '\${' or '%{' (Terraform would evaluate it as an expression), got ${JSON.stringify(value)}`,
+        ]
       : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => terraformExpressions(v, [...path, String(i)]));
@@ -219,10 +234,14 @@ export function loadEnvironments(inputs: readonly unknown[]): EnvironmentConfig[
       const [a, b] = [shaped[i], shaped[j]];
       if (a.env === b.env) issues.push(`${b.env}: env: must be unique, '${a.env}' is defined twice`);
       else if (`${a.app}-${a.env}` === `${b.app}-${b.env}`) {
-        issues.push(`${b.env}: app: '${b.app}-${b.env}' is also ${a.env}'s name prefix, so their OpenStack names would collide; change app or env`);
+        issues.push(
+          `${b.env}: app: '${b.app}-${b.env}' is also ${a.env}'s name prefix, so their OpenStack names would collide; change app or env`,
+        );
       }
       if (isIpv4Cidr(a.network.cidr) && isIpv4Cidr(b.network.cidr) && cidrsOverlap(a.network.cidr, b.network.cidr)) {
-        issues.push(`${b.env}: network.cidr: ${b.network.cidr} overlaps ${a.env}'s ${a.network.cidr}; environments share one project and need disjoint subnets`);
+        issues.push(
+          `${b.env}: network.cidr: ${b.network.cidr} overlaps ${a.env}'s ${a.network.cidr}; environments share one project and need disjoint subnets`,
+        );
       }
     }
   }

@@ -12,8 +12,13 @@ export const prod: EnvironmentInput = {
   services: { flavor: "m1.large", volumeSizeGb: 100, preventDestroy: true },
   api: { flavor: "m1.medium", count: 3, antiAffinity: true },
   workers: {
-    mode: "autoscale", flavor: "m1.medium", min: 2, desired: 2, max: 10,
-    scaleUpCpuPercent: 80, scaleDownCpuPercent: 20,
+    mode: "autoscale",
+    flavor: "m1.medium",
+    min: 2,
+    desired: 2,
+    max: 10,
+    scaleUpCpuPercent: 80,
+    scaleDownCpuPercent: 20,
   },
   loadBalancer: { algorithm: "ROUND_ROBIN" },
 };

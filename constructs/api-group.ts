@@ -7,7 +7,12 @@ import { Connections, IConnectable } from "./connections";
 import { DEFAULT_API_PORT, RESERVED_PORTS } from "./controller";
 import { fractalsUserData, HEALTH_PATH } from "./fractals-guest";
 import {
-  API_USER_DATA_PLACEHOLDERS, apiScalingTemplate, ApiTemplateParameter, cpuThresholdNs, SCALE_DOWN_URL_OUTPUT, SCALE_UP_URL_OUTPUT,
+  API_USER_DATA_PLACEHOLDERS,
+  apiScalingTemplate,
+  ApiTemplateParameter,
+  cpuThresholdNs,
+  SCALE_DOWN_URL_OUTPUT,
+  SCALE_UP_URL_OUTPUT,
 } from "./heat-template";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
@@ -64,7 +69,11 @@ export class ApiGroup extends Construct implements IConnectable, ILoadBalancerTa
     const scaling = props.scaling as AutoscaleScaling;
     this.apiPort = props.apiPort ?? DEFAULT_API_PORT;
     this.amqpUrl = props.services.amqpUrl;
-    this.securityGroup = new SecurityGroup(this, "security-group", { name: "api", description: "Fractals API", defaultPort: Port.tcp(this.apiPort) });
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: "api",
+      description: "Fractals API",
+      defaultPort: Port.tcp(this.apiPort),
+    });
     this.connections = this.securityGroup.connections;
     props.services.allowDatabaseFrom(this);
     props.services.allowQueueFrom(this);
@@ -150,11 +159,15 @@ export function apiGroupIssues(props: Pick<ApiGroupProps, "scaling" | "apiPort">
     issues.push({ prop: "scaling", message: "must come from Scaling.autoscale() (fixed API servers are a Controller)" });
   } else {
     issues.push(...nested("scaling", props.scaling.issues()));
-    if (issues.length === 0 && props.scaling.min < 1) issues.push({ prop: "scaling.min", message: `must be at least 1 (an API tier of none serves nothing), got ${props.scaling.min}` });
+    if (issues.length === 0 && props.scaling.min < 1)
+      issues.push({ prop: "scaling.min", message: `must be at least 1 (an API tier of none serves nothing), got ${props.scaling.min}` });
   }
   const port = integerIssues("apiPort", props.apiPort, 1, 65535);
   if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
-    port.push({ prop: "apiPort", message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports), got ${props.apiPort}` });
+    port.push({
+      prop: "apiPort",
+      message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports), got ${props.apiPort}`,
+    });
   }
   return [...issues, ...port];
 }

@@ -101,10 +101,14 @@ export function appNetworkIssues(props: Pick<AppNetworkProps, "cidr" | "dnsNames
   if (servers !== undefined) {
     if (servers.length === 0) issues.push({ prop: "dnsNameservers", message: "needs at least one nameserver" });
     if (servers.length > MAX_DNS_NAMESERVERS) {
-      issues.push({ prop: "dnsNameservers", message: `at most ${MAX_DNS_NAMESERVERS} nameservers (Neutron's limit), got ${servers.length}` });
+      issues.push({
+        prop: "dnsNameservers",
+        message: `at most ${MAX_DNS_NAMESERVERS} nameservers (Neutron's limit), got ${servers.length}`,
+      });
     }
     servers.forEach((s, i) => {
-      if (!isIpv4Address(s)) issues.push({ prop: `dnsNameservers.${i}`, message: `must be an IPv4 address such as 192.0.2.10, got ${JSON.stringify(s)}` });
+      if (!isIpv4Address(s))
+        issues.push({ prop: `dnsNameservers.${i}`, message: `must be an IPv4 address such as 192.0.2.10, got ${JSON.stringify(s)}` });
     });
   }
   return issues;

@@ -109,11 +109,17 @@ export class Bastion extends Construct implements IConnectable {
 export function bastionIssues(props: Partial<Pick<BastionProps, "adminCidrs" | "loginUser">>): PropIssue[] {
   const issues: PropIssue[] = [];
   if (!props.adminCidrs || props.adminCidrs.length === 0) {
-    issues.push({ prop: "adminCidrs", message: "must name at least one IPv4 CIDR (a bastion nobody may reach serves no one); leave the bastion out instead" });
+    issues.push({
+      prop: "adminCidrs",
+      message: "must name at least one IPv4 CIDR (a bastion nobody may reach serves no one); leave the bastion out instead",
+    });
   }
   issues.push(...cidrListIssues("adminCidrs", props.adminCidrs));
   if (props.loginUser !== undefined && (typeof props.loginUser !== "string" || !LOGIN_USER.test(props.loginUser))) {
-    issues.push({ prop: "loginUser", message: `must be a login name (lower case letters, digits, '_' and '-', at most 32 characters, such as "ubuntu" or "debian"), got ${JSON.stringify(props.loginUser)}` });
+    issues.push({
+      prop: "loginUser",
+      message: `must be a login name (lower case letters, digits, '_' and '-', at most 32 characters, such as "ubuntu" or "debian"), got ${JSON.stringify(props.loginUser)}`,
+    });
   }
   return issues;
 }

@@ -126,18 +126,20 @@ export class Controller extends Construct implements IConnectable, ILoadBalancer
 
     for (let i = 1; i <= count; i++) {
       const name = props.services ? `api-${i}` : "controller";
-      this.instances.push(new Instance(this, name, {
-        name,
-        network: props.network,
-        catalog: props.catalog,
-        image: props.image,
-        flavor: props.flavor,
-        keyPair: props.keyPair,
-        securityGroups: [this.securityGroup],
-        serverGroup: this.serverGroup,
-        floatingIp: props.floatingIp,
-        userData,
-      }));
+      this.instances.push(
+        new Instance(this, name, {
+          name,
+          network: props.network,
+          catalog: props.catalog,
+          image: props.image,
+          flavor: props.flavor,
+          keyPair: props.keyPair,
+          securityGroups: [this.securityGroup],
+          serverGroup: this.serverGroup,
+          floatingIp: props.floatingIp,
+          userData,
+        }),
+      );
     }
     // Workers reach an all-in-one controller's queue at its first (only) server's address.
     this.amqpUrl = props.services?.amqpUrl ?? this.credentials!.amqpUrl(this.instances[0].privateIp);
@@ -147,7 +149,6 @@ export class Controller extends Construct implements IConnectable, ILoadBalancer
   get privateUrl(): string {
     return `http://${this.instances[0].privateIp}:${this.apiPort}`;
   }
-
 
   /** Admits AMQP from `other` to wherever the queue runs. */
   allowQueueFrom(other: IConnectable): void {
@@ -184,18 +185,26 @@ export class Controller extends Construct implements IConnectable, ILoadBalancer
  * What Controller refuses in its props (the config loader reports the same against `api.*`,
  * and `fractals.apiPort`). `hasServices`: whether `services` is given.
  */
-export function controllerIssues(props: Pick<ControllerProps, "count" | "antiAffinity" | "apiPort"> & { readonly hasServices: boolean }): PropIssue[] {
+export function controllerIssues(
+  props: Pick<ControllerProps, "count" | "antiAffinity" | "apiPort"> & { readonly hasServices: boolean },
+): PropIssue[] {
   const issues = integerIssues("count", props.count, 1, MAX_API_INSTANCES);
   const count = props.count ?? DEFAULT_API_INSTANCES;
   if (issues.length === 0 && !props.hasServices && count !== 1) {
-    issues.push({ prop: "count", message: `must be 1 without a services node (an all-in-one controller holds the database), got ${count}` });
+    issues.push({
+      prop: "count",
+      message: `must be 1 without a services node (an all-in-one controller holds the database), got ${count}`,
+    });
   }
   if (issues.length === 0 && props.antiAffinity && count < 2) {
     issues.push({ prop: "antiAffinity", message: `needs a count of at least 2 (a server group of one spreads nothing), got ${count}` });
   }
   const port = integerIssues("apiPort", props.apiPort, 1, 65535);
   if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
-    port.push({ prop: "apiPort", message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${props.apiPort}` });
+    port.push({
+      prop: "apiPort",
+      message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${props.apiPort}`,
+    });
   }
   return [...issues, ...port];
 }

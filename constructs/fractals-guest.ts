@@ -122,7 +122,9 @@ function bootEnv(roles: readonly string[], props: FractalsServerProps): string {
   }
   if (props.queue) vars.QUEUE_PASSWORD = props.queue.password;
   if (props.api) vars.API_PORT = String(props.api.port);
-  return Object.entries(vars).map(([k, v]) => `${k}='${v}'\n`).join("");
+  return Object.entries(vars)
+    .map(([k, v]) => `${k}='${v}'\n`)
+    .join("");
 }
 
 function appConfig(props: FractalsServerProps): string {

@@ -19,7 +19,8 @@ type GetParam = { get_param: string };
 type GetAttr = { get_attr: [string, string, ...(string | number | GetParam)[]] };
 type GetResource = { get_resource: string };
 type StrReplace = { str_replace: { template: string; params: Record<string, HeatValue> } };
-export type HeatValue = string | number | boolean | GetParam | GetAttr | GetResource | StrReplace | HeatValue[] | { [key: string]: HeatValue };
+export type HeatValue =
+  string | number | boolean | GetParam | GetAttr | GetResource | StrReplace | HeatValue[] | { [key: string]: HeatValue };
 
 export interface HeatParameter {
   readonly type: "string" | "number" | "json" | "comma_delimited_list" | "boolean";
@@ -93,8 +94,15 @@ export const WORKER_USER_DATA_PLACEHOLDERS = {
 
 /** Names of the template's parameters, set by the orchestration stack. */
 export const WORKER_TEMPLATE_PARAMETERS = [
-  "image", "flavor", "key_name", "network", "security_group",
-  "api_url", "amqp_url", "cpu_high_threshold", "cpu_low_threshold",
+  "image",
+  "flavor",
+  "key_name",
+  "network",
+  "security_group",
+  "api_url",
+  "amqp_url",
+  "cpu_high_threshold",
+  "cpu_low_threshold",
 ] as const;
 export type WorkerTemplateParameter = (typeof WORKER_TEMPLATE_PARAMETERS)[number];
 
@@ -186,12 +194,14 @@ function scalingResources(group: string, one: string, props: ScalingTimingProps)
       threshold: { get_param: direction === "up" ? "cpu_high_threshold" : "cpu_low_threshold" },
       resource_type: "instance",
       comparison_operator: direction === "up" ? "gt" : "lt",
-      alarm_actions: [{
-        str_replace: {
-          template: "trust+url",
-          params: { url: { get_attr: [`scale_${direction}_policy`, "signal_url"] } },
+      alarm_actions: [
+        {
+          str_replace: {
+            template: "trust+url",
+            params: { url: { get_attr: [`scale_${direction}_policy`, "signal_url"] } },
+          },
         },
-      }],
+      ],
       query: {
         str_replace: {
           template: '{"=": {"server_group": "stack_id"}}',
@@ -295,8 +305,18 @@ export const API_USER_DATA_PLACEHOLDERS = {
 
 /** Names of the API template's parameters, set by the orchestration stack. */
 export const API_TEMPLATE_PARAMETERS = [
-  "image", "flavor", "key_name", "network", "subnet", "security_group", "pool_id", "api_port",
-  "database_url", "amqp_url", "cpu_high_threshold", "cpu_low_threshold",
+  "image",
+  "flavor",
+  "key_name",
+  "network",
+  "subnet",
+  "security_group",
+  "pool_id",
+  "api_port",
+  "database_url",
+  "amqp_url",
+  "cpu_high_threshold",
+  "cpu_low_threshold",
 ] as const;
 export type ApiTemplateParameter = (typeof API_TEMPLATE_PARAMETERS)[number];
 
@@ -307,7 +327,18 @@ export type ApiTemplateParameter = (typeof API_TEMPLATE_PARAMETERS)[number];
  */
 export function apiScalingTemplate(props: ApiScalingTemplateProps): HeatTemplate {
   const param = (name: string): GetParam => ({ get_param: name });
-  const passed = ["image", "flavor", "key_name", "network", "subnet", "security_group", "pool_id", "api_port", "database_url", "amqp_url"] as const;
+  const passed = [
+    "image",
+    "flavor",
+    "key_name",
+    "network",
+    "subnet",
+    "security_group",
+    "pool_id",
+    "api_port",
+    "database_url",
+    "amqp_url",
+  ] as const;
   return {
     heat_template_version: HOT_VERSION,
     description: "Fractals API servers on the load balancer's pool, scaled on CPU",

@@ -37,14 +37,21 @@ export function keyPairIssues(props: KeyPairProps): PropIssue[] {
   const key = props.publicKey;
   // Never echo a private key, not even in an error message.
   if (typeof key === "string" && key.includes("PRIVATE KEY")) {
-    return [{ prop: "publicKey", message: "must be a public key, never a private key: put the .pub file's one line here (e.g. ~/.ssh/id_ed25519.pub)" }];
+    return [
+      {
+        prop: "publicKey",
+        message: "must be a public key, never a private key: put the .pub file's one line here (e.g. ~/.ssh/id_ed25519.pub)",
+      },
+    ];
   }
   if (typeof key !== "string" || !PUBLIC_KEY.test(key.trim())) {
     const shown = typeof key === "string" ? JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}...` : key) : String(key);
-    return [{
-      prop: "publicKey",
-      message: `must be an OpenSSH public key ('ssh-ed25519 AAAA...', 'ssh-rsa AAAA...' or 'ecdsa-sha2-nistp256 AAAA...'), got ${shown}`,
-    }];
+    return [
+      {
+        prop: "publicKey",
+        message: `must be an OpenSSH public key ('ssh-ed25519 AAAA...', 'ssh-rsa AAAA...' or 'ecdsa-sha2-nistp256 AAAA...'), got ${shown}`,
+      },
+    ];
   }
   return [];
 }

@@ -197,14 +197,16 @@ export class LbaasPool extends Construct {
     for (const instance of instances) {
       const n = this.members.length + 1;
       const previous = this.members[this.members.length - 1] ?? this.monitor;
-      this.members.push(new LbMemberV2(this, `member-${n}`, {
-        name: openstackName(this, `api-member-${n}`),
-        poolId: this.pool.id,
-        address: instance.privateIp,
-        protocolPort: port,
-        subnetId: this.network.subnet.id,
-        dependsOn: [previous],
-      }));
+      this.members.push(
+        new LbMemberV2(this, `member-${n}`, {
+          name: openstackName(this, `api-member-${n}`),
+          poolId: this.pool.id,
+          address: instance.privateIp,
+          protocolPort: port,
+          subnetId: this.network.subnet.id,
+          dependsOn: [previous],
+        }),
+      );
     }
   }
 }
@@ -213,8 +215,10 @@ export class LbaasPool extends Construct {
 export function lbaasPoolIssues(props: Omit<LbaasPoolProps, "network">): PropIssue[] {
   const issues: PropIssue[] = [];
   if (props.members !== undefined) {
-    if (props.members.length === 0) issues.push({ prop: "members", message: "must list at least one instance (or leave it out and call addTargets())" });
-    if (props.memberPort === undefined) issues.push({ prop: "memberPort", message: "is required with members: the port the members listen on" });
+    if (props.members.length === 0)
+      issues.push({ prop: "members", message: "must list at least one instance (or leave it out and call addTargets())" });
+    if (props.memberPort === undefined)
+      issues.push({ prop: "memberPort", message: "is required with members: the port the members listen on" });
   }
   issues.push(...integerIssues("memberPort", props.memberPort, 1, 65535), ...integerIssues("listenerPort", props.listenerPort, 1, 65535));
   const hc = props.healthCheck ?? {};

@@ -89,7 +89,10 @@ export class SecurityGroup extends Construct implements IPeer, IConnectable {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /** The logical id cdktf gave the rule when its construct id was `ingress-<position>`. */

@@ -25,10 +25,14 @@ export class ServiceCredentials extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.databasePassword = new Password(this, "database-password", {
-      length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS,
+      length: 32,
+      special: true,
+      overrideSpecial: PASSWORD_SPECIALS,
     });
     this.queuePassword = new Password(this, "queue-password", {
-      length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS,
+      length: 32,
+      special: true,
+      overrideSpecial: PASSWORD_SPECIALS,
     });
   }
 

@@ -84,16 +84,17 @@ export class ServicesNode extends Construct implements IConnectable {
       flavor: props.flavor,
       keyPair: props.keyPair,
       securityGroups: [this.securityGroup],
-      userData: (privateIp) => fractalsUserData({
-        database: {
-          password: this.credentials.databasePassword.result,
-          bindAddress: privateIp,
-          clientHosts: [mariadbHostPattern(props.network.subnetCidr)],
-          maxConnections: props.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-          dataVolumeId: this.volume.id,
-        },
-        queue: { password: this.credentials.queuePassword.result },
-      }),
+      userData: (privateIp) =>
+        fractalsUserData({
+          database: {
+            password: this.credentials.databasePassword.result,
+            bindAddress: privateIp,
+            clientHosts: [mariadbHostPattern(props.network.subnetCidr)],
+            maxConnections: props.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+            dataVolumeId: this.volume.id,
+          },
+          queue: { password: this.credentials.queuePassword.result },
+        }),
     });
 
     this.volumeAttachment = new ComputeVolumeAttachV2(this, "volume-attachment", {

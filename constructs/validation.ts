@@ -14,7 +14,10 @@ export interface PropIssue {
 
 /** Thrown by a construct whose props break its invariants; one line per issue, each naming the construct path and the prop. */
 export class ValidationError extends Error {
-  constructor(readonly constructPath: string, readonly issues: readonly PropIssue[]) {
+  constructor(
+    readonly constructPath: string,
+    readonly issues: readonly PropIssue[],
+  ) {
     super(issues.map((i) => `${constructPath}: ${i.prop}: ${i.message}`).join("\n"));
     this.name = "ValidationError";
   }

@@ -6,7 +6,11 @@ import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
 import { fractalsUserData } from "./fractals-guest";
 import {
-  cpuThresholdNs, SCALE_DOWN_URL_OUTPUT, SCALE_UP_URL_OUTPUT, WORKER_USER_DATA_PLACEHOLDERS, WorkerTemplateParameter,
+  cpuThresholdNs,
+  SCALE_DOWN_URL_OUTPUT,
+  SCALE_UP_URL_OUTPUT,
+  WORKER_USER_DATA_PLACEHOLDERS,
+  WorkerTemplateParameter,
   workerScalingTemplate,
 } from "./heat-template";
 import { Instance } from "./instance";
@@ -56,22 +60,25 @@ export class WorkerGroup extends Construct implements IConnectable {
       this.serverGroup = new ServerGroup(this, "server-group", { name: "workers", policy: "soft-anti-affinity" });
       const userData = fractalsUserData({ worker: { apiUrl: props.apiUrl, amqpUrl: props.amqpUrl } });
       for (let i = 1; i <= scaling.count; i++) {
-        this.instances.push(new Instance(this, `worker-${i}`, {
-          name: `worker-${i}`,
-          network: props.network,
-          catalog: props.catalog,
-          image: props.image,
-          flavor: scaling.flavor,
-          keyPair: props.keyPair,
-          securityGroups: [this.securityGroup],
-          serverGroup: this.serverGroup,
-          userData,
-        }));
+        this.instances.push(
+          new Instance(this, `worker-${i}`, {
+            name: `worker-${i}`,
+            network: props.network,
+            catalog: props.catalog,
+            image: props.image,
+            flavor: scaling.flavor,
+            keyPair: props.keyPair,
+            securityGroups: [this.securityGroup],
+            serverGroup: this.serverGroup,
+            userData,
+          }),
+        );
       }
       return;
     }
 
-    if (!(scaling instanceof AutoscaleScaling)) throw new Error(`${this.node.path}: scaling must come from WorkerScaling.fixed() or WorkerScaling.autoscale()`);
+    if (!(scaling instanceof AutoscaleScaling))
+      throw new Error(`${this.node.path}: scaling must come from WorkerScaling.fixed() or WorkerScaling.autoscale()`);
     const template = workerScalingTemplate({
       minSize: scaling.min,
       desiredSize: scaling.desired,

@@ -142,7 +142,8 @@ export class AutoscaleScaling extends WorkerScaling {
       ...integerIssues("max", o.max, 1, MAX_WORKERS),
     ];
     if (issues.length === 0) {
-      if (o.desired === undefined && this.min > this.max) issues.push({ prop: "max", message: `must be >= min (${this.min}), got ${this.max}` });
+      if (o.desired === undefined && this.min > this.max)
+        issues.push({ prop: "max", message: `must be >= min (${this.min}), got ${this.max}` });
       else {
         if (this.min > this.desired) issues.push({ prop: "desired", message: `must be >= min (${this.min}), got ${this.desired}` });
         if (this.desired > this.max) issues.push({ prop: "max", message: `must be >= desired (${this.desired}), got ${this.max}` });
@@ -150,18 +151,24 @@ export class AutoscaleScaling extends WorkerScaling {
     }
     const percents = (["scaleUpCpuPercent", "scaleDownCpuPercent"] as const).flatMap((prop) => {
       const value = this[prop];
-      return typeof value === "number" && value > 0 && value <= 100 ? [] : [{ prop, message: `must be greater than 0 and at most 100, got ${value}` }];
+      return typeof value === "number" && value > 0 && value <= 100
+        ? []
+        : [{ prop, message: `must be greater than 0 and at most 100, got ${value}` }];
     });
     issues.push(...percents);
     if (percents.length === 0 && this.scaleDownCpuPercent >= this.scaleUpCpuPercent) {
-      issues.push({ prop: "scaleDownCpuPercent", message: `must be lower than scaleUpCpuPercent (${this.scaleUpCpuPercent}), got ${this.scaleDownCpuPercent}` });
+      issues.push({
+        prop: "scaleDownCpuPercent",
+        message: `must be lower than scaleUpCpuPercent (${this.scaleUpCpuPercent}), got ${this.scaleDownCpuPercent}`,
+      });
     }
     const granularity = integerIssues("granularitySeconds", this.granularitySeconds, 60, 86400);
     issues.push(...granularity);
     if (granularity.length === 0 && this.granularitySeconds !== DEFAULT_GRANULARITY_SECONDS && !this.archivePolicy) {
       issues.push({
         prop: "granularitySeconds",
-        message: `must be ${DEFAULT_GRANULARITY_SECONDS} (the granularity of Ceilometer's default archive policy for cpu), got ${this.granularitySeconds}; ` +
+        message:
+          `must be ${DEFAULT_GRANULARITY_SECONDS} (the granularity of Ceilometer's default archive policy for cpu), got ${this.granularitySeconds}; ` +
           "set archivePolicy to the policy your cloud keeps cpu at that granularity under",
       });
     }
@@ -171,7 +178,8 @@ export class AutoscaleScaling extends WorkerScaling {
     if (cooldown.length === 0 && granularity.length === 0 && this.cooldownSeconds < COOLDOWN_GRANULARITIES * this.granularitySeconds) {
       issues.push({
         prop: "cooldownSeconds",
-        message: `must be at least twice granularitySeconds (${COOLDOWN_GRANULARITIES * this.granularitySeconds}), got ${this.cooldownSeconds}; ` +
+        message:
+          `must be at least twice granularitySeconds (${COOLDOWN_GRANULARITIES * this.granularitySeconds}), got ${this.cooldownSeconds}; ` +
           "a shorter cooldown acts again before the last action shows in the metric",
       });
     }

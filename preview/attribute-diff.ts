@@ -45,7 +45,8 @@ export function diffAttributes(input: AttributeDiffInput, redactor: Redactor): A
 
   const walk = (path: (string | number)[], b: unknown, a: unknown, unknown: unknown, bs: unknown, as: unknown): void => {
     const forcesReplacement = replacePaths.some((rp) => isPrefix(rp, path) || isPrefix(path, rp));
-    const render = (value: unknown, marker: unknown) => (value === null || value === undefined ? undefined : redactor.render(value, marker, path));
+    const render = (value: unknown, marker: unknown) =>
+      value === null || value === undefined ? undefined : redactor.render(value, marker, path);
     // A value sensitive on either side of the change is masked on both (unmarked before, sensitive after: the same secret).
     const marker = unionMarker(bs, as);
     if (unknown === true) {

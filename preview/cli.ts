@@ -70,7 +70,9 @@ function run(argv: readonly string[], io: Io): string | undefined {
   const maxChars = values["max-chars"] === undefined ? undefined : Number(values["max-chars"]);
   // Above GitHub's comment limit is for the job summary (1 MiB), not for a comment.
   if (maxChars !== undefined && !(Number.isInteger(maxChars) && maxChars >= 1_000 && maxChars <= JOB_SUMMARY_LIMIT)) {
-    throw new PreviewError(`--max-chars must be a whole number from 1000 to ${JOB_SUMMARY_LIMIT} (a comment needs less than ${GITHUB_COMMENT_LIMIT})`);
+    throw new PreviewError(
+      `--max-chars must be a whole number from 1000 to ${JOB_SUMMARY_LIMIT} (a comment needs less than ${GITHUB_COMMENT_LIMIT})`,
+    );
   }
   const provenance: Provenance = {
     commit: values.commit === undefined ? undefined : checkCommit(values.commit),
@@ -85,7 +87,8 @@ function run(argv: readonly string[], io: Io): string | undefined {
   let markdown: string;
   let labels: string[];
   if (values["failed-step"] !== undefined) {
-    if (values.plans !== undefined || values.base !== undefined || values.head !== undefined) throw new PreviewError("--failed-step cannot be combined with --plans or --base/--head");
+    if (values.plans !== undefined || values.base !== undefined || values.head !== undefined)
+      throw new PreviewError("--failed-step cannot be combined with --plans or --base/--head");
     // The step may have failed before writing its output: the comment is still made.
     const errorFile = values["error-file"];
     const output = errorFile === undefined || !existsSync(errorFile) ? undefined : readText(errorFile, "--error-file");
@@ -93,7 +96,10 @@ function run(argv: readonly string[], io: Io): string | undefined {
     labels = [PLAN_LABELS.failed];
   } else if (values.plans !== undefined) {
     if (values.base !== undefined || values.head !== undefined) throw new PreviewError("--plans cannot be combined with --base/--head");
-    const expected = values.stacks?.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+    const expected = values.stacks
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     const report = planReport(readPlanDir(values.plans, { expected, order }));
     markdown = renderReport(report, render);
     labels = planLabels(report);

@@ -16,16 +16,23 @@ export function readPlanDir(dir: string, options: { expected?: readonly string[]
   requireDir(dir, "--plans");
   const names = readdirSync(dir);
   const found = new Map(names.filter((name) => name.endsWith(".json")).map((file) => [basename(file, ".json"), join(dir, file)]));
-  const errors = new Map(names.filter((name) => name.endsWith(ERROR_SUFFIX)).map((file) => [basename(file, ERROR_SUFFIX), join(dir, file)]));
+  const errors = new Map(
+    names.filter((name) => name.endsWith(ERROR_SUFFIX)).map((file) => [basename(file, ERROR_SUFFIX), join(dir, file)]),
+  );
   const expected = options.expected ?? [];
-  if (found.size === 0 && errors.size === 0 && expected.length === 0) throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
+  if (found.size === 0 && errors.size === 0 && expected.length === 0)
+    throw new PreviewError(`--plans ${dir}: no <stack>.json plan files in it`);
 
   const stacks = [...new Set([...expected, ...found.keys(), ...errors.keys()])].sort(byStackOrder(options.order));
   return stacks.map((stack) => {
     const file = found.get(stack);
     const errorFile = errors.get(stack);
     const error = errorFile === undefined ? undefined : readFileSync(errorFile, "utf8");
-    return { stack, ...(file === undefined ? {} : { plan: parsePlanJson(readJson(file), file) }), ...(error === undefined ? {} : { error }) };
+    return {
+      stack,
+      ...(file === undefined ? {} : { plan: parsePlanJson(readJson(file), file) }),
+      ...(error === undefined ? {} : { error }),
+    };
   });
 }
 

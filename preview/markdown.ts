@@ -104,7 +104,8 @@ export function table(header: readonly string[], align: readonly ("left" | "righ
  * percent-encoded.
  */
 export function linkUrl(url: string): string {
-  if (!/^https?:\/\/[^\s\u0000-\u001F\u007F-\u009F]+$/i.test(url)) throw new PreviewError(`a link must be an http(s) URL without spaces, got ${JSON.stringify(maskUrlCredentials(url))}`);
+  if (!/^https?:\/\/[^\s\u0000-\u001F\u007F-\u009F]+$/i.test(url))
+    throw new PreviewError(`a link must be an http(s) URL without spaces, got ${JSON.stringify(maskUrlCredentials(url))}`);
   const withoutCredentials = url.replace(/^(https?:\/\/)[^/?#]*@/i, "$1");
   return withoutCredentials.replace(/[()<>[\]\\"'`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -40,7 +40,9 @@ const valuesModuleSchema: z.ZodType<ValuesModule> = z.lazy(() =>
   z
     .object({
       resources: z
-        .array(z.object({ mode: z.string().optional(), values: z.unknown().optional(), sensitive_values: z.unknown().optional() }).passthrough())
+        .array(
+          z.object({ mode: z.string().optional(), values: z.unknown().optional(), sensitive_values: z.unknown().optional() }).passthrough(),
+        )
         .optional(),
       child_modules: z.array(valuesModuleSchema).optional(),
     })

@@ -77,7 +77,8 @@ function stackReport({ stack, plan, error }: StackPlan): StackReport {
     if (kind !== undefined) entries.push(outputEntry(name, change, kind, redactor));
   }
   const failed = plan.errored === true || errorText !== undefined;
-  const emptyState = !hasManagedResources(plan.prior_state?.values?.root_module) && entries.some((e) => e.kind === "create" && !e.uncounted);
+  const emptyState =
+    !hasManagedResources(plan.prior_state?.values?.root_module) && entries.some((e) => e.kind === "create" && !e.uncounted);
   return { name: stack, entries, problem: problemOf(plan, failed), failed, errorText, emptyState };
 }
 
@@ -127,7 +128,14 @@ function entryOf(rc: ResourceChange, kind: ChangeKind, redactor: Redactor): Repo
   if (change.importing) notes.push(change.importing.id ? `imported from ${code(change.importing.id)}` : "imported");
   if (rc.deposed) notes.push(`deposed object ${code(rc.deposed)}`);
   const effect =
-    kind === "update" ? disruptiveEffect(rc.type, attributes.map((a) => String(a.path[0]))) : kind === "replace" ? replacementEffect(rc.type, change.before) : undefined;
+    kind === "update"
+      ? disruptiveEffect(
+          rc.type,
+          attributes.map((a) => String(a.path[0])),
+        )
+      : kind === "replace"
+        ? replacementEffect(rc.type, change.before)
+        : undefined;
   const note = notes.length > 0 ? notes.join("; ") : undefined;
   return { address: rc.address, type: rc.type, kind, note, attributes, disruption: effect?.effect, wipesDisk: effect?.wipesDisk };
 }

@@ -24,7 +24,9 @@ function fallbackBody(headSha, runUrl) {
     "> [!CAUTION]",
     `> **No preview for this commit: the workflow failed before it could render one.** See [the workflow log](${runUrl}).`,
     "",
-  ].join("\n\n").replace("\n\n> **", "\n> **");
+  ]
+    .join("\n\n")
+    .replace("\n\n> **", "\n> **");
 }
 
 /**

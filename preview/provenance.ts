@@ -34,7 +34,8 @@ export function provenanceLine(p: Provenance): string {
 }
 
 export function checkCommit(commit: string): string {
-  if (!SHA.test(commit)) throw new PreviewError(`--commit must be a hexadecimal commit id (7 to 64 characters), got ${JSON.stringify(commit)}`);
+  if (!SHA.test(commit))
+    throw new PreviewError(`--commit must be a hexadecimal commit id (7 to 64 characters), got ${JSON.stringify(commit)}`);
   return commit;
 }
 

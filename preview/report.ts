@@ -128,7 +128,13 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
   const maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
   const stacks = report.stacks.map((stack) => ({ ...stack, entries: sortEntries(stack.entries) }));
   const items: Item[] = stacks.flatMap((stack, index) =>
-    stack.entries.map((entry) => ({ stack: index, entry, full: renderFull(report, entry), line: renderLine(report, entry), detail: "full" as Detail })),
+    stack.entries.map((entry) => ({
+      stack: index,
+      entry,
+      full: renderFull(report, entry),
+      line: renderLine(report, entry),
+      detail: "full" as Detail,
+    })),
   );
   const warnings = collectWarnings(stacks);
   const compose = (warningLimit: number) => composeReport(report, stacks, items, warnings, warningLimit, { ...options, maxChars });
@@ -159,7 +165,9 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
     warningLimit = Math.floor(warningLimit * 0.8);
     text = compose(warningLimit);
   }
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 60)}\n\n… (cut at the ${maxChars.toLocaleString("en-US")}-character limit)`;
+  return text.length <= maxChars
+    ? text
+    : `${text.slice(0, maxChars - 60)}\n\n… (cut at the ${maxChars.toLocaleString("en-US")}-character limit)`;
 }
 
 const KIND_ORDER: Record<ChangeKind, number> = { delete: 0, replace: 1, update: 2, create: 3 };
@@ -248,7 +256,9 @@ function composeReport(
   parts.push(...renderWarnings(report, warnings.slice(0, warningLimit)));
 
   stacks.forEach((stack, index) => {
-    const problem = stack.problem ? `${stack.failed ? "❌" : "⚠️"} ${stack.problem}${stack.failed ? logLink(options.fullOutputUrl) : ""}` : undefined;
+    const problem = stack.problem
+      ? `${stack.failed ? "❌" : "⚠️"} ${stack.problem}${stack.failed ? logLink(options.fullOutputUrl) : ""}`
+      : undefined;
     const error = stack.errorText ? codeBlock("text", stack.errorText.split("\n")) : undefined;
     if (stack.entries.length === 0) {
       parts.push(`**${escapeText(stack.name)}**: ${problem ?? "no changes."}`);
@@ -295,10 +305,17 @@ function renderWarnings(report: Report, warnings: readonly Warning[]): string[] 
     (w.loss ? `. **${escapeText(capitalize(w.loss))}.**` : "");
   const blocks: string[] = [];
   if (stateful.length > 0) {
-    blocks.push(alert("CAUTION", [`**${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt: what ${stateful.length === 1 ? "it holds" : "they hold"} is lost.**`, ...stateful.map(line)]));
+    blocks.push(
+      alert("CAUTION", [
+        `**${plural(stateful.length, "stateful resource")} would be destroyed, replaced or rebuilt: what ${stateful.length === 1 ? "it holds" : "they hold"} is lost.**`,
+        ...stateful.map(line),
+      ]),
+    );
   }
   if (other.length > 0) {
-    blocks.push(alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed, replaced or disrupted.**`, ...other.map(line)]));
+    blocks.push(
+      alert("WARNING", [`**${plural(other.length, "resource")} would be destroyed, replaced or disrupted.**`, ...other.map(line)]),
+    );
   }
   return blocks;
 }
@@ -319,7 +336,8 @@ function truncationNote(
       ? `This comment was shortened to stay within ${limit} characters (GitHub's limit is ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}).`
       : `This comment was shortened to stay within ${limit} characters.`,
   ];
-  if (withoutDetails.length > 0) said.push(`Attribute details are left out for ${describeKinds(withoutDetails)}: ${perStack(stacks, withoutDetails)}.`);
+  if (withoutDetails.length > 0)
+    said.push(`Attribute details are left out for ${describeKinds(withoutDetails)}: ${perStack(stacks, withoutDetails)}.`);
   if (unlisted.length > 0) said.push(`${capitalize(describeKinds(unlisted))} are not listed at all: ${perStack(stacks, unlisted)}.`);
   said.push(
     warningsCut > 0
@@ -361,7 +379,9 @@ function renderFull(report: Report, entry: ReportEntry): string {
   // Computed attributes that become unknown (every one on a create or a replacement): one line naming
   // them says as much as two lines each. What forces a replacement comes first.
   const computed = entry.attributes.filter((a) => a.after === KNOWN_AFTER_APPLY && !a.forcesReplacement);
-  const listed = entry.attributes.filter((a) => !computed.includes(a)).sort((a, b) => Number(b.forcesReplacement) - Number(a.forcesReplacement));
+  const listed = entry.attributes
+    .filter((a) => !computed.includes(a))
+    .sort((a, b) => Number(b.forcesReplacement) - Number(a.forcesReplacement));
   const shown = listed.slice(0, MAX_ATTRIBUTES_PER_RESOURCE);
   const lines = shown.flatMap(attributeLines);
   const hidden = listed.length - shown.length;

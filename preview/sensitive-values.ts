@@ -95,7 +95,10 @@ export class Redactor {
 
   /** Free text (Terraform's diagnostics) with every known secret and pre-signed URL masked. */
   maskText(text: string): string {
-    let masked = maskUrlCredentials(text).replace(/\S*[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=\S*/gi, SENSITIVE);
+    let masked = maskUrlCredentials(text).replace(
+      /\S*[?&](Signature|X-Amz-Signature|X-Amz-Credential|AWSAccessKeyId|temp_url_sig)=\S*/gi,
+      SENSITIVE,
+    );
     // Longest first, so a secret containing another is masked whole.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) masked = masked.split(secret).join(SENSITIVE);
     return masked;
@@ -103,14 +106,12 @@ export class Redactor {
 
   private mask(value: unknown, marker: unknown): unknown {
     if (marker === true) return SENSITIVE;
-    if (typeof value === "string") return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : maskUrlCredentials(value);
+    if (typeof value === "string")
+      return SECRET_VALUE.test(value) || this.secrets.some((s) => value.includes(s)) ? SENSITIVE : maskUrlCredentials(value);
     if (Array.isArray(value)) return value.map((item, i) => this.mask(item, childMarker(marker, i)));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(
-        Object.entries(value).map(([key, item]) => [
-          key,
-          SECRET_NAME.test(key) ? SENSITIVE : this.mask(item, childMarker(marker, key)),
-        ]),
+        Object.entries(value).map(([key, item]) => [key, SECRET_NAME.test(key) ? SENSITIVE : this.mask(item, childMarker(marker, key))]),
       );
     }
     return value;
@@ -161,8 +162,8 @@ function outputsOf(values: unknown): Record<string, { sensitive?: unknown; value
 
 /** Root-module variables declared `sensitive = true` (their values are in the plan's `variables`). */
 function sensitiveVariableNames(configuration: unknown): string[] {
-  const variables = (configuration as { root_module?: { variables?: Record<string, { sensitive?: unknown }> } } | undefined)
-    ?.root_module?.variables;
+  const variables = (configuration as { root_module?: { variables?: Record<string, { sensitive?: unknown }> } } | undefined)?.root_module
+    ?.variables;
   if (variables === null || typeof variables !== "object") return [];
   return Object.entries(variables)
     .filter(([, declaration]) => declaration?.sensitive === true)

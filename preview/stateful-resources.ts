@@ -78,7 +78,8 @@ export const SERVER_EFFECTS = {
   rebuild: "rebuild from the new image: root disk wiped; ID, addresses and attached volumes kept",
   resize: "resize to the new flavor: it reboots; root disk, addresses and attached volumes kept",
   rebuildAndResize: "rebuild from the new image and resize: root disk wiped; ID, addresses and attached volumes kept",
-  replaceOnPort: "new server: new root disk (what was on the old one is lost); fixed and floating addresses kept (they live on its own port)",
+  replaceOnPort:
+    "new server: new root disk (what was on the old one is lost); fixed and floating addresses kept (they live on its own port)",
   replace: "new server: new root disk (what was on the old one is lost) and a new fixed address",
 } as const;
 
@@ -91,7 +92,9 @@ export interface ChangeEffect {
 
 /** The effect of an in-place update that changes these top-level attributes, when it is disruptive. */
 export function disruptiveEffect(type: string, changedAttributes: readonly string[]): ChangeEffect | undefined {
-  const actions = new Set(DISRUPTIVE_UPDATES.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.action));
+  const actions = new Set(
+    DISRUPTIVE_UPDATES.filter((r) => r.type === type && changedAttributes.includes(r.attribute)).map((r) => r.action),
+  );
   if (actions.has("rebuild") && actions.has("resize")) return { effect: SERVER_EFFECTS.rebuildAndResize, wipesDisk: true };
   if (actions.has("rebuild")) return { effect: SERVER_EFFECTS.rebuild, wipesDisk: true };
   if (actions.has("resize")) return { effect: SERVER_EFFECTS.resize, wipesDisk: false };
@@ -106,6 +109,9 @@ export function disruptiveEffect(type: string, changedAttributes: readonly strin
 export function replacementEffect(type: string, before: unknown): ChangeEffect | undefined {
   if (type !== "openstack_compute_instance_v2") return undefined;
   const networks = (before as { network?: unknown } | null)?.network;
-  const onPort = Array.isArray(networks) && networks.length > 0 && networks.every((n) => typeof (n as { port?: unknown })?.port === "string" && (n as { port: string }).port !== "");
+  const onPort =
+    Array.isArray(networks) &&
+    networks.length > 0 &&
+    networks.every((n) => typeof (n as { port?: unknown })?.port === "string" && (n as { port: string }).port !== "");
   return { effect: onPort ? SERVER_EFFECTS.replaceOnPort : SERVER_EFFECTS.replace, wipesDisk: true };
 }

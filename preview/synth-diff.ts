@@ -67,17 +67,30 @@ export function synthReport(base: SynthStacks, head: SynthStacks, options: Omit<
       else if (managed) entries.push({ ...changedEntry(address, type, attributes, forceNew.get(type), b.body), loss });
       else entries.push({ address, type, kind: "update", attributes, uncounted, disruption: backendMove(address, attributes) });
     }
-    const problem = !base.has(name) ? "New stack: not in the base commit." : !head.has(name) ? "Stack removed in this pull request." : undefined;
+    const problem = !base.has(name)
+      ? "New stack: not in the base commit."
+      : !head.has(name)
+        ? "Stack removed in this pull request."
+        : undefined;
     return { name, entries, problem };
   });
   return { title: "Terraform configuration diff (no plan)", intro: INTRO, wording: SYNTH_WORDING, stacks };
 }
 
-function changedEntry(address: string, type: string, attributes: AttributeChange[], forceNew: ReadonlySet<string> | undefined, before: unknown): ReportEntry {
+function changedEntry(
+  address: string,
+  type: string,
+  attributes: AttributeChange[],
+  forceNew: ReadonlySet<string> | undefined,
+  before: unknown,
+): ReportEntry {
   const marked = attributes.map((change) => ({ ...change, forcesReplacement: isForceNew(change.path, forceNew) }));
   const forcing = marked.filter((change) => change.forcesReplacement);
   if (forcing.length === 0) {
-    const effect = disruptiveEffect(type, marked.map((change) => String(change.path[0])));
+    const effect = disruptiveEffect(
+      type,
+      marked.map((change) => String(change.path[0])),
+    );
     return { address, type, kind: "update", attributes: marked, disruption: effect?.effect, wipesDisk: effect?.wipesDisk };
   }
   const note = `ForceNew: ${[...new Set(forcing.map((change) => formatPath(change.path)))].map(code).join(", ")}`;
@@ -126,7 +139,8 @@ function addressableBlocks(document: unknown): Map<string, Block> {
     for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`${type}.${name}`, { type, managed: true, body });
   }
   for (const [type, named] of Object.entries(asRecord(doc.data))) {
-    for (const [name, body] of Object.entries(asRecord(named))) blocks.set(`data.${type}.${name}`, { type: `data.${type}`, managed: false, body });
+    for (const [name, body] of Object.entries(asRecord(named)))
+      blocks.set(`data.${type}.${name}`, { type: `data.${type}`, managed: false, body });
   }
   for (const kind of ["output", "variable", "module", "provider"]) {
     for (const [name, body] of Object.entries(asRecord(doc[kind]))) blocks.set(`${kind}.${name}`, { type: kind, managed: false, body });
@@ -138,7 +152,11 @@ function addressableBlocks(document: unknown): Map<string, Block> {
 function withoutMetadata(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutMetadata);
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "//").map(([key, item]) => [key, withoutMetadata(item)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "//")
+      .map(([key, item]) => [key, withoutMetadata(item)]),
+  );
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -158,7 +176,9 @@ export function loadForceNew(providersDir: string): ForceNewIndex {
     for (const file of readdirSync(dir).filter((f) => /[.-]behaviour\.json$/.test(f))) {
       const behaviour = JSON.parse(readFileSync(join(dir, file), "utf8")) as BehaviourFile;
       for (const [type, resource] of Object.entries(behaviour.resources ?? {})) {
-        const paths = Object.entries(resource.attributes ?? {}).filter(([, a]) => a.force_new === true).map(([path]) => path);
+        const paths = Object.entries(resource.attributes ?? {})
+          .filter(([, a]) => a.force_new === true)
+          .map(([path]) => path);
         index.set(type, new Set(paths));
       }
     }

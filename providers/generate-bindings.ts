@@ -42,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
   const code = new CodeMaker();
   new TerraformProviderGenerator(code, schema).generate(new ConstructsMakerProviderTarget(constraint, LANGUAGES[0]));
   await code.save(TARGET);
-  console.log(`generated ${countFiles(out)} files in ${path.relative(ROOT, out)} for ${constraint.source}@${constraint.version} from schema ${SCHEMA_VERSION} (${Date.now() - started} ms)`);
+  console.log(
+    `generated ${countFiles(out)} files in ${path.relative(ROOT, out)} for ${constraint.source}@${constraint.version} from schema ${SCHEMA_VERSION} (${Date.now() - started} ms)`,
+  );
   return 0;
 }
 
@@ -55,8 +57,7 @@ function openstackConstraint(Constraint: typeof TerraformProviderConstraint): Te
 }
 
 function countFiles(dir: string): number {
-  return fs.readdirSync(dir, { withFileTypes: true })
-    .reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0);
+  return fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1), 0);
 }
 
 runCommand("binding generation", () => main(process.argv.slice(2)));

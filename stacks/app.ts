@@ -31,7 +31,7 @@ export interface BuildAppOptions {
 export function buildApp(inputs: readonly unknown[], options: BuildAppOptions = {}): App {
   const environments = loadEnvironments(inputs);
   const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out");
-  const stateDir = path.resolve(options.stateDir ?? (options.outdir ?? process.cwd()));
+  const stateDir = path.resolve(options.stateDir ?? options.outdir ?? process.cwd());
   const app = new App({ outdir });
   for (const config of environments) {
     // Terraform runs in <outdir>/stacks/<env>; a relative path keeps the synthesized JSON

@@ -4,7 +4,19 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { OpenstackProvider } from "../.gen/providers/openstack/provider";
 import { EnvironmentConfig } from "../config";
 import {
-  ApiGroup, AppNetwork, Bastion, ComputeCatalog, Controller, IConnectable, KeyPair, LbaasPool, Scaling, ServicesNode, setNamePrefix, WorkerGroup, WorkerScaling,
+  ApiGroup,
+  AppNetwork,
+  Bastion,
+  ComputeCatalog,
+  Controller,
+  IConnectable,
+  KeyPair,
+  LbaasPool,
+  Scaling,
+  ServicesNode,
+  setNamePrefix,
+  WorkerGroup,
+  WorkerScaling,
 } from "../constructs";
 import { PRESIGNED_DESCRIPTION } from "../constructs/heat-template";
 import { addStateBackend } from "./state-backend";
@@ -168,24 +180,47 @@ export class FractalsStack extends TerraformStack {
       value: fixedApi.map((i) => i.privateIp),
     });
     if (this.services) {
-      new TerraformOutput(this, "services_private_ip", { description: "Fixed IP of the MySQL/RabbitMQ node", value: this.services.privateIp });
+      new TerraformOutput(this, "services_private_ip", {
+        description: "Fixed IP of the MySQL/RabbitMQ node",
+        value: this.services.privateIp,
+      });
     }
     if (this.bastion) {
-      new TerraformOutput(this, "bastion_address", { description: "Floating IP of the SSH jump host, the only server the admin CIDRs reach", value: this.bastion.publicIp });
+      new TerraformOutput(this, "bastion_address", {
+        description: "Floating IP of the SSH jump host, the only server the admin CIDRs reach",
+        value: this.bastion.publicIp,
+      });
       new TerraformOutput(this, "ssh_example", {
-        description: fixedApi.length > 0 ? "SSH to the first API server through the bastion" : "SSH to the services node through the bastion",
+        description:
+          fixedApi.length > 0 ? "SSH to the first API server through the bastion" : "SSH to the services node through the bastion",
         value: this.bastion.sshCommand(fixedApi[0]?.privateIp ?? this.services!.privateIp),
       });
     }
     if (this.workers.heatStack) {
       // The policies' alarm_url: pre-signed, so whoever holds one can scale the group (signal_url would need a token).
-      new TerraformOutput(this, "scale_up_url", { description: PRESIGNED_DESCRIPTION("adds"), value: this.workers.scaleUpUrl, sensitive: true });
-      new TerraformOutput(this, "scale_down_url", { description: PRESIGNED_DESCRIPTION("removes"), value: this.workers.scaleDownUrl, sensitive: true });
+      new TerraformOutput(this, "scale_up_url", {
+        description: PRESIGNED_DESCRIPTION("adds"),
+        value: this.workers.scaleUpUrl,
+        sensitive: true,
+      });
+      new TerraformOutput(this, "scale_down_url", {
+        description: PRESIGNED_DESCRIPTION("removes"),
+        value: this.workers.scaleDownUrl,
+        sensitive: true,
+      });
     }
     if (this.apiGroup) {
       const one = (text: string) => text.replace("worker", "API server");
-      new TerraformOutput(this, "api_scale_up_url", { description: one(PRESIGNED_DESCRIPTION("adds")), value: this.apiGroup.scaleUpUrl, sensitive: true });
-      new TerraformOutput(this, "api_scale_down_url", { description: one(PRESIGNED_DESCRIPTION("removes")), value: this.apiGroup.scaleDownUrl, sensitive: true });
+      new TerraformOutput(this, "api_scale_up_url", {
+        description: one(PRESIGNED_DESCRIPTION("adds")),
+        value: this.apiGroup.scaleUpUrl,
+        sensitive: true,
+      });
+      new TerraformOutput(this, "api_scale_down_url", {
+        description: one(PRESIGNED_DESCRIPTION("removes")),
+        value: this.apiGroup.scaleDownUrl,
+        sensitive: true,
+      });
     }
   }
 }

@@ -30,8 +30,9 @@ describe("figures", () => {
   });
 
   test("the simulator's own summary line is put in the (min, max, n) form", () => {
-    expect(ourFormat("sim_deploy_destroy_dev_s: 7.2 s (6.0 .. 7.6, 3 runs; terraform init + apply + destroy)"))
-      .toBe("sim_deploy_destroy_dev_s: 7.2 s (min 6.0, max 7.6, n=3)");
+    expect(ourFormat("sim_deploy_destroy_dev_s: 7.2 s (6.0 .. 7.6, 3 runs; terraform init + apply + destroy)")).toBe(
+      "sim_deploy_destroy_dev_s: 7.2 s (min 6.0, max 7.6, n=3)",
+    );
     expect(ourFormat("sim_other: 1 s")).toBe("sim_other: 1 s");
   });
 });

@@ -76,7 +76,9 @@ function run(file: string, args: string[]) {
   const written = [
     ...changed(before, checkoutFiles()),
     // tsx's own compile cache (tsx-<uid>) is not the command's doing.
-    ...readdirSync(tmp).filter((f) => !tmpBefore.has(f) && !/^tsx-\d+$/.test(f)).map((f) => `$TMPDIR/${f}`),
+    ...readdirSync(tmp)
+      .filter((f) => !tmpBefore.has(f) && !/^tsx-\d+$/.test(f))
+      .map((f) => `$TMPDIR/${f}`),
     ...(existsSync(simDir) ? ["$FRACTALS_SIM_DIR"] : []),
   ];
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr, written };
@@ -84,8 +86,20 @@ function run(file: string, args: string[]) {
 
 test("every npm script that starts one of our files is covered", () => {
   const covered = COMMANDS.map(([name]) => name);
-  expect(covered).toEqual(expect.arrayContaining(["npm run bench", "npm run diagrams", "npm run check", "npm run preview", "npm run sim:deploy", "npm run sim:lab", "npm run sim:exec"]));
-  const ours = Object.entries(scripts).filter(([, script]) => /\.ts\b/.test(script)).map(([name]) => name);
+  expect(covered).toEqual(
+    expect.arrayContaining([
+      "npm run bench",
+      "npm run diagrams",
+      "npm run check",
+      "npm run preview",
+      "npm run sim:deploy",
+      "npm run sim:lab",
+      "npm run sim:exec",
+    ]),
+  );
+  const ours = Object.entries(scripts)
+    .filter(([, script]) => /\.ts\b/.test(script))
+    .map(([name]) => name);
   expect(ours.filter((name) => !covered.includes(`npm run ${name}`) && !(name in EXEMPT))).toEqual([]);
 });
 

@@ -41,12 +41,14 @@ describe("main.ts", () => {
     envs[1].network.cidr = "10.10.0.0/20";
     const run = synth(envs);
     expect(run.error).toBeUndefined();
-    expect(run.stderr).toBe([
-      "invalid configuration:",
-      "  - prod: workers.desired: must be >= min (5), got 2",
-      "  - staging: network.cidr: 10.10.0.0/20 overlaps dev's 10.10.0.0/24; environments share one project and need disjoint subnets",
-      "",
-    ].join("\n"));
+    expect(run.stderr).toBe(
+      [
+        "invalid configuration:",
+        "  - prod: workers.desired: must be >= min (5), got 2",
+        "  - staging: network.cidr: 10.10.0.0/20 overlaps dev's 10.10.0.0/24; environments share one project and need disjoint subnets",
+        "",
+      ].join("\n"),
+    );
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.status).toBe(1);
     expect(run.written).toEqual([]);

@@ -22,7 +22,9 @@ const index = SchemaIndex.vendored();
 
 function runCheck(args: string[]) {
   return spawnSync(process.execPath, ["-r", "tsx/cjs", "providers/conformance/cli.ts", ...args], {
-    cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
   });
 }
 
@@ -73,7 +75,9 @@ describe("dev, staging and prod", () => {
       fs.writeFileSync(file, JSON.stringify(config));
       const run = runCheck([broken]);
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`staging: openstack_networking_subnet_v2.${name}: ip_version: expected ip_version to be one of [4 6], got 5 [one-of]`);
+      expect(run.stderr).toContain(
+        `staging: openstack_networking_subnet_v2.${name}: ip_version: expected ip_version to be one of [4 6], got 5 [one-of]`,
+      );
       expect(run.stderr).not.toMatch(/^\s+at /m);
     } finally {
       fs.rmSync(broken, { recursive: true, force: true });
@@ -89,6 +93,8 @@ test("a construct overriding a value outside the provider's validation is caught
   server.addOverride("power_state", "running");
   const findings = checkStack("scratch", JSON.parse(Testing.synth(stack)), index);
   expect(findings.map(formatFinding)).toEqual([
-    expect.stringMatching(/^scratch: openstack_compute_instance_v2\.server: power_state: expected power_state to be one of \["active" .*\], got running \[one-of\]$/),
+    expect.stringMatching(
+      /^scratch: openstack_compute_instance_v2\.server: power_state: expected power_state to be one of \["active" .*\], got running \[one-of\]$/,
+    ),
   ]);
 });

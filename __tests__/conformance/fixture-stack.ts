@@ -19,10 +19,20 @@ export const HEAT_TEMPLATE = {
       properties: {
         min_size: { get_param: "size" },
         max_size: 3,
-        resource: { type: "OS::Nova::Server", properties: { image: { get_param: "image" }, flavor: "m1.small", metadata: { "metering.server_group": { get_param: "OS::stack_id" } } } },
+        resource: {
+          type: "OS::Nova::Server",
+          properties: {
+            image: { get_param: "image" },
+            flavor: "m1.small",
+            metadata: { "metering.server_group": { get_param: "OS::stack_id" } },
+          },
+        },
       },
     },
-    policy: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: { get_resource: "group" }, scaling_adjustment: 1 } },
+    policy: {
+      type: "OS::Heat::ScalingPolicy",
+      properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: { get_resource: "group" }, scaling_adjustment: 1 },
+    },
   },
   outputs: { scale_up_url: { value: { get_attr: ["policy", "signal_url"] } } },
 };
@@ -46,19 +56,33 @@ export function fixtureStack(): Json & TerraformJson {
     resource: {
       openstack_networking_network_v2: { net: { name: "fx-net", admin_state_up: true } },
       openstack_networking_subnet_v2: {
-        subnet: { name: "fx-subnet", network_id: ref("openstack_networking_network_v2.net.id"), cidr: "10.0.0.0/24", ip_version: 4, dns_nameservers: ["1.1.1.1"] },
+        subnet: {
+          name: "fx-subnet",
+          network_id: ref("openstack_networking_network_v2.net.id"),
+          cidr: "10.0.0.0/24",
+          ip_version: 4,
+          dns_nameservers: ["1.1.1.1"],
+        },
       },
       openstack_networking_router_v2: {
         router: { name: "fx-router", external_network_id: ref("data.openstack_networking_network_v2.external.id") },
       },
       openstack_networking_router_interface_v2: {
-        interface: { router_id: ref("openstack_networking_router_v2.router.id"), subnet_id: ref("openstack_networking_subnet_v2.subnet.id") },
+        interface: {
+          router_id: ref("openstack_networking_router_v2.router.id"),
+          subnet_id: ref("openstack_networking_subnet_v2.subnet.id"),
+        },
       },
       openstack_networking_secgroup_v2: { group: { name: "fx-api", description: "API" } },
       openstack_networking_secgroup_rule_v2: {
         ssh: {
-          direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 22, port_range_max: 22,
-          remote_ip_prefix: "203.0.113.0/24", security_group_id: ref("openstack_networking_secgroup_v2.group.id"),
+          direction: "ingress",
+          ethertype: "IPv4",
+          protocol: "tcp",
+          port_range_min: 22,
+          port_range_max: 22,
+          remote_ip_prefix: "203.0.113.0/24",
+          security_group_id: ref("openstack_networking_secgroup_v2.group.id"),
         },
       },
       openstack_networking_port_v2: {

@@ -33,7 +33,9 @@ function minimalBlock(block: SchemaBlock, prefix: string, behaviour: Record<stri
   }
   for (const [name, blockType] of Object.entries(block.block_types ?? {})) {
     if ((blockType.min_items ?? 0) > 0) {
-      body[name] = Array.from({ length: blockType.min_items! }, () => minimalBlock(blockType.block, prefix ? `${prefix}.${name}` : name, behaviour));
+      body[name] = Array.from({ length: blockType.min_items! }, () =>
+        minimalBlock(blockType.block, prefix ? `${prefix}.${name}` : name, behaviour),
+      );
     }
   }
   return body;

@@ -47,13 +47,42 @@ function wrongValueFor(type: CtyType): unknown {
 function breaksFor(schema: TypeSchema, body: Record<string, unknown>): Break[] {
   const attributes = Object.entries(schema.block.attributes ?? {});
   return [
-    { rule: "unknown-attribute", path: "zz_no_such_argument", apply: (b) => { b.zz_no_such_argument = "x"; } },
-    ...attributes.filter(([name, a]) => a.required && independent(schema, name)).map(([name]): Break =>
-      ({ rule: "missing-required", path: name, apply: (b) => { delete b[name]; } })),
-    ...attributes.filter(([name, a]) => (a.required || a.optional) && a.type !== "dynamic" && independent(schema, name) && !(name in body && !a.required))
-      .map(([name, a]): Break => ({ rule: "wrong-type", path: name, apply: (b) => { b[name] = wrongValueFor(a.type); } })),
-    ...attributes.filter(([, a]) => !a.required && !a.optional).map(([name]): Break =>
-      ({ rule: "computed-only", path: name, apply: (b) => { b[name] = "set by hand"; } })),
+    {
+      rule: "unknown-attribute",
+      path: "zz_no_such_argument",
+      apply: (b) => {
+        b.zz_no_such_argument = "x";
+      },
+    },
+    ...attributes
+      .filter(([name, a]) => a.required && independent(schema, name))
+      .map(([name]): Break => ({
+        rule: "missing-required",
+        path: name,
+        apply: (b) => {
+          delete b[name];
+        },
+      })),
+    ...attributes
+      .filter(
+        ([name, a]) => (a.required || a.optional) && a.type !== "dynamic" && independent(schema, name) && !(name in body && !a.required),
+      )
+      .map(([name, a]): Break => ({
+        rule: "wrong-type",
+        path: name,
+        apply: (b) => {
+          b[name] = wrongValueFor(a.type);
+        },
+      })),
+    ...attributes
+      .filter(([, a]) => !a.required && !a.optional)
+      .map(([name]): Break => ({
+        rule: "computed-only",
+        path: name,
+        apply: (b) => {
+          b[name] = "set by hand";
+        },
+      })),
   ];
 }
 
@@ -62,13 +91,16 @@ test("1,000 single breaks across all types are each reported exactly, with their
     const breaks = breaksFor(t.schema, minimalBody(t.schema));
     return fc.constantFrom(...breaks).map((brk) => ({ ...t, brk }));
   });
-  fc.assert(fc.property(arbitrary, ({ mode, type, schema, brk }) => {
-    const body = minimalBody(schema);
-    brk.apply(body);
-    const config: TerraformJson = { terraform: { required_providers: PROVIDERS }, [mode]: { [type]: { broken: body } } };
-    const address = mode === "resource" ? `${type}.broken` : `data.${type}.broken`;
-    const findings = checkStack("mutants", config, index).map((f) => ({ address: f.address, path: f.path, rule: f.rule }));
-    const expected = [{ address, path: brk.path, rule: brk.rule }];
-    expect(findings).toEqual(expected);
-  }), { numRuns: 1000 });
+  fc.assert(
+    fc.property(arbitrary, ({ mode, type, schema, brk }) => {
+      const body = minimalBody(schema);
+      brk.apply(body);
+      const config: TerraformJson = { terraform: { required_providers: PROVIDERS }, [mode]: { [type]: { broken: body } } };
+      const address = mode === "resource" ? `${type}.broken` : `data.${type}.broken`;
+      const findings = checkStack("mutants", config, index).map((f) => ({ address: f.address, path: f.path, rule: f.rule }));
+      const expected = [{ address, path: brk.path, rule: brk.rule }];
+      expect(findings).toEqual(expected);
+    }),
+    { numRuns: 1000 },
+  );
 });

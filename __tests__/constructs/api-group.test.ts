@@ -8,7 +8,13 @@ function apiGroup(f: Fixture, props: Partial<ConstructorParameters<typeof ApiGro
   const common = { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i" };
   const services = new ServicesNode(f.scope, "services", { ...common, flavor: "f", volumeSizeGb: 10 });
   const loadBalancer = new LbaasPool(f.scope, "lb", { network: f.network });
-  return new ApiGroup(f.scope, "api", { ...common, services, loadBalancer, scaling: Scaling.autoscale({ min: 2, max: 4, flavor: "f" }), ...props });
+  return new ApiGroup(f.scope, "api", {
+    ...common,
+    services,
+    loadBalancer,
+    scaling: Scaling.autoscale({ min: 2, max: 4, flavor: "f" }),
+    ...props,
+  });
 }
 
 describe("ApiGroup", () => {
@@ -23,22 +29,46 @@ describe("ApiGroup", () => {
     const member = JSON.parse(asg.resource.properties.template);
     expect(member.resources.pool_member).toEqual({
       type: "OS::Octavia::PoolMember",
-      properties: { pool: { get_param: "pool_id" }, address: { get_attr: ["server", "networks", { get_param: "network" }, 0] }, protocol_port: { get_param: "api_port" }, subnet: { get_param: "subnet" } },
+      properties: {
+        pool: { get_param: "pool_id" },
+        address: { get_attr: ["server", "networks", { get_param: "network" }, 0] },
+        protocol_port: { get_param: "api_port" },
+        subnet: { get_param: "subnet" },
+      },
     });
-    expect(Object.keys(template().resources).sort()).toEqual(["api", "cpu_alarm_high", "cpu_alarm_low", "scale_down_policy", "scale_up_policy"]);
+    expect(Object.keys(template().resources).sort()).toEqual([
+      "api",
+      "cpu_alarm_high",
+      "cpu_alarm_low",
+      "scale_down_policy",
+      "scale_up_policy",
+    ]);
   });
 
   test("the pool gets no Terraform members; the stack gets the pool, subnet and port, after the monitor", () => {
     expect(resources(json, "openstack_lb_member_v2")).toEqual([]);
     const stack = single(json, "openstack_orchestration_stack_v1");
-    expect(stack.parameters).toMatchObject({ pool_id: expect.stringMatching(/openstack_lb_pool_v2\..*\.id/), subnet: expect.stringMatching(/openstack_networking_subnet_v2\./), api_port: "80" });
+    expect(stack.parameters).toMatchObject({
+      pool_id: expect.stringMatching(/openstack_lb_pool_v2\..*\.id/),
+      subnet: expect.stringMatching(/openstack_networking_subnet_v2\./),
+      api_port: "80",
+    });
     expect(stack.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^openstack_lb_monitor_v2\./)]));
   });
 
   test("its group admits the API port from the subnet; the services node admits it on MySQL and AMQP", () => {
     const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
-    expect(rules).toContainEqual(expect.objectContaining({ port_range_min: 80, remote_ip_prefix: "10.0.0.0/24", security_group_id: expect.stringContaining("api_security-group") }));
-    const fromApi = rules.filter((r) => String(r.remote_group_id).includes("api_security-group")).map((r) => r.port_range_min).sort();
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        port_range_min: 80,
+        remote_ip_prefix: "10.0.0.0/24",
+        security_group_id: expect.stringContaining("api_security-group"),
+      }),
+    );
+    const fromApi = rules
+      .filter((r) => String(r.remote_group_id).includes("api_security-group"))
+      .map((r) => r.port_range_min)
+      .sort();
     expect(fromApi).toEqual([3306, 5672]);
   });
 
@@ -48,6 +78,10 @@ describe("ApiGroup", () => {
     ["max below min", { scaling: Scaling.autoscale({ min: 3, max: 2, flavor: "f" }) }, /api: scaling.max: must be >= min \(3\), got 2/],
     ["a reserved port", { apiPort: 3306 }, /api: apiPort: must not be one of 22, 3306/],
   ] as const)("refuses %s, naming itself and the prop", (_, props, message) => {
-    expect(() => synthWith((f) => { apiGroup(f, props); })).toThrow(message);
+    expect(() =>
+      synthWith((f) => {
+        apiGroup(f, props);
+      }),
+    ).toThrow(message);
   });
 });

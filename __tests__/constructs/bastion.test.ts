@@ -1,6 +1,4 @@
-import {
-  Bastion, Controller, DEFAULT_BASTION_FLAVOR, ServicesNode, WorkerGroup, WorkerScaling,
-} from "../../constructs";
+import { Bastion, Controller, DEFAULT_BASTION_FLAVOR, ServicesNode, WorkerGroup, WorkerScaling } from "../../constructs";
 import { Fixture, resources, synthWith, TerraformJson } from "../support/synth";
 
 const ADMIN = ["198.51.100.0/26", "203.0.113.0/24"];
@@ -12,7 +10,10 @@ function composed(f: Fixture): void {
   const services = new ServicesNode(f.scope, "services", { ...common, flavor: "m1.medium", volumeSizeGb: 10 });
   const api = new Controller(f.scope, "api", { ...common, flavor: "m1.small", services, count: 2 });
   const workers = new WorkerGroup(f.scope, "workers", {
-    ...common, scaling: WorkerScaling.autoscale({ min: 1, max: 3, flavor: "m1.small" }), apiUrl: "http://api", amqpUrl: services.amqpUrl,
+    ...common,
+    scaling: WorkerScaling.autoscale({ min: 1, max: 3, flavor: "m1.small" }),
+    apiUrl: "http://api",
+    amqpUrl: services.amqpUrl,
   });
   for (const target of [services, api, workers]) bastion.allowSshTo(target);
   bastion.allowSshTo(api); // twice: the same rule, dropped
@@ -20,8 +21,11 @@ function composed(f: Fixture): void {
 
 /** [group name, source] of every rule that admits port 22: a CIDR, or the remote group's name. */
 function sshRules(json: TerraformJson): string[][] {
-  const groups = Object.fromEntries(resources(json, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]));
-  return resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+  const groups = Object.fromEntries(
+    resources(json, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]),
+  );
+  return resources(json, "openstack_networking_secgroup_rule_v2")
+    .map(([, r]) => r)
     .filter((r) => r.direction === "ingress" && (r.port_range_min ?? 0) <= 22 && (r.port_range_max ?? 65535) >= 22)
     .map((r) => [groups[r.security_group_id], r.remote_ip_prefix ?? groups[r.remote_group_id]])
     .sort();
@@ -32,10 +36,12 @@ describe("Bastion", () => {
 
   test("its group admits SSH from the admin CIDRs and nothing else", () => {
     const [[bastionGroup]] = resources(json, "openstack_networking_secgroup_v2").filter(([, g]) => g.name === "t-test-bastion-sg");
-    const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+    const rules = resources(json, "openstack_networking_secgroup_rule_v2")
+      .map(([, r]) => r)
       .filter((r) => r.security_group_id === `\${openstack_networking_secgroup_v2.${bastionGroup}.id}`);
     expect(rules.map((r) => [r.protocol, r.port_range_min, r.port_range_max, r.remote_ip_prefix, r.remote_group_id])).toEqual(
-      ADMIN.map((cidr) => ["tcp", 22, 22, cidr, undefined]));
+      ADMIN.map((cidr) => ["tcp", 22, 22, cidr, undefined]),
+    );
   });
 
   test("every other group admits SSH from the bastion's group only, never from an admin CIDR", () => {
@@ -67,7 +73,13 @@ describe("Bastion", () => {
     let command = "";
     const custom = synthWith((f) => {
       const bastion = new Bastion(f.scope, "bastion", {
-        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Debian 12", adminCidrs: ["192.0.2.0/24"], flavor: "m1.tiny", loginUser: "debian",
+        network: f.network,
+        catalog: f.catalog,
+        keyPair: f.keyPair,
+        image: "Debian 12",
+        adminCidrs: ["192.0.2.0/24"],
+        flavor: "m1.tiny",
+        loginUser: "debian",
       });
       command = bastion.sshCommand("10.0.0.9");
     });
@@ -79,14 +91,23 @@ describe("Bastion", () => {
     const none = synthWith((f) => {
       const common = { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i" };
       new Controller(f.scope, "api", { ...common, flavor: "m1.small", floatingIp: true });
-      new WorkerGroup(f.scope, "workers", { ...common, scaling: WorkerScaling.fixed({ count: 1, flavor: "f" }), apiUrl: "http://a", amqpUrl: "amqp://q" });
+      new WorkerGroup(f.scope, "workers", {
+        ...common,
+        scaling: WorkerScaling.fixed({ count: 1, flavor: "f" }),
+        apiUrl: "http://a",
+        amqpUrl: "amqp://q",
+      });
     });
     expect(sshRules(none)).toEqual([]);
   });
 
   test("refuses an empty list of admin CIDRs: a bastion nobody may reach", () => {
-    expect(() => synthWith((f) => {
-      new Bastion(f.scope, "bastion", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", adminCidrs: [] });
-    })).toThrow("stack/bastion: adminCidrs: must name at least one IPv4 CIDR (a bastion nobody may reach serves no one); leave the bastion out instead");
+    expect(() =>
+      synthWith((f) => {
+        new Bastion(f.scope, "bastion", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", adminCidrs: [] });
+      }),
+    ).toThrow(
+      "stack/bastion: adminCidrs: must name at least one IPv4 CIDR (a bastion nobody may reach serves no one); leave the bastion out instead",
+    );
   });
 });

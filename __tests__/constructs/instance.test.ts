@@ -4,13 +4,21 @@ import { SecurityGroup } from "../../constructs/security-group";
 import { addressOf, PUBLIC_KEY, resources, single, synthWith } from "../support/synth";
 
 describe("Instance", () => {
-  const build = (floatingIp: boolean) => synthWith(({ scope, network, catalog, keyPair }) => {
-    const sg = new SecurityGroup(scope, "sg", { name: "web" });
-    new Instance(scope, "web", {
-      name: "web", network, catalog, keyPair, image: "Ubuntu 22.04", flavor: "m1.small",
-      securityGroups: [sg], floatingIp, userData: "#cloud-config\n",
+  const build = (floatingIp: boolean) =>
+    synthWith(({ scope, network, catalog, keyPair }) => {
+      const sg = new SecurityGroup(scope, "sg", { name: "web" });
+      new Instance(scope, "web", {
+        name: "web",
+        network,
+        catalog,
+        keyPair,
+        image: "Ubuntu 22.04",
+        flavor: "m1.small",
+        securityGroups: [sg],
+        floatingIp,
+        userData: "#cloud-config\n",
+      });
     });
-  });
 
   test("security groups and the fixed IP live on a port; the server attaches by port", () => {
     const json = build(false);
@@ -47,10 +55,12 @@ describe("Instance", () => {
   });
 
   test("publicIp without a floating IP is a clear error", () => {
-    expect(() => synthWith(({ scope, network, catalog, keyPair }) => {
-      const i = new Instance(scope, "x", { name: "x", network, catalog, keyPair, image: "i", flavor: "f", securityGroups: [] });
-      return i.publicIp;
-    })).toThrow(/has no floating IP/);
+    expect(() =>
+      synthWith(({ scope, network, catalog, keyPair }) => {
+        const i = new Instance(scope, "x", { name: "x", network, catalog, keyPair, image: "i", flavor: "f", securityGroups: [] });
+        return i.publicIp;
+      }),
+    ).toThrow(/has no floating IP/);
   });
 });
 
@@ -62,9 +72,11 @@ describe("KeyPair", () => {
   });
 
   test("refuses a private key", () => {
-    expect(() => synthWith(({ scope }) => {
-      new KeyPair(scope, "bad", { publicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----" });
-    })).toThrow(/never a private key/);
+    expect(() =>
+      synthWith(({ scope }) => {
+        new KeyPair(scope, "bad", { publicKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----" });
+      }),
+    ).toThrow(/never a private key/);
   });
 });
 
@@ -77,7 +89,15 @@ describe("ComputeCatalog", () => {
       catalog.flavor("m1.small");
       catalog.flavor("M1-Small");
     });
-    expect(Object.values(json.data!.openstack_images_image_v2).map((d) => d.name).sort()).toEqual(["Ubuntu 22.04", "ubuntu-22.04"]);
-    expect(Object.values(json.data!.openstack_compute_flavor_v2).map((d) => d.name).sort()).toEqual(["M1-Small", "m1.small"]);
+    expect(
+      Object.values(json.data!.openstack_images_image_v2)
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(["Ubuntu 22.04", "ubuntu-22.04"]);
+    expect(
+      Object.values(json.data!.openstack_compute_flavor_v2)
+        .map((d) => d.name)
+        .sort(),
+    ).toEqual(["M1-Small", "m1.small"]);
   });
 });

@@ -13,14 +13,26 @@ import { addressOf, Fixture, resources, single, synthWith } from "../support/syn
 
 function pool(f: Fixture, members = 2, extra: Partial<ConstructorParameters<typeof LbaasPool>[2]> = {}): LbaasPool {
   const sg = new SecurityGroup(f.scope, "sg", { name: "api" });
-  const instances = Array.from({ length: members }, (_, i) => new Instance(f.scope, `api-${i}`, {
-    name: `api-${i}`, network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", securityGroups: [sg],
-  }));
+  const instances = Array.from(
+    { length: members },
+    (_, i) =>
+      new Instance(f.scope, `api-${i}`, {
+        name: `api-${i}`,
+        network: f.network,
+        catalog: f.catalog,
+        keyPair: f.keyPair,
+        image: "i",
+        flavor: "f",
+        securityGroups: [sg],
+      }),
+  );
   return new LbaasPool(f.scope, "lb", { network: f.network, members: instances, memberPort: 80, ...extra });
 }
 
 describe("LbaasPool", () => {
-  const json = synthWith((f) => { pool(f, 3); });
+  const json = synthWith((f) => {
+    pool(f, 3);
+  });
 
   test("load balancer on the subnet, HTTP listener on 80, ROUND_ROBIN pool", () => {
     expect(single(json, "openstack_lb_loadbalancer_v2").vip_subnet_id).toMatch(/openstack_networking_subnet_v2\./);
@@ -30,7 +42,12 @@ describe("LbaasPool", () => {
 
   test("HTTP GET / health monitor with delay 5, timeout 5, 3 retries by default", () => {
     expect(single(json, "openstack_lb_monitor_v2")).toMatchObject({
-      type: "HTTP", http_method: "GET", url_path: "/", delay: 5, timeout: 5, max_retries: 3,
+      type: "HTTP",
+      http_method: "GET",
+      url_path: "/",
+      delay: 5,
+      timeout: 5,
+      max_retries: 3,
     });
   });
 
@@ -60,16 +77,25 @@ describe("LbaasPool", () => {
   });
 
   test("algorithm and health check are configurable", () => {
-    const custom = synthWith((f) => { pool(f, 1, { algorithm: "LEAST_CONNECTIONS", healthCheck: { path: "/health", maxRetries: 5 }, floatingIp: false }); });
+    const custom = synthWith((f) => {
+      pool(f, 1, { algorithm: "LEAST_CONNECTIONS", healthCheck: { path: "/health", maxRetries: 5 }, floatingIp: false });
+    });
     expect(single(custom, "openstack_lb_pool_v2").lb_method).toBe("LEAST_CONNECTIONS");
     expect(single(custom, "openstack_lb_monitor_v2")).toMatchObject({ url_path: "/health", max_retries: 5, delay: 5 });
     expect(resources(custom, "openstack_networking_floatingip_v2")).toHaveLength(0);
   });
 
   test("bad input fails early with the prop's name", () => {
-    expect(() => synthWith((f) => { pool(f, 0); })).toThrow("stack/lb: members: must list at least one instance (or leave it out and call addTargets())");
-    expect(() => synthWith((f) => { pool(f, 1, { healthCheck: { timeoutSeconds: 10, delaySeconds: 5 } }); }))
-      .toThrow("stack/lb: healthCheck.timeoutSeconds: must be at most delaySeconds (5), got 10");
+    expect(() =>
+      synthWith((f) => {
+        pool(f, 0);
+      }),
+    ).toThrow("stack/lb: members: must list at least one instance (or leave it out and call addTargets())");
+    expect(() =>
+      synthWith((f) => {
+        pool(f, 1, { healthCheck: { timeoutSeconds: 10, delaySeconds: 5 } });
+      }),
+    ).toThrow("stack/lb: healthCheck.timeoutSeconds: must be at most delaySeconds (5), got 10");
   });
 });
 
@@ -77,22 +103,48 @@ describe("LbaasPool wires its own access", () => {
   test("addTargets(controller): members on the API port, the health path of the API, the port open to the subnet", () => {
     const json = synthWith((f) => {
       const services = new ServicesNode(f.scope, "services", {
-        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", volumeSizeGb: 10,
+        network: f.network,
+        catalog: f.catalog,
+        keyPair: f.keyPair,
+        image: "i",
+        flavor: "f",
+        volumeSizeGb: 10,
       });
-      const api = new Controller(f.scope, "api", { network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", services, count: 2, apiPort: 8080 });
+      const api = new Controller(f.scope, "api", {
+        network: f.network,
+        catalog: f.catalog,
+        keyPair: f.keyPair,
+        image: "i",
+        flavor: "f",
+        services,
+        count: 2,
+        apiPort: 8080,
+      });
       new LbaasPool(f.scope, "lb", { network: f.network }).addTargets(api);
     });
     expect(resources(json, "openstack_lb_member_v2").map(([, m]) => m.protocol_port)).toEqual([8080, 8080]);
     expect(single(json, "openstack_lb_monitor_v2").url_path).toBe(HEALTH_PATH);
     const fromSubnet = resources(json, "openstack_networking_secgroup_rule_v2").filter(([, r]) => r.remote_ip_prefix === "10.0.0.0/24");
     expect(fromSubnet).toHaveLength(1);
-    expect(fromSubnet[0][1]).toMatchObject({ port_range_min: 8080, port_range_max: 8080, description: "Fractals API (tcp/8080 from 10.0.0.0/24)" });
+    expect(fromSubnet[0][1]).toMatchObject({
+      port_range_min: 8080,
+      port_range_max: 8080,
+      description: "Fractals API (tcp/8080 from 10.0.0.0/24)",
+    });
   });
 
   test("members given as instances are admitted from the subnet on memberPort", () => {
-    const json = synthWith((f) => { pool(f, 2); });
+    const json = synthWith((f) => {
+      pool(f, 2);
+    });
     const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
-    expect(rules).toEqual([expect.objectContaining({ remote_ip_prefix: "10.0.0.0/24", port_range_min: 80, description: "Load balancer (tcp/80 from 10.0.0.0/24)" })]);
+    expect(rules).toEqual([
+      expect.objectContaining({
+        remote_ip_prefix: "10.0.0.0/24",
+        port_range_min: 80,
+        description: "Load balancer (tcp/80 from 10.0.0.0/24)",
+      }),
+    ]);
   });
 
   test("a load balancer that never gets members fails synth", () => {

@@ -47,16 +47,27 @@ describe("SecurityGroup and Connections", () => {
       a.connections.allowFromCidrs(["10.0.0.0/24"], Port.tcpRange(8000, 8080), "alt");
     });
     const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
-    expect(rules.map((r) => [r.port_range_min, r.port_range_max]).sort((x, y) => x[0] - y[0])).toEqual([[80, 80], [443, 443], [8000, 8080]]);
+    expect(rules.map((r) => [r.port_range_min, r.port_range_max]).sort((x, y) => x[0] - y[0])).toEqual([
+      [80, 80],
+      [443, 443],
+      [8000, 8080],
+    ]);
     expect(rules.every((r) => r.remote_ip_prefix === "10.0.0.0/24")).toBe(true);
   });
 
   test("a rule's logical id is its content, whatever else the group holds and in whatever order", () => {
-    const ids = (cidrs: string[]) => resources(synthWith(({ scope }) => {
-      new SecurityGroup(scope, "a", { name: "a" }).connections.allowFromCidrs(cidrs, Port.tcp(22), "SSH");
-    }), "openstack_networking_secgroup_rule_v2").map(([id]) => id);
+    const ids = (cidrs: string[]) =>
+      resources(
+        synthWith(({ scope }) => {
+          new SecurityGroup(scope, "a", { name: "a" }).connections.allowFromCidrs(cidrs, Port.tcp(22), "SSH");
+        }),
+        "openstack_networking_secgroup_rule_v2",
+      ).map(([id]) => id);
     const two = ids(["10.0.0.0/24", "10.1.0.0/24"]);
-    expect(two).toEqual([expect.stringMatching(/^a_ingress-tcp-22-from-10-0-0-0-24_/), expect.stringMatching(/^a_ingress-tcp-22-from-10-1-0-0-24_/)]);
+    expect(two).toEqual([
+      expect.stringMatching(/^a_ingress-tcp-22-from-10-0-0-0-24_/),
+      expect.stringMatching(/^a_ingress-tcp-22-from-10-1-0-0-24_/),
+    ]);
     expect(ids(["10.1.0.0/24", "10.0.0.0/24"])).toEqual(two);
     expect(ids(["10.2.0.0/24", "10.0.0.0/24", "10.1.0.0/24"])).toEqual(expect.arrayContaining(two));
   });
@@ -70,17 +81,21 @@ describe("SecurityGroup and Connections", () => {
   });
 
   test("the group keeps Neutron's default egress (no delete_default_rules)", () => {
-    const json = synthWith(({ scope }) => { new SecurityGroup(scope, "a", { name: "a", description: "why" }); });
+    const json = synthWith(({ scope }) => {
+      new SecurityGroup(scope, "a", { name: "a", description: "why" });
+    });
     const [, group] = resources(json, "openstack_networking_secgroup_v2")[0];
     expect(group).toEqual(expect.objectContaining({ name: "t-test-a-sg", description: "why" }));
     expect(group.delete_default_rules).toBeUndefined();
   });
 
   test("allowDefaultPortFrom needs a default port", () => {
-    expect(() => synthWith(({ scope }) => {
-      const a = new SecurityGroup(scope, "a", { name: "a" });
-      a.connections.allowDefaultPortFrom(a, "x");
-    })).toThrow(/no defaultPort/);
+    expect(() =>
+      synthWith(({ scope }) => {
+        const a = new SecurityGroup(scope, "a", { name: "a" });
+        a.connections.allowDefaultPortFrom(a, "x");
+      }),
+    ).toThrow(/no defaultPort/);
   });
 });
 

@@ -6,22 +6,31 @@ import { bootEnv, readUserData } from "../support/user-data";
 
 function services(f: Fixture, extra: Partial<ConstructorParameters<typeof ServicesNode>[2]> = {}): ServicesNode {
   return new ServicesNode(f.scope, "services", {
-    network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", flavor: "m1.medium",
-    volumeSizeGb: 20, ...extra,
+    network: f.network,
+    catalog: f.catalog,
+    keyPair: f.keyPair,
+    image: "Ubuntu 22.04",
+    flavor: "m1.medium",
+    volumeSizeGb: 20,
+    ...extra,
   });
 }
 
 describe("ServicesNode", () => {
-  const json = synthWith((f) => { services(f); });
+  const json = synthWith((f) => {
+    services(f);
+  });
   const server = single(json, "openstack_compute_instance_v2");
   const userData: string = server.user_data;
 
   test("a Cinder v3 volume is attached to the server", () => {
     expect(single(json, "openstack_blockstorage_volume_v3")).toMatchObject({ name: "t-test-services-data", size: 20 });
-    expect(single(json, "openstack_compute_volume_attach_v2")).toEqual(expect.objectContaining({
-      instance_id: `\${${addressOf(json, "openstack_compute_instance_v2")}.id}`,
-      volume_id: `\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`,
-    }));
+    expect(single(json, "openstack_compute_volume_attach_v2")).toEqual(
+      expect.objectContaining({
+        instance_id: `\${${addressOf(json, "openstack_compute_instance_v2")}.id}`,
+        volume_id: `\${${addressOf(json, "openstack_blockstorage_volume_v3")}.id}`,
+      }),
+    );
   });
 
   test("the boot script finds the volume by id and keeps MariaDB's data in a subdirectory of its mount", () => {
@@ -41,7 +50,9 @@ describe("ServicesNode", () => {
   test("MariaDB listens on the fixed IP and admits the app's user from the subnet only", () => {
     const { files } = readUserData(userData);
     const port = addressOf(json, "openstack_networking_port_v2");
-    expect(files.get("/etc/mysql/mariadb.conf.d/60-fractals.cnf")!.content).toContain(`bind-address = \${element(${port}.all_fixed_ips, 0)}`);
+    expect(files.get("/etc/mysql/mariadb.conf.d/60-fractals.cnf")!.content).toContain(
+      `bind-address = \${element(${port}.all_fixed_ips, 0)}`,
+    );
     expect(bootEnv(userData).DB_CLIENT_HOSTS).toBe("10.0.0.0/255.255.255.0");
   });
 
@@ -56,24 +67,38 @@ describe("ServicesNode", () => {
 
   test("prevent_destroy only when asked", () => {
     expect(single(json, "openstack_blockstorage_volume_v3").lifecycle).toBeUndefined();
-    const guarded = synthWith((f) => { services(f, { preventDestroy: true, volumeType: "ssd" }); });
+    const guarded = synthWith((f) => {
+      services(f, { preventDestroy: true, volumeType: "ssd" });
+    });
     expect(single(guarded, "openstack_blockstorage_volume_v3")).toMatchObject({ lifecycle: { prevent_destroy: true }, volume_type: "ssd" });
   });
 
   test("max_connections reaches the MariaDB drop-in; bad values fail early", () => {
-    const tuned = synthWith((f) => { services(f, { maxConnections: 500 }); });
+    const tuned = synthWith((f) => {
+      services(f, { maxConnections: 500 });
+    });
     expect(single(tuned, "openstack_compute_instance_v2").user_data).toContain("max_connections = 500");
-    expect(() => synthWith((f) => { services(f, { maxConnections: 1 }); })).toThrow("stack/services: maxConnections: must be an integer between 10 and 100000, got 1");
+    expect(() =>
+      synthWith((f) => {
+        services(f, { maxConnections: 1 });
+      }),
+    ).toThrow("stack/services: maxConnections: must be an integer between 10 and 100000, got 1");
   });
 
   test("MySQL and AMQP are admitted only from the API's group, by remote group", () => {
     const tiered = synthWith((f) => {
       const s = services(f);
       new Controller(f.scope, "api", {
-        network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "i", flavor: "f", services: s,
+        network: f.network,
+        catalog: f.catalog,
+        keyPair: f.keyPair,
+        image: "i",
+        flavor: "f",
+        services: s,
       });
     });
-    const rules = resources(tiered, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+    const rules = resources(tiered, "openstack_networking_secgroup_rule_v2")
+      .map(([, r]) => r)
       .filter((r) => [3306, 5672].includes(r.port_range_min));
     expect(rules.map((r) => r.port_range_min).sort()).toEqual([3306, 5672]);
     for (const r of rules) {

@@ -5,13 +5,23 @@ import { Fixture, resources, single, synthWith } from "../support/synth";
 import { bootEnv, readUserData } from "../support/user-data";
 
 const AUTOSCALE = WorkerScaling.autoscale({
-  flavor: "m1.medium", min: 2, desired: 3, max: 10, evaluationPeriods: 3, cooldownSeconds: 600,
+  flavor: "m1.medium",
+  min: 2,
+  desired: 3,
+  max: 10,
+  evaluationPeriods: 3,
+  cooldownSeconds: 600,
 });
 
 function workers(f: Fixture, scaling: WorkerScaling): WorkerGroup {
   return new WorkerGroup(f.scope, "workers", {
-    network: f.network, catalog: f.catalog, keyPair: f.keyPair, image: "Ubuntu 22.04", scaling,
-    apiUrl: "http://10.0.0.5:80", amqpUrl: "amqp://u:p@10.0.0.6:5672/",
+    network: f.network,
+    catalog: f.catalog,
+    keyPair: f.keyPair,
+    image: "Ubuntu 22.04",
+    scaling,
+    apiUrl: "http://10.0.0.5:80",
+    amqpUrl: "amqp://u:p@10.0.0.6:5672/",
   });
 }
 
@@ -28,7 +38,9 @@ describe("cpuThresholdNs", () => {
 });
 
 describe("WorkerGroup, fixed", () => {
-  const json = synthWith((f) => { workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 3 })); });
+  const json = synthWith((f) => {
+    workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 3 }));
+  });
 
   test("N servers in one soft-anti-affinity group", () => {
     const servers = resources(json, "openstack_compute_instance_v2").map(([, r]) => r);
@@ -36,8 +48,9 @@ describe("WorkerGroup, fixed", () => {
     expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ policies: ["soft-anti-affinity"] });
     for (const s of servers) {
       expect(bootEnv(s.user_data)).toEqual({ ROLES: "worker" });
-      expect(readUserData(s.user_data).files.get("/etc/fractals/fractals.conf")!.content)
-        .toBe("[queue]\nurl = amqp://u:p@10.0.0.6:5672/\n\n[worker]\napi_url = http://10.0.0.5:80\n");
+      expect(readUserData(s.user_data).files.get("/etc/fractals/fractals.conf")!.content).toBe(
+        "[queue]\nurl = amqp://u:p@10.0.0.6:5672/\n\n[worker]\napi_url = http://10.0.0.5:80\n",
+      );
       expect(s.scheduler_hints).toHaveLength(1);
     }
   });
@@ -47,12 +60,16 @@ describe("WorkerGroup, fixed", () => {
   });
 
   test("scale URLs exist only in autoscale mode", () => {
-    expect(() => synthWith((f) => workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 1 })).scaleUpUrl)).toThrow(/only in autoscale mode/);
+    expect(() => synthWith((f) => workers(f, WorkerScaling.fixed({ flavor: "m1.small", count: 1 })).scaleUpUrl)).toThrow(
+      /only in autoscale mode/,
+    );
   });
 });
 
 describe("WorkerGroup, autoscale", () => {
-  const json = synthWith((f) => { workers(f, AUTOSCALE); });
+  const json = synthWith((f) => {
+    workers(f, AUTOSCALE);
+  });
   const stack = single(json, "openstack_orchestration_stack_v1");
   const template: HeatTemplate = JSON.parse(stack.template_opts.Bin);
   const byType = (type: string) => Object.entries(template.resources).filter(([, r]) => r.type === type);
@@ -78,16 +95,23 @@ describe("WorkerGroup, autoscale", () => {
     const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
     const nested: HeatTemplate = JSON.parse((asg.properties!.resource as any).properties.template);
     expect(Object.fromEntries(Object.entries(nested.resources).map(([k, r]) => [k, r.type]))).toEqual({
-      boot_handle: "OS::Heat::WaitConditionHandle", server: "OS::Nova::Server", boot_complete: "OS::Heat::WaitCondition",
+      boot_handle: "OS::Heat::WaitConditionHandle",
+      server: "OS::Nova::Server",
+      boot_complete: "OS::Heat::WaitCondition",
     });
-    expect(nested.resources.boot_complete).toMatchObject({ depends_on: ["server"], properties: { handle: { get_resource: "boot_handle" }, count: 1 } });
+    expect(nested.resources.boot_complete).toMatchObject({
+      depends_on: ["server"],
+      properties: { handle: { get_resource: "boot_handle" }, count: 1 },
+    });
     const server = nested.resources.server.properties as any;
     expect(server.metadata).toEqual({ "metering.server_group": { get_param: "server_group" } });
     expect(nested.parameters.amqp_url.hidden).toBeUndefined();
     const { template: userData, params } = server.user_data.str_replace;
     expect(params).toEqual({
-      $api_url: { get_param: "api_url" }, $amqp_url: { get_param: "amqp_url" },
-      $wait_endpoint: { get_attr: ["boot_handle", "endpoint"] }, $wait_token: { get_attr: ["boot_handle", "token"] },
+      $api_url: { get_param: "api_url" },
+      $amqp_url: { get_param: "amqp_url" },
+      $wait_endpoint: { get_attr: ["boot_handle", "endpoint"] },
+      $wait_token: { get_attr: ["boot_handle", "token"] },
     });
     const { files } = readUserData(userData);
     expect(files.get("/etc/fractals/fractals.conf")!.content).toBe("[queue]\nurl = $amqp_url\n\n[worker]\napi_url = $api_url\n");
@@ -101,7 +125,8 @@ describe("WorkerGroup, autoscale", () => {
   test("two scaling policies, +1 and -1, with the cooldown", () => {
     const policies = byType("OS::Heat::ScalingPolicy").map(([, p]) => p.properties!);
     expect(policies.map((p) => p.scaling_adjustment).sort()).toEqual([-1, 1]);
-    for (const p of policies) expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 600, auto_scaling_group_id: { get_resource: "workers" } });
+    for (const p of policies)
+      expect(p).toMatchObject({ adjustment_type: "change_in_capacity", cooldown: 600, auto_scaling_group_id: { get_resource: "workers" } });
   });
 
   test("two Gnocchi alarms on cpu with rate:mean, querying the stack id and signalling with trust+", () => {
@@ -109,9 +134,15 @@ describe("WorkerGroup, autoscale", () => {
     expect(alarms).toHaveLength(2);
     for (const [, { properties: alarmProps }] of alarms) {
       const alarm = { properties: alarmProps! };
-      expect(alarm.properties).toMatchObject({ metric: "cpu", aggregation_method: "rate:mean", granularity: 300, evaluation_periods: 3, resource_type: "instance" });
-      expect(JSON.stringify(alarm.properties.query)).toContain('server_group');
-      expect(JSON.stringify(alarm.properties.query)).toContain('OS::stack_id');
+      expect(alarm.properties).toMatchObject({
+        metric: "cpu",
+        aggregation_method: "rate:mean",
+        granularity: 300,
+        evaluation_periods: 3,
+        resource_type: "instance",
+      });
+      expect(JSON.stringify(alarm.properties.query)).toContain("server_group");
+      expect(JSON.stringify(alarm.properties.query)).toContain("OS::stack_id");
       expect(JSON.stringify(alarm.properties.alarm_actions)).toMatch(/trust\+url.*signal_url/);
     }
     expect(alarms.map(([, a]) => a.properties!.comparison_operator).sort()).toEqual(["gt", "lt"]);
@@ -119,8 +150,12 @@ describe("WorkerGroup, autoscale", () => {
 
   test("thresholds are vCPUs of the flavor times percent x 1e9 x granularity", () => {
     const flavorId = Object.keys(json.data!.openstack_compute_flavor_v2)[0];
-    expect(stack.parameters.cpu_high_threshold).toBe(`\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(80, 1, 300)})}`);
-    expect(stack.parameters.cpu_low_threshold).toBe(`\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(20, 1, 300)})}`);
+    expect(stack.parameters.cpu_high_threshold).toBe(
+      `\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(80, 1, 300)})}`,
+    );
+    expect(stack.parameters.cpu_low_threshold).toBe(
+      `\${(data.openstack_compute_flavor_v2.${flavorId}.vcpus * ${cpuThresholdNs(20, 1, 300)})}`,
+    );
   });
 
   test("the AMQP URL is a parameter, never inside the template; not hidden, which Heat would report back as ******", () => {

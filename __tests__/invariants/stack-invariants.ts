@@ -70,7 +70,8 @@ export function openstackNames(stacks: Record<string, StackJson>): Map<string, s
 }
 
 export function duplicateNames(stacks: Record<string, StackJson>): string[] {
-  return [...openstackNames(stacks)].filter(([, owners]) => owners.length > 1)
+  return [...openstackNames(stacks)]
+    .filter(([, owners]) => owners.length > 1)
     .map(([name, owners]) => `'${name}' is used by ${owners.join(" and ")}`);
 }
 
@@ -112,14 +113,19 @@ export function floatingIpsWithoutRoute(stack: string, config: StackJson): strin
 
 /** Every remote_group_id is a reference to a security group declared in the same stack. */
 export function foreignRemoteGroups(stack: string, config: StackJson): string[] {
-  const groups = new Set(Object.keys(config.resource?.openstack_networking_secgroup_v2 ?? {}).map((n) => `openstack_networking_secgroup_v2.${n}`));
+  const groups = new Set(
+    Object.keys(config.resource?.openstack_networking_secgroup_v2 ?? {}).map((n) => `openstack_networking_secgroup_v2.${n}`),
+  );
   return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
     .filter(([, rule]) => rule.remote_group_id !== undefined)
     .filter(([, rule]) => {
       const refs = typeof rule.remote_group_id === "string" ? referencesIn(rule.remote_group_id) : [];
       return refs.length !== 1 || !groups.has(refs[0].address) || refs[0].attribute !== "id";
     })
-    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: remote_group_id ${JSON.stringify(rule.remote_group_id)} is not a group of this stack`);
+    .map(
+      ([name, rule]) =>
+        `${stack}: openstack_networking_secgroup_rule_v2.${name}: remote_group_id ${JSON.stringify(rule.remote_group_id)} is not a group of this stack`,
+    );
 }
 
 /** Ingress rules that let the whole internet reach port 22. */
@@ -127,8 +133,12 @@ export function sshFromAnywhere(stack: string, config: StackJson): string[] {
   const ssh = Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
     .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule))
     .filter(([, rule]) => rule.remote_group_id === undefined && rule.remote_address_group_id === undefined);
-  const open = ssh.filter(([, rule]) => rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "::/0")
-    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${rule.remote_ip_prefix ?? "anywhere"}`);
+  const open = ssh
+    .filter(([, rule]) => rule.remote_ip_prefix === undefined || rule.remote_ip_prefix === "::/0")
+    .map(
+      ([name, rule]) =>
+        `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${rule.remote_ip_prefix ?? "anywhere"}`,
+    );
   // Judged together: two /1 rules open SSH to the internet as surely as one /0.
   const exposed = publicAddressCount(ssh.map(([, rule]) => rule.remote_ip_prefix).filter((p): p is string => typeof p === "string"));
   if (exposed > SSH_PUBLIC_ADDRESS_LIMIT) open.push(`${stack}: port 22 is open to ${exposed} public addresses`);
@@ -141,12 +151,19 @@ export function sshFromAnywhere(stack: string, config: StackJson): string[] {
  */
 export function sshFromOutsideAdmins(stack: string, config: StackJson, adminCidrs: readonly string[]): string[] {
   const ssh = sshRules(config);
-  const fromAdmins = (rule: Record<string, unknown>) => typeof rule.remote_ip_prefix === "string" && adminCidrs.includes(rule.remote_ip_prefix);
-  const jumpGroups = new Set([...new Set(ssh.map(([, rule]) => groupOf(rule.security_group_id)))]
-    .filter((group) => group && ssh.filter(([, rule]) => groupOf(rule.security_group_id) === group).every(([, rule]) => fromAdmins(rule))));
+  const fromAdmins = (rule: Record<string, unknown>) =>
+    typeof rule.remote_ip_prefix === "string" && adminCidrs.includes(rule.remote_ip_prefix);
+  const jumpGroups = new Set(
+    [...new Set(ssh.map(([, rule]) => groupOf(rule.security_group_id)))].filter(
+      (group) => group && ssh.filter(([, rule]) => groupOf(rule.security_group_id) === group).every(([, rule]) => fromAdmins(rule)),
+    ),
+  );
   return ssh
     .filter(([, rule]) => !fromAdmins(rule) && !(rule.remote_group_id !== undefined && jumpGroups.has(groupOf(rule.remote_group_id))))
-    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? rule.remote_group_id ?? "anywhere")}, neither an admin CIDR nor a jump host's group`);
+    .map(
+      ([name, rule]) =>
+        `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? rule.remote_group_id ?? "anywhere")}, neither an admin CIDR nor a jump host's group`,
+    );
 }
 
 /**
@@ -158,12 +175,16 @@ export function sshPastTheBastion(stack: string, config: StackJson): string[] {
   const jumpGroups = new Set(ssh.map(([, rule]) => groupOf(rule.remote_group_id)).filter((g) => g !== undefined));
   return ssh
     .filter(([, rule]) => rule.remote_group_id === undefined && !jumpGroups.has(groupOf(rule.security_group_id) ?? ""))
-    .map(([name, rule]) => `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? "anywhere")} straight to a server, not through the bastion`);
+    .map(
+      ([name, rule]) =>
+        `${stack}: openstack_networking_secgroup_rule_v2.${name}: admits port 22 from ${String(rule.remote_ip_prefix ?? "anywhere")} straight to a server, not through the bastion`,
+    );
 }
 
 function sshRules(config: StackJson): [string, Record<string, unknown>][] {
-  return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})
-    .filter(([, rule]) => rule.direction === "ingress" && coversPort22(rule));
+  return Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {}).filter(
+    ([, rule]) => rule.direction === "ingress" && coversPort22(rule),
+  );
 }
 
 /** The security group a `${openstack_networking_secgroup_v2.x.id}` reference names. */
@@ -177,7 +198,18 @@ export function duplicateRules(stack: string, config: StackJson): string[] {
   const seen = new Map<string, string>();
   const violations: string[] = [];
   for (const [name, rule] of Object.entries(config.resource?.openstack_networking_secgroup_rule_v2 ?? {})) {
-    const key = JSON.stringify(["security_group_id", "direction", "ethertype", "protocol", "port_range_min", "port_range_max", "remote_ip_prefix", "remote_group_id"].map((k) => rule[k] ?? null));
+    const key = JSON.stringify(
+      [
+        "security_group_id",
+        "direction",
+        "ethertype",
+        "protocol",
+        "port_range_min",
+        "port_range_max",
+        "remote_ip_prefix",
+        "remote_group_id",
+      ].map((k) => rule[k] ?? null),
+    );
     const first = seen.get(key);
     if (first) violations.push(`${stack}: openstack_networking_secgroup_rule_v2.${name} duplicates ${first}`);
     else seen.set(key, `openstack_networking_secgroup_rule_v2.${name}`);
@@ -192,7 +224,14 @@ export function duplicateRules(stack: string, config: StackJson): string[] {
  */
 export function concurrentLoadBalancerChanges(stack: string, config: StackJson): string[] {
   const graph = dependencyGraph(config);
-  const children = ["openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2", "openstack_lb_member_v2", "openstack_lb_members_v2", "openstack_lb_l7policy_v2"]
+  const children = [
+    "openstack_lb_listener_v2",
+    "openstack_lb_pool_v2",
+    "openstack_lb_monitor_v2",
+    "openstack_lb_member_v2",
+    "openstack_lb_members_v2",
+    "openstack_lb_l7policy_v2",
+  ]
     .flatMap((type) => Object.keys(config.resource?.[type] ?? {}).map((name) => `${type}.${name}`))
     .concat(heatPoolMemberStacks(config));
   const reach = new Map(children.map((c) => [c, reachableFrom(c, graph)]));
@@ -259,19 +298,28 @@ function reachableFrom(start: string, graph: Map<string, Set<string>>): Set<stri
 function subnetsOf(body: Record<string, unknown> | undefined): string[] {
   if (!body) return [];
   const candidates = [body.vip_subnet_id, ...((body.fixed_ip as Record<string, unknown>[] | undefined) ?? []).map((f) => f.subnet_id)];
-  return candidates.filter((c): c is string => typeof c === "string")
-    .flatMap((c) => referencesIn(c).filter((r) => r.type === "openstack_networking_subnet_v2").map((r) => r.address));
+  return candidates
+    .filter((c): c is string => typeof c === "string")
+    .flatMap((c) =>
+      referencesIn(c)
+        .filter((r) => r.type === "openstack_networking_subnet_v2")
+        .map((r) => r.address),
+    );
 }
 
 function resources(config: StackJson): [string, string, Record<string, unknown>][] {
   return Object.entries(config.resource ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName).map(([name, body]) => [type, name, body] as [string, string, Record<string, unknown>]));
+    Object.entries(byName).map(([name, body]) => [type, name, body] as [string, string, Record<string, unknown>]),
+  );
 }
 
 function stringsIn(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (isPlainObject(value)) return Object.entries(value).filter(([k]) => k !== "//").flatMap(([, v]) => stringsIn(v));
+  if (isPlainObject(value))
+    return Object.entries(value)
+      .filter(([k]) => k !== "//")
+      .flatMap(([, v]) => stringsIn(v));
   return [];
 }
 

@@ -68,17 +68,23 @@ interface ClientStats {
 describeLabWithTerraform("staging's API tier autoscales in the lab", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "fractals-api-autoscaling-"));
   const config = path.join(dir, "environments.js");
-  writeFileSync(config, `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
+  writeFileSync(
+    config,
+    `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
 module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
   ? { ...e, api: { ...e.api, scaling: { ...e.api.scaling, scaleUpCpuPercent: 25, scaleDownCpuPercent: 8 } } } : e) };
-`);
+`,
+  );
   const vars = { FRACTALS_CONFIG: config };
   let appUrl = "";
   let client: ChildProcess | undefined;
   const cloud = () => Cloud.load(DEFAULT_CLOUD_STATE);
   const apiGroup = (): GroupRecord => scalingGroups(cloud()).find((g) => g.group === "api")!;
   /** The API group's servers the cloud holds: name, fixed IP, whether their container runs. */
-  const apiServers = () => topology(cloud()).servers.filter((s) => s.name.includes("-api-")).map((s) => ({ ...s, running: nspawnPid(s.id) !== null }));
+  const apiServers = () =>
+    topology(cloud())
+      .servers.filter((s) => s.name.includes("-api-"))
+      .map((s) => ({ ...s, running: nspawnPid(s.id) !== null }));
   /** The member addresses haproxy is configured with. */
   const pooled = (lbId: string): Set<string> => {
     const file = path.join(lbDir(lbId), "haproxy.cfg");
@@ -113,7 +119,10 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
 
     client = spawn(process.execPath, ["-e", CLIENT, appUrl, dir, String(LOAD_CONCURRENCY)], { stdio: "ignore" });
     for (const started = Date.now(); !existsSync(path.join(dir, "stats.json")) || stats().steady.ok < 4; sleepMs(500)) {
-      if (Date.now() - started > 60_000) throw new Error(`the steady client got no answers in 60 s: ${existsSync(path.join(dir, "stats.json")) ? JSON.stringify(stats()) : "no stats"}`);
+      if (Date.now() - started > 60_000)
+        throw new Error(
+          `the steady client got no answers in 60 s: ${existsSync(path.join(dir, "stats.json")) ? JSON.stringify(stats()) : "no stats"}`,
+        );
     }
 
     // Per address: when it was first/last seen in haproxy's pool and running, from one poll a second.
@@ -140,23 +149,35 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
       observe();
       largest = Math.max(largest, apiGroup().members.length);
       const fresh = apiServers().filter((s) => !firstIps.has(s.fixedIp) && s.running);
-      const up = new Set(memberHealth(lb.id).filter((m) => m.status.startsWith("UP")).map((m) => m.server));
+      const up = new Set(
+        memberHealth(lb.id)
+          .filter((m) => m.status.startsWith("UP"))
+          .map((m) => m.server),
+      );
       const serving = fresh.filter((s) => up.has(`member_${s.fixedIp.replace(/\./g, "_")}_80`));
       if (scaleOutS === null && serving.length > 0 && serving.some((s) => logCount(s.id, "load=1") > 0)) {
         scaleOutS = (Date.now() - loadStart) / 1000;
-        console.log(`api-autoscaling: a new API member took load ${scaleOutS.toFixed(0)} s after the load started (group at ${apiGroup().members.length})`);
+        console.log(
+          `api-autoscaling: a new API member took load ${scaleOutS.toFixed(0)} s after the load started (group at ${apiGroup().members.length})`,
+        );
       }
       // More load once a member serves, until every member has been UP for 10 s, so that each takes a share.
       const running = apiServers().filter((s) => s.running);
-      const allUp = running.length === apiGroup().members.length && running.every((s) => up.has(`member_${s.fixedIp.replace(/\./g, "_")}_80`));
-      allUpSince = allUp ? allUpSince ?? Date.now() : null;
+      const allUp =
+        running.length === apiGroup().members.length && running.every((s) => up.has(`member_${s.fixedIp.replace(/\./g, "_")}_80`));
+      allUpSince = allUp ? (allUpSince ?? Date.now()) : null;
       if (scaleOutS !== null && allUpSince !== null && Date.now() - allUpSince > 10_000) break;
-      if (Date.now() - loadStart > 10 * 60_000) throw new Error(`no new API member took load in 10 min; group ${apiGroup().members.length}, ${JSON.stringify(stats())}`);
+      if (Date.now() - loadStart > 10 * 60_000)
+        throw new Error(`no new API member took load in 10 min; group ${apiGroup().members.length}, ${JSON.stringify(stats())}`);
     }
-    const perMember = apiServers().filter((s) => s.running).map((s) => ({ name: s.name, ip: s.fixedIp, load: logCount(s.id, "load=1"), steady: logCount(s.id, "steady=1") }));
+    const perMember = apiServers()
+      .filter((s) => s.running)
+      .map((s) => ({ name: s.name, ip: s.fixedIp, load: logCount(s.id, "load=1"), steady: logCount(s.id, "steady=1") }));
     rmSync(path.join(dir, "load"));
     const loadEnd = Date.now();
-    console.log(`api-autoscaling: requests per member at the peak (${largest} of max 4): ${perMember.map((m) => `${m.ip} load ${m.load}, steady ${m.steady}`).join("; ")}`);
+    console.log(
+      `api-autoscaling: requests per member at the peak (${largest} of max 4): ${perMember.map((m) => `${m.ip} load ${m.load}, steady ${m.steady}`).join("; ")}`,
+    );
     expect(perMember.length).toBeGreaterThan(2);
     for (const m of perMember) expect({ ip: m.ip, took: m.load + m.steady > 0 }).toEqual({ ip: m.ip, took: true });
 
@@ -165,7 +186,12 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
     for (; ; sleepMs(1000)) {
       observe();
       const group = apiGroup();
-      if (group.members.length === 2 && group.in_progress === null && apiServers().filter((s) => s.running).length === 2 && pooled(lb.id).size === 2) {
+      if (
+        group.members.length === 2 &&
+        group.in_progress === null &&
+        apiServers().filter((s) => s.running).length === 2 &&
+        pooled(lb.id).size === 2
+      ) {
         scaleInS = (Date.now() - loadEnd) / 1000;
         break;
       }
@@ -175,19 +201,23 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
     expect(scaleInS).not.toBeNull();
     sleepMs(3000);
     writeFileSync(path.join(dir, "stop"), "");
-    for (const started = Date.now(); client.exitCode === null && Date.now() - started < 40_000; ) sleepMs(200);
+    for (const started = Date.now(); client.exitCode === null && Date.now() - started < 40_000;) sleepMs(200);
     const final = stats();
-    console.log(`api-autoscaling: steady client ${final.steady.ok} ok, ${final.steady.failed} failed; load ${final.load.ok} ok, ${final.load.failed} failed ${final.load.failures.slice(0, 3).join("; ")}`);
+    console.log(
+      `api-autoscaling: steady client ${final.steady.ok} ok, ${final.steady.failed} failed; load ${final.load.ok} ok, ${final.load.failed} failed ${final.load.failures.slice(0, 3).join("; ")}`,
+    );
 
     // Every member that left: out of haproxy's pool no later than its server stopped.
-    const left = [...seen].filter(([ip]) => !pooled(lb.id).has(ip) && (seen.get(ip)!.inPool.length > 0));
+    const left = [...seen].filter(([ip]) => !pooled(lb.id).has(ip) && seen.get(ip)!.inPool.length > 0);
     expect(left.length).toBeGreaterThan(0);
     const order = left.map(([ip, r]) => {
       const leftPool = Math.max(...r.inPool);
       const stopped = Math.max(...r.running);
       return { ip, leftPoolBeforeStop: leftPool <= stopped, drainMs: stopped - leftPool };
     });
-    console.log(`api-autoscaling: members that left (last seen in the pool vs running): ${order.map((o) => `${o.ip} ${o.drainMs} ms`).join("; ")}`);
+    console.log(
+      `api-autoscaling: members that left (last seen in the pool vs running): ${order.map((o) => `${o.ip} ${o.drainMs} ms`).join("; ")}`,
+    );
     for (const o of order) expect({ ip: o.ip, leftPoolBeforeStop: o.leftPoolBeforeStop }).toEqual({ ip: o.ip, leftPoolBeforeStop: true });
 
     expect(final.steady.failures).toEqual([]);
@@ -196,10 +226,17 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
     const events = apiGroup().events;
     expect(events.some((e) => e.policy === "scale_up_policy" && e.outcome === "scaled")).toBe(true);
     expect(events.some((e) => e.policy === "scale_down_policy" && e.outcome === "scaled")).toBe(true);
-    writeFileSync(FIGURES_OUT, JSON.stringify({
-      lab_api_scale_out_s: scaleOutS, lab_api_scale_in_s: scaleInS, largest, per_member: perMember,
-      steady: { ok: final.steady.ok, failed: final.steady.failed }, load: { ok: final.load.ok, failed: final.load.failed },
-      time_scale: Number(process.env.FRACTALS_LAB_TIME_SCALE),
-    }));
+    writeFileSync(
+      FIGURES_OUT,
+      JSON.stringify({
+        lab_api_scale_out_s: scaleOutS,
+        lab_api_scale_in_s: scaleInS,
+        largest,
+        per_member: perMember,
+        steady: { ok: final.steady.ok, failed: final.steady.failed },
+        load: { ok: final.load.ok, failed: final.load.failed },
+        time_scale: Number(process.env.FRACTALS_LAB_TIME_SCALE),
+      }),
+    );
   });
 });

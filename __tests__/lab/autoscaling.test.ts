@@ -43,7 +43,9 @@ interface Fractal {
 
 function cli(url: string, ...args: string[]): string {
   const r = spawnSync("/usr/bin/python3", [path.join(REPO_ROOT, "workload/bin/fractals"), "--url", url, ...args], {
-    encoding: "utf8", env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, "workload") }, timeout: 300_000,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, "workload") },
+    timeout: 300_000,
   });
   if (r.status !== 0) throw new Error(`fractals ${args.join(" ")} exited ${r.status}: ${r.stderr}${r.stdout}`);
   return r.stdout;
@@ -111,17 +113,26 @@ describeLabWithTerraform("staging's workers autoscale in the lab", () => {
     for (const started = Date.now(); ; sleepMs(2000)) {
       largest = Math.max(largest, group().members.length);
       fractals = allFractals(appUrl).filter((f) => uuids.includes(f.uuid));
-      if (scaleOutS === null && fractals.some((f) => f.checksum && ![...firstWorkers].some((w) => w.startsWith(renderedBy(f)) || renderedBy(f).startsWith(w)))) {
+      if (
+        scaleOutS === null &&
+        fractals.some((f) => f.checksum && ![...firstWorkers].some((w) => w.startsWith(renderedBy(f)) || renderedBy(f).startsWith(w)))
+      ) {
         scaleOutS = (Date.now() - loadStart) / 1000;
-        console.log(`autoscaling: a new worker rendered ${scaleOutS.toFixed(0)} s after the load started (group at ${group().members.length})`);
+        console.log(
+          `autoscaling: a new worker rendered ${scaleOutS.toFixed(0)} s after the load started (group at ${group().members.length})`,
+        );
       }
       if (fractals.length === TASKS && fractals.every((f) => f.checksum)) break;
       if (Date.now() - started > 25 * 60_000) {
-        throw new Error(`only ${fractals.filter((f) => f.checksum).length} of ${TASKS} rendered after 25 min; group ${group().members.length}`);
+        throw new Error(
+          `only ${fractals.filter((f) => f.checksum).length} of ${TASKS} rendered after 25 min; group ${group().members.length}`,
+        );
       }
     }
     const loadEnd = Date.now();
-    console.log(`autoscaling: all ${TASKS} rendered in ${((loadEnd - loadStart) / 1000).toFixed(0)} s; the group reached ${largest} of max ${max}`);
+    console.log(
+      `autoscaling: all ${TASKS} rendered in ${((loadEnd - loadStart) / 1000).toFixed(0)} s; the group reached ${largest} of max ${max}`,
+    );
     expect(scaleOutS).not.toBeNull();
     expect(largest).toBeGreaterThan(min);
     expect(largest).toBeLessThanOrEqual(max);
@@ -143,7 +154,9 @@ describeLabWithTerraform("staging's workers autoscale in the lab", () => {
 
     // No task lost or rendered twice: the API servers stored each fractal exactly once.
     const apis = topology(cloud()).servers.filter((s) => s.name.includes("-api-"));
-    const log = apis.map((a) => inServer(a.id, "journalctl -u fractals-api --no-pager -o cat | grep 'stored fractal' || true", 120_000).out).join("\n");
+    const log = apis
+      .map((a) => inServer(a.id, "journalctl -u fractals-api --no-pager -o cat | grep 'stored fractal' || true", 120_000).out)
+      .join("\n");
     for (const uuid of uuids) expect(log.split(`stored fractal ${uuid}`).length - 1).toBe(1);
     const rendered = allFractals(appUrl).filter((f) => uuids.includes(f.uuid));
     expect(rendered.filter((f) => f.checksum)).toHaveLength(TASKS);
@@ -151,7 +164,16 @@ describeLabWithTerraform("staging's workers autoscale in the lab", () => {
     const events = group().events;
     expect(events.some((e) => e.policy === "scale_up_policy" && e.outcome === "scaled")).toBe(true);
     expect(events.some((e) => e.policy === "scale_down_policy" && e.outcome === "scaled")).toBe(true);
-    writeFileSync(FIGURES_OUT, JSON.stringify({ lab_scale_out_s: scaleOutS, lab_scale_in_s: scaleInS, tasks: TASKS, largest, time_scale: Number(process.env.FRACTALS_LAB_TIME_SCALE) }));
+    writeFileSync(
+      FIGURES_OUT,
+      JSON.stringify({
+        lab_scale_out_s: scaleOutS,
+        lab_scale_in_s: scaleInS,
+        tasks: TASKS,
+        largest,
+        time_scale: Number(process.env.FRACTALS_LAB_TIME_SCALE),
+      }),
+    );
   });
 
   test("a plain deploy after scaling plans nothing for the stack and leaves the group as Heat sized it", () => {

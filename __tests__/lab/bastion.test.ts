@@ -37,17 +37,30 @@ describeLabWithTerraform("the bastion in the lab", () => {
 
   beforeAll(() => {
     expect(spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "fractals-lab-bastion-test", "-f", key]).status).toBe(0);
-    writeFileSync(sshConfig, [
-      "Host *", `  IdentityFile ${key}`, "  IdentitiesOnly yes", "  StrictHostKeyChecking no", "  UserKnownHostsFile /dev/null",
-      "  BatchMode yes", "  ConnectTimeout 5", "  LogLevel ERROR", "",
-    ].join("\n"));
+    writeFileSync(
+      sshConfig,
+      [
+        "Host *",
+        `  IdentityFile ${key}`,
+        "  IdentitiesOnly yes",
+        "  StrictHostKeyChecking no",
+        "  UserKnownHostsFile /dev/null",
+        "  BatchMode yes",
+        "  ConnectTimeout 5",
+        "  LogLevel ERROR",
+        "",
+      ].join("\n"),
+    );
     const publicKey = readFileSync(`${key}.pub`, "utf8").trim();
     // FRACTALS_CONFIG (main.ts): dev with admin CIDRs, the image's login user and this run's key.
-    writeFileSync(config, `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
+    writeFileSync(
+      config,
+      `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
 module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "dev"
   ? { ...e, access: { ...e.access, publicKey: ${JSON.stringify(publicKey)}, adminCidrs: [${JSON.stringify(ADMIN_CIDR)}], loginUser: ${JSON.stringify(LOGIN_USER)} } }
   : e) };
-`);
+`,
+    );
     freshLab();
     const run = simCommandWith(vars(), "deploy", "dev", "--boot");
     expectSuccess(run, "npm run sim:deploy -- dev --boot (with a bastion)");
@@ -86,15 +99,19 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "dev"
     const direct = ssh([`${LOGIN_USER}@${controller.floatingIp}`, "hostname"]);
     console.log(`ssh straight to the controller's floating IP: exit ${direct.code}: ${direct.out}`);
     expect(direct.code).not.toBe(0);
-    const answered = servers().filter((s) => !s.name.endsWith("-bastion")).filter((s) => ssh([`${LOGIN_USER}@${s.fixedIp}`, "true"]).code === 0);
+    const answered = servers()
+      .filter((s) => !s.name.endsWith("-bastion"))
+      .filter((s) => ssh([`${LOGIN_USER}@${s.fixedIp}`, "true"]).code === 0);
     expect(answered.map((s) => s.name)).toEqual([]);
   });
 
   test("the lab enforces the groups: the bastion admits SSH from the admin CIDR, the others from the bastion's address only", () => {
     const bastion = servers().find((s) => s.name.endsWith("-bastion"))!;
-    const sshSources = (s: (typeof bastion)) => s.ingress.filter((r) => r.protocol === "tcp" && (r.portMin ?? 0) <= 22 && (r.portMax ?? 65535) >= 22).flatMap((r) => r.sources);
+    const sshSources = (s: typeof bastion) =>
+      s.ingress.filter((r) => r.protocol === "tcp" && (r.portMin ?? 0) <= 22 && (r.portMax ?? 65535) >= 22).flatMap((r) => r.sources);
     expect(sshSources(bastion)).toEqual([ADMIN_CIDR]);
-    for (const s of servers().filter((x) => x.id !== bastion.id)) expect({ server: s.name, sources: sshSources(s) }).toEqual({ server: s.name, sources: [`${bastion.fixedIp}/32`] });
+    for (const s of servers().filter((x) => x.id !== bastion.id))
+      expect({ server: s.name, sources: sshSources(s) }).toEqual({ server: s.name, sources: [`${bastion.fixedIp}/32`] });
   });
 
   test("destroy leaves nothing", () => {

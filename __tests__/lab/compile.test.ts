@@ -33,9 +33,27 @@ describe("what the lab derives from the cloud", () => {
   test("a server's user data is kept by Nova (the state holds its SHA-1); the router's gateway and floating IPs never take .1", () => {
     const { cloud, stateFile, net, subnet } = fixture();
     const sg = cloud.create("openstack_networking_secgroup_v2", { name: "web" });
-    cloud.create("openstack_networking_secgroup_rule_v2", { direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 80, port_range_max: 80, remote_group_id: sg.id, security_group_id: sg.id });
-    const port = cloud.create("openstack_networking_port_v2", { network_id: net.id, security_group_ids: [sg.id], fixed_ip: [{ subnet_id: subnet.id }] });
-    const server = cloud.create("openstack_compute_instance_v2", { name: "web-1", image_name: "Debian 12", flavor_name: "m1.small", user_data: "#cloud-config\n{}\n", network: [{ port: port.id }] });
+    cloud.create("openstack_networking_secgroup_rule_v2", {
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      port_range_min: 80,
+      port_range_max: 80,
+      remote_group_id: sg.id,
+      security_group_id: sg.id,
+    });
+    const port = cloud.create("openstack_networking_port_v2", {
+      network_id: net.id,
+      security_group_ids: [sg.id],
+      fixed_ip: [{ subnet_id: subnet.id }],
+    });
+    const server = cloud.create("openstack_compute_instance_v2", {
+      name: "web-1",
+      image_name: "Debian 12",
+      flavor_name: "m1.small",
+      user_data: "#cloud-config\n{}\n",
+      network: [{ port: port.id }],
+    });
     const fip = cloud.create("openstack_networking_floatingip_v2", { pool: "public", port_id: port.id });
     expect(server.user_data).toMatch(/^[0-9a-f]{40}$/);
     const topo = topology(Cloud.load(stateFile));
@@ -67,7 +85,17 @@ describe("what the lab derives from the cloud", () => {
   });
 
   test("routers NAT as the L3 agent; the host's seal drops forwarding of lab interfaces", () => {
-    const nat = routerNatRules({ id: "r", name: "r", externalIp: "203.0.113.3", snat: true, interfaces: [{ id: "s", networkId: "n", cidr: "10.5.0.0/24", prefix: 24, gatewayIp: "10.5.0.1" }], floatingIps: [{ address: "203.0.113.2", fixedIp: "10.5.0.4" }] }, "ext0");
+    const nat = routerNatRules(
+      {
+        id: "r",
+        name: "r",
+        externalIp: "203.0.113.3",
+        snat: true,
+        interfaces: [{ id: "s", networkId: "n", cidr: "10.5.0.0/24", prefix: 24, gatewayIp: "10.5.0.1" }],
+        floatingIps: [{ address: "203.0.113.2", fixedIp: "10.5.0.4" }],
+      },
+      "ext0",
+    );
     expect(nat).toContain("ip daddr 203.0.113.2 dnat to 10.5.0.4");
     expect(nat).toContain('oifname "ext0" ip saddr 10.5.0.4 snat to 203.0.113.2');
     expect(nat).toContain('oifname "ext0" ip saddr 10.5.0.0/24 snat to 203.0.113.3');
@@ -75,11 +103,35 @@ describe("what the lab derives from the cloud", () => {
   });
 
   test("haproxy gets the listener, algorithm, members and the HTTP monitor", () => {
-    const config = haproxyConfig({
-      id: "lb", name: "lb", vip: "10.5.0.10", floatingIp: null, subnet: { id: "s", networkId: "n", cidr: "10.5.0.0/24", prefix: 24, gatewayIp: "10.5.0.1" },
-      listeners: [{ id: "listener-1", port: 80, protocol: "HTTP", algorithm: "LEAST_CONNECTIONS", members: [{ address: "10.5.0.4", port: 8080, weight: 1 }],
-        monitor: { type: "HTTP", delay: 5, timeout: 3, maxRetries: 2, maxRetriesDown: 3, urlPath: "/v1/health", expectedCodes: "200", httpMethod: "GET" } }],
-    }, "/run/lb");
+    const config = haproxyConfig(
+      {
+        id: "lb",
+        name: "lb",
+        vip: "10.5.0.10",
+        floatingIp: null,
+        subnet: { id: "s", networkId: "n", cidr: "10.5.0.0/24", prefix: 24, gatewayIp: "10.5.0.1" },
+        listeners: [
+          {
+            id: "listener-1",
+            port: 80,
+            protocol: "HTTP",
+            algorithm: "LEAST_CONNECTIONS",
+            members: [{ address: "10.5.0.4", port: 8080, weight: 1 }],
+            monitor: {
+              type: "HTTP",
+              delay: 5,
+              timeout: 3,
+              maxRetries: 2,
+              maxRetriesDown: 3,
+              urlPath: "/v1/health",
+              expectedCodes: "200",
+              httpMethod: "GET",
+            },
+          },
+        ],
+      },
+      "/run/lb",
+    );
     expect(config).toContain("bind 10.5.0.10:80");
     expect(config).toContain("balance leastconn");
     expect(config).toContain("option httpchk GET /v1/health");
@@ -101,8 +153,20 @@ describe("Heat for the lab", () => {
     parameters: { greeting: { type: "string" }, network: { type: "string" } },
     resources: {
       handle: { type: "OS::Heat::WaitConditionHandle" },
-      server: { type: "OS::Nova::Server", properties: { image: "Debian 12", flavor: "m1.small", networks: [{ network: { get_param: "network" } }],
-        user_data: { str_replace: { template: "#!/bin/sh\necho $greeting\nwc_notify --data-binary '{\"status\": \"SUCCESS\"}'\n", params: { $greeting: { get_param: "greeting" }, wc_notify: { get_attr: ["handle", "curl_cli"] } } } } } },
+      server: {
+        type: "OS::Nova::Server",
+        properties: {
+          image: "Debian 12",
+          flavor: "m1.small",
+          networks: [{ network: { get_param: "network" } }],
+          user_data: {
+            str_replace: {
+              template: '#!/bin/sh\necho $greeting\nwc_notify --data-binary \'{"status": "SUCCESS"}\'\n',
+              params: { $greeting: { get_param: "greeting" }, wc_notify: { get_attr: ["handle", "curl_cli"] } },
+            },
+          },
+        },
+      },
       wait: { type: "OS::Heat::WaitCondition", properties: { handle: { get_resource: "handle" }, timeout: 300, count: 1 } },
     },
   };
@@ -112,10 +176,25 @@ describe("Heat for the lab", () => {
     const outer = {
       heat_template_version: "2018-08-31",
       parameters: { network: { type: "string" } },
-      resources: { group: { type: "OS::Heat::AutoScalingGroup", properties: { min_size: 2, max_size: 3, resource: {
-        type: "OS::Heat::Stack", properties: { template: JSON.stringify(template), parameters: { greeting: "hello", network: { get_param: "network" } } } } } } },
+      resources: {
+        group: {
+          type: "OS::Heat::AutoScalingGroup",
+          properties: {
+            min_size: 2,
+            max_size: 3,
+            resource: {
+              type: "OS::Heat::Stack",
+              properties: { template: JSON.stringify(template), parameters: { greeting: "hello", network: { get_param: "network" } } },
+            },
+          },
+        },
+      },
     };
-    const created = cloud.create("openstack_orchestration_stack_v1", { name: "workers", template_opts: { Bin: JSON.stringify(outer) }, parameters: { network: String(net.id) } });
+    const created = cloud.create("openstack_orchestration_stack_v1", {
+      name: "workers",
+      template_opts: { Bin: JSON.stringify(outer) },
+      parameters: { network: String(net.id) },
+    });
     return { created, stateFile };
   }
 
@@ -126,8 +205,12 @@ describe("Heat for the lab", () => {
     const [first] = servers;
     expect(first.name).toBe("workers-group-0");
     expect(first.userData).toContain("echo hello");
-    expect(first.userData).toMatch(/curl -i -X POST -H 'X-Auth-Token: [0-9a-f]{32}' -H 'Content-Type: application\/json' -H 'Accept: application\/json' http:\/\/203\.0\.113\.1:8004\/v1\/[0-9a-f]{32}\/stacks\/workers-group-0\/[0-9a-f-]{36}\/resources\/handle\/signal --data-binary/);
-    expect(first.waitConditions).toEqual([expect.objectContaining({ stackName: "workers-group-0", handle: "handle", timeoutSeconds: 300, count: 1 })]);
+    expect(first.userData).toMatch(
+      /curl -i -X POST -H 'X-Auth-Token: [0-9a-f]{32}' -H 'Content-Type: application\/json' -H 'Accept: application\/json' http:\/\/203\.0\.113\.1:8004\/v1\/[0-9a-f]{32}\/stacks\/workers-group-0\/[0-9a-f-]{36}\/resources\/handle\/signal --data-binary/,
+    );
+    expect(first.waitConditions).toEqual([
+      expect.objectContaining({ stackName: "workers-group-0", handle: "handle", timeoutSeconds: 300, count: 1 }),
+    ]);
   });
 
   test("a wait condition is pending until signalled, and a FAILURE signal is the server's failure", () => {
@@ -137,7 +220,10 @@ describe("Heat for the lab", () => {
     rmSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), { force: true });
     expect(signalState(server).state).toBe("pending");
     mkdirSync(SIGNALS_DIR, { recursive: true });
-    appendFileSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), `${JSON.stringify({ status: "FAILURE", reason: "boot script failed", data: "exit 3", id: "", at: "" })}\n`);
+    appendFileSync(
+      signalFile(SIGNALS_DIR, wc.stackId, wc.handle),
+      `${JSON.stringify({ status: "FAILURE", reason: "boot script failed", data: "exit 3", id: "", at: "" })}\n`,
+    );
     expect(signalState(server)).toEqual({ state: "failure", reason: expect.stringContaining("boot script failed exit 3") });
     rmSync(signalFile(SIGNALS_DIR, wc.stackId, wc.handle), { force: true });
   });
@@ -145,7 +231,10 @@ describe("Heat for the lab", () => {
   test("the nested template is checked as Heat checks one: resource types and references", () => {
     const typo = { ...nested, resources: { ...nested.resources, server: { ...nested.resources.server, type: "OS::Nova::Sever" } } };
     expect(() => stack(typo)).toThrow(/The Resource Type \(OS::Nova::Sever\) could not be found/);
-    const badRef = { ...nested, resources: { ...nested.resources, wait: { type: "OS::Heat::WaitCondition", properties: { handle: { get_resource: "nope" } } } } };
+    const badRef = {
+      ...nested,
+      resources: { ...nested.resources, wait: { type: "OS::Heat::WaitCondition", properties: { handle: { get_resource: "nope" } } } },
+    };
     expect(() => stack(badRef)).toThrow(/The specified reference "nope"/);
   });
 });

@@ -49,9 +49,13 @@ describeLabWithTerraform("dev in the lab", () => {
     const controller = servers().find((s) => s.name.includes("controller"))!;
     const listening = inServer(controller.id, "ss -Hltn 'sport = :3306' | awk '{print $4}'").out.trim().split("\n");
     expect(listening).toEqual(["127.0.0.1:3306"]);
-    expect(inServer(controller.id, "rabbitmqctl -q list_users | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' '").out.trim()).toBe("fractals");
-    expect(inServer(controller.id, "stat -c '%a %U' /etc/fractals/fractals.conf /etc/fractals/boot.env").out.trim().split("\n"))
-      .toEqual(["600 fractals", "600 root"]);
+    expect(inServer(controller.id, "rabbitmqctl -q list_users | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' '").out.trim()).toBe(
+      "fractals",
+    );
+    expect(inServer(controller.id, "stat -c '%a %U' /etc/fractals/fractals.conf /etc/fractals/boot.env").out.trim().split("\n")).toEqual([
+      "600 fractals",
+      "600 root",
+    ]);
     expect(inServer(controller.id, "cloud-init status").out).toContain("status: done");
   });
 

@@ -45,7 +45,10 @@ export function simCommand(command: "deploy" | "destroy", env: string, ...args: 
 export function simCommandWith(vars: NodeJS.ProcessEnv, command: "deploy" | "destroy", env: string, ...args: string[]): CommandRun {
   const started = Date.now();
   const r = spawnSync("npm", ["run", "--silent", `sim:${command}`, "--", env, ...args], {
-    cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...vars }, maxBuffer: 64 * 1024 * 1024,
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1", ...vars },
+    maxBuffer: 64 * 1024 * 1024,
   });
   return { code: r.status ?? 1, output: `${r.stdout}${r.stderr}`, seconds: (Date.now() - started) / 1000 };
 }
@@ -56,12 +59,16 @@ export function expectSuccess(run: CommandRun, what: string): void {
 }
 
 export function outputs(env: string): Record<string, unknown> {
-  return (JSON.parse(readFileSync(path.join(SIM_WORK_DIR, "outputs", `${env}.json`), "utf8")) as Record<string, Record<string, unknown>>)[env];
+  return (JSON.parse(readFileSync(path.join(SIM_WORK_DIR, "outputs", `${env}.json`), "utf8")) as Record<string, Record<string, unknown>>)[
+    env
+  ];
 }
 
 function fractalsCli(url: string, ...args: string[]): string {
   const r = spawnSync("/usr/bin/python3", [path.join(REPO_ROOT, "workload/bin/fractals"), "--url", url, ...args], {
-    encoding: "utf8", env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, "workload") }, timeout: 120_000,
+    encoding: "utf8",
+    env: { ...process.env, PYTHONPATH: path.join(REPO_ROOT, "workload") },
+    timeout: 120_000,
   });
   if (r.status !== 0) throw new Error(`fractals ${args.join(" ")} exited ${r.status}: ${r.stderr}${r.stdout}`);
   return r.stdout;

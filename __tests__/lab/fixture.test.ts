@@ -23,11 +23,22 @@ import { FixtureCloud, webUserData } from "./fixture-cloud";
 import { describeLab, hostLeftovers, httpFromHost, inServer } from "./support";
 
 const T = {
-  net: "openstack_networking_network_v2", subnet: "openstack_networking_subnet_v2", router: "openstack_networking_router_v2",
-  ri: "openstack_networking_router_interface_v2", port: "openstack_networking_port_v2", sg: "openstack_networking_secgroup_v2",
-  rule: "openstack_networking_secgroup_rule_v2", fip: "openstack_networking_floatingip_v2", server: "openstack_compute_instance_v2",
-  volume: "openstack_blockstorage_volume_v3", attach: "openstack_compute_volume_attach_v2", lb: "openstack_lb_loadbalancer_v2",
-  listener: "openstack_lb_listener_v2", pool: "openstack_lb_pool_v2", member: "openstack_lb_member_v2", monitor: "openstack_lb_monitor_v2",
+  net: "openstack_networking_network_v2",
+  subnet: "openstack_networking_subnet_v2",
+  router: "openstack_networking_router_v2",
+  ri: "openstack_networking_router_interface_v2",
+  port: "openstack_networking_port_v2",
+  sg: "openstack_networking_secgroup_v2",
+  rule: "openstack_networking_secgroup_rule_v2",
+  fip: "openstack_networking_floatingip_v2",
+  server: "openstack_compute_instance_v2",
+  volume: "openstack_blockstorage_volume_v3",
+  attach: "openstack_compute_volume_attach_v2",
+  lb: "openstack_lb_loadbalancer_v2",
+  listener: "openstack_lb_listener_v2",
+  pool: "openstack_lb_pool_v2",
+  member: "openstack_lb_member_v2",
+  monitor: "openstack_lb_monitor_v2",
 };
 
 const dir = path.join(LAB_DIR, "..", "fixture");
@@ -43,7 +54,13 @@ let lbFip = "";
 let volumeId = "";
 
 function server(name: string, portId: string, userData: string): ValueObject {
-  return cloud.create(T.server, { name, image_name: "Debian 12", flavor_name: "m1.small", user_data: userData, network: [{ port: portId }] });
+  return cloud.create(T.server, {
+    name,
+    image_name: "Debian 12",
+    flavor_name: "m1.small",
+    user_data: userData,
+    network: [{ port: portId }],
+  });
 }
 
 function port(name: string, networkId: string, groups: string[]): string {
@@ -52,7 +69,10 @@ function port(name: string, networkId: string, groups: string[]): string {
 
 function dbUserData(): string {
   const dev = `/dev/disk/by-id/${byIdName(volumeId)}`;
-  return webUserData("db", `  - [sh, -c, 'for i in $(seq 60); do [ -b ${dev} ] && break; sleep 1; done; blkid ${dev} || mkfs.ext4 -q ${dev}; mkdir -p /data; mount ${dev} /data; cat /var/lib/cloud/data/instance-id >> /data/instances']\n`);
+  return webUserData(
+    "db",
+    `  - [sh, -c, 'for i in $(seq 60); do [ -b ${dev} ] && break; sleep 1; done; blkid ${dev} || mkfs.ext4 -q ${dev}; mkdir -p /data; mount ${dev} /data; cat /var/lib/cloud/data/instance-id >> /data/instances']\n`,
+  );
 }
 
 function boot(): void {
@@ -75,8 +95,24 @@ describeLab("the lab on a fixture cloud", () => {
     cloud.create(T.ri, { router_id: router.id, subnet_id: subnetId });
     const web = cloud.create(T.sg, { name: "fixture-web" });
     const db = cloud.create(T.sg, { name: "fixture-db" });
-    cloud.create(T.rule, { direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 8000, port_range_max: 8000, remote_ip_prefix: "0.0.0.0/0", security_group_id: web.id });
-    cloud.create(T.rule, { direction: "ingress", ethertype: "IPv4", protocol: "tcp", port_range_min: 9000, port_range_max: 9000, remote_group_id: web.id, security_group_id: db.id });
+    cloud.create(T.rule, {
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      port_range_min: 8000,
+      port_range_max: 8000,
+      remote_ip_prefix: "0.0.0.0/0",
+      security_group_id: web.id,
+    });
+    cloud.create(T.rule, {
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      port_range_min: 9000,
+      port_range_max: 9000,
+      remote_group_id: web.id,
+      security_group_id: db.id,
+    });
     const web1Port = port("web1-port", String(net.id), [String(web.id)]);
     const web2Port = port("web2-port", String(net.id), [String(web.id)]);
     dbPortId = port("db-port", String(net.id), [String(db.id)]);
@@ -90,8 +126,20 @@ describeLab("the lab on a fixture cloud", () => {
     const lb = cloud.create(T.lb, { name: "fixture-lb", vip_subnet_id: subnetId });
     const listener = cloud.create(T.listener, { protocol: "HTTP", protocol_port: 80, loadbalancer_id: lb.id });
     const pool = cloud.create(T.pool, { protocol: "HTTP", lb_method: "ROUND_ROBIN", listener_id: listener.id });
-    cloud.create(T.monitor, { pool_id: pool.id, type: "HTTP", delay: 1, timeout: 1, max_retries: 1, max_retries_down: 1, url_path: "/", expected_codes: "200" });
-    for (const [name, p] of [["web1", web1Port], ["web2", web2Port]]) {
+    cloud.create(T.monitor, {
+      pool_id: pool.id,
+      type: "HTTP",
+      delay: 1,
+      timeout: 1,
+      max_retries: 1,
+      max_retries_down: 1,
+      url_path: "/",
+      expected_codes: "200",
+    });
+    for (const [name, p] of [
+      ["web1", web1Port],
+      ["web2", web2Port],
+    ]) {
       const fixedIp = topology(Cloud.load(stateFile)).servers.find((s) => s.name === `fixture-${name}`)!.fixedIp;
       void p;
       cloud.create(T.member, { pool_id: pool.id, address: fixedIp, protocol_port: 8000, subnet_id: subnetId });
@@ -131,7 +179,9 @@ describeLab("the lab on a fixture cloud", () => {
 
   test("the host routes only the lab's own external addresses into it, so the rest of 203.0.113.0/24 (where this machine's registries may answer) stays reachable", () => {
     const routes = JSON.parse(tryRun("ip", ["-j", "-4", "route", "show", "dev", "fl-ext"]).stdout) as { dst: string }[];
-    const labAddresses = new Set(topology(Cloud.load(stateFile)).routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]));
+    const labAddresses = new Set(
+      topology(Cloud.load(stateFile)).routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]),
+    );
     expect(routes.length).toBeGreaterThan(0);
     for (const route of routes) expect({ dst: route.dst, lab: labAddresses.has(route.dst) }).toEqual({ dst: route.dst, lab: true });
     const registry = tryRun("getent", ["ahostsv4", "registry.npmjs.org"]).stdout.split(/\s+/)[0];
@@ -175,10 +225,11 @@ describeLab("the lab on a fixture cloud", () => {
   test("a reconcile killed half-way leaves nothing that clean cannot remove", () => {
     cleanLab({ log: logger });
     const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), path.join(REPO_ROOT, "sim/lab/cli.ts"), "lab", "reconcile"], {
-      env: { ...process.env, FRACTALS_SIM_STATE: stateFile }, stdio: "ignore",
+      env: { ...process.env, FRACTALS_SIM_STATE: stateFile },
+      stdio: "ignore",
     });
     // Killed once containers are starting: bridges, namespaces, mounts and nspawn processes exist, the run is not finished.
-    for (const started = Date.now(); Date.now() - started < 60_000 && nspawnProcesses().length < 2; ) sleepMs(100);
+    for (const started = Date.now(); Date.now() - started < 60_000 && nspawnProcesses().length < 2;) sleepMs(100);
     child.kill("SIGKILL");
     expect(nspawnProcesses().length).toBeGreaterThan(0);
   });

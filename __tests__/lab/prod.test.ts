@@ -40,7 +40,9 @@ describeLabWithTerraform("prod in the lab", () => {
     for (const s of servers) expect(inServer(s.id, "cloud-init status").out).toContain("status: done");
     const services = servers.find((s) => s.name.includes("services"))!;
     const volume = topo().volumes.find((v) => v.attachedTo?.serverId === services.id)!;
-    expect(inServer(services.id, `ls /dev/disk/by-id/ && findmnt -n -o SOURCE --target /var/lib/mysql`).out).toContain(`virtio-${volume.id.slice(0, 20)}`);
+    expect(inServer(services.id, `ls /dev/disk/by-id/ && findmnt -n -o SOURCE --target /var/lib/mysql`).out).toContain(
+      `virtio-${volume.id.slice(0, 20)}`,
+    );
   });
 
   test("the API answers through the load balancer's floating IP", () => {

@@ -52,10 +52,19 @@ describeLabWithTerraform("staging in the lab", () => {
   test("the services node: MariaDB on its fixed IP only, its data in a subdirectory of the volume mounted by UUID", () => {
     const services = byName("services")[0];
     expect(inServer(services.id, "ss -Hltn 'sport = :3306' | awk '{print $4}'").out.trim()).toBe(`${services.fixedIp}:3306`);
-    expect(inServer(services.id, "findmnt -n -o SOURCE,TARGET /var/lib/fractals-data").out).toMatch(/^\/dev\/\S+\s+\/var\/lib\/fractals-data/);
+    expect(inServer(services.id, "findmnt -n -o SOURCE,TARGET /var/lib/fractals-data").out).toMatch(
+      /^\/dev\/\S+\s+\/var\/lib\/fractals-data/,
+    );
     expect(inServer(services.id, "grep -c '^UUID=.* /var/lib/fractals-data ext4' /etc/fstab").out.trim()).toBe("1");
-    expect(inServer(services.id, "test -d /var/lib/fractals-data/mysql/mysql && test -d /var/lib/fractals-data/lost+found && echo ok").out.trim()).toBe("ok");
-    expect(inServer(services.id, "mariadb -N -e \"SELECT host FROM mysql.user WHERE user = 'fractals'\"").out.trim()).toBe("10.20.0.0/255.255.255.0");
+    expect(
+      inServer(
+        services.id,
+        "test -d /var/lib/fractals-data/mysql/mysql && test -d /var/lib/fractals-data/lost+found && echo ok",
+      ).out.trim(),
+    ).toBe("ok");
+    expect(inServer(services.id, "mariadb -N -e \"SELECT host FROM mysql.user WHERE user = 'fractals'\"").out.trim()).toBe(
+      "10.20.0.0/255.255.255.0",
+    );
   });
 
   test("an API server stops: once the health monitor notices, every request still succeeds", () => {
@@ -65,7 +74,11 @@ describeLabWithTerraform("staging in the lab", () => {
     powerOff(second.id);
     const deadline = Date.now() + (monitor.delay * (monitor.maxRetriesDown + 2) + monitor.timeout) * 1000;
     while (Date.now() < deadline && !memberHealth(lb.id).some((m) => m.status.startsWith("DOWN"))) sleepMs(500);
-    expect(memberHealth(lb.id).map((m) => m.status.split(" ")[0]).sort()).toEqual(["DOWN", "UP"]);
+    expect(
+      memberHealth(lb.id)
+        .map((m) => m.status.split(" ")[0])
+        .sort(),
+    ).toEqual(["DOWN", "UP"]);
     const answers = Array.from({ length: 10 }, () => httpFromHost(`${appUrl}/v1/fractal`).status);
     expect(answers).toEqual(Array(10).fill(200));
   });
@@ -76,9 +89,12 @@ describeLabWithTerraform("staging in the lab", () => {
     const old = byName("services")[0];
     // FRACTALS_CONFIG (main.ts): staging with another MariaDB max_connections, which is in the services node's user data.
     const config = path.join(mkdtempSync(path.join(tmpdir(), "fractals-lab-config-")), "environments.js");
-    writeFileSync(config, `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
+    writeFileSync(
+      config,
+      `const { ENVIRONMENTS } = require(${JSON.stringify(path.join(REPO_ROOT, "config"))});
 module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging" ? { ...e, services: { ...e.services, mysqlMaxConnections: 300 } } : e) };
-`);
+`,
+    );
     const run = simCommandWith({ FRACTALS_CONFIG: config }, "deploy", "staging", "--boot");
     expectSuccess(run, "npm run sim:deploy -- staging --boot (services user data changed)");
     const replaced = byName("services")[0];

@@ -52,13 +52,36 @@ export function httpFromHost(url: string, timeoutS = 5): { status: number; body:
 /** What a clean machine must not show, checked with the tools an operator would use. */
 export function hostLeftovers(): string[] {
   const left: string[] = [];
-  const links = tryRun("ip", ["-o", "link"]).stdout.split("\n").filter((l) => /: (fl|vb-fl)/.test(l));
+  const links = tryRun("ip", ["-o", "link"])
+    .stdout.split("\n")
+    .filter((l) => /: (fl|vb-fl)/.test(l));
   left.push(...links.map((l) => `ip link: ${l.split(":")[1].trim()}`));
-  left.push(...tryRun("ip", ["netns", "list"]).stdout.split("\n").filter((l) => l.startsWith("fl")).map((l) => `ip netns: ${l}`));
-  left.push(...tryRun("losetup", ["-a"]).stdout.split("\n").filter((l) => l.includes("/lab/volumes/")).map((l) => `losetup: ${l}`));
-  left.push(...tryRun("mount", []).stdout.split("\n").filter((l) => l.includes("/lab/servers/") || l.includes("fractals-lab/rootfs")).map((l) => `mount: ${l}`));
-  left.push(...tryRun("nft", ["list", "tables"]).stdout.split("\n").filter((l) => l.includes("fractals_lab")).map((l) => `nft: ${l}`));
-  const procs = tryRun("ps", ["-eo", "pid,args"]).stdout.split("\n")
+  left.push(
+    ...tryRun("ip", ["netns", "list"])
+      .stdout.split("\n")
+      .filter((l) => l.startsWith("fl"))
+      .map((l) => `ip netns: ${l}`),
+  );
+  left.push(
+    ...tryRun("losetup", ["-a"])
+      .stdout.split("\n")
+      .filter((l) => l.includes("/lab/volumes/"))
+      .map((l) => `losetup: ${l}`),
+  );
+  left.push(
+    ...tryRun("mount", [])
+      .stdout.split("\n")
+      .filter((l) => l.includes("/lab/servers/") || l.includes("fractals-lab/rootfs"))
+      .map((l) => `mount: ${l}`),
+  );
+  left.push(
+    ...tryRun("nft", ["list", "tables"])
+      .stdout.split("\n")
+      .filter((l) => l.includes("fractals_lab"))
+      .map((l) => `nft: ${l}`),
+  );
+  const procs = tryRun("ps", ["-eo", "pid,args"])
+    .stdout.split("\n")
     .filter((l) => /systemd-nspawn .*-M fls|haproxy -f .*\/lab\/lb\/|sim\/lab\/(heat-endpoint|telemetry-agent)/.test(l));
   left.push(...procs.map((l) => `process: ${l.trim()}`));
   return left;

@@ -17,15 +17,46 @@ import { FixtureCloud } from "./fixture-cloud";
 
 describe("Gnocchi's rate:mean across resources", () => {
   test("one point per bucket is its mean; the rate is the difference of the means across resources", () => {
-    expect(bucketMeans([{ t: 1000, value: 2 }, { t: 1500, value: 4 }, { t: 2100, value: 10 }], 1000)).toEqual([{ t: 1000, value: 3 }, { t: 2000, value: 10 }]);
-    const a = [{ t: 0, value: 0 }, { t: 10, value: 8 }, { t: 20, value: 16 }];
-    const b = [{ t: 0, value: 0 }, { t: 10, value: 2 }, { t: 20, value: 4 }];
-    expect(aggregateRateMean([a, b], 0, 20)).toEqual([{ t: 10, value: 5 }, { t: 20, value: 5 }]);
+    expect(
+      bucketMeans(
+        [
+          { t: 1000, value: 2 },
+          { t: 1500, value: 4 },
+          { t: 2100, value: 10 },
+        ],
+        1000,
+      ),
+    ).toEqual([
+      { t: 1000, value: 3 },
+      { t: 2000, value: 10 },
+    ]);
+    const a = [
+      { t: 0, value: 0 },
+      { t: 10, value: 8 },
+      { t: 20, value: 16 },
+    ];
+    const b = [
+      { t: 0, value: 0 },
+      { t: 10, value: 2 },
+      { t: 20, value: 4 },
+    ];
+    expect(aggregateRateMean([a, b], 0, 20)).toEqual([
+      { t: 10, value: 5 },
+      { t: 20, value: 5 },
+    ]);
   });
 
   test("a server joining with a small counter pulls the mean down: one large negative sample", () => {
-    const old = [{ t: 0, value: 100 }, { t: 10, value: 110 }, { t: 20, value: 120 }, { t: 30, value: 130 }];
-    const joined = [{ t: 20, value: 0 }, { t: 30, value: 10 }];
+    const old = [
+      { t: 0, value: 100 },
+      { t: 10, value: 110 },
+      { t: 20, value: 120 },
+      { t: 30, value: 130 },
+    ];
+    const joined = [
+      { t: 20, value: 0 },
+      { t: 30, value: 10 },
+    ];
     expect(aggregateRateMean([old, joined], 0, 30).map((p) => p.value)).toEqual([10, -50, 10]);
   });
 
@@ -59,15 +90,27 @@ describe("Aodh's threshold evaluation", () => {
 
 describe("the simulated Heat's scaling policies", () => {
   const template = workerScalingTemplate({
-    minSize: 1, desiredSize: 1, maxSize: 3, cooldownSeconds: 600, granularitySeconds: 300, evaluationPeriods: 2,
+    minSize: 1,
+    desiredSize: 1,
+    maxSize: 3,
+    cooldownSeconds: 600,
+    granularitySeconds: 300,
+    evaluationPeriods: 2,
     userDataTemplate: "#!/bin/sh\necho $api_url $amqp_url $wait_endpoint $wait_token\n",
   });
   let fixture: FixtureCloud;
   let file: string;
   let stack: ValueObject;
   const parameters = (api = "http://10.0.0.4") => ({
-    image: "img", flavor: "2", key_name: "k", network: "", security_group: "", api_url: api, amqp_url: "amqp://q",
-    cpu_high_threshold: String(cpuThresholdNs(80, 1, 300)), cpu_low_threshold: String(cpuThresholdNs(20, 1, 300)),
+    image: "img",
+    flavor: "2",
+    key_name: "k",
+    network: "",
+    security_group: "",
+    api_url: api,
+    amqp_url: "amqp://q",
+    cpu_high_threshold: String(cpuThresholdNs(80, 1, 300)),
+    cpu_low_threshold: String(cpuThresholdNs(20, 1, 300)),
   });
 
   beforeAll(() => {
@@ -76,19 +119,25 @@ describe("the simulated Heat's scaling policies", () => {
     const network = fixture.create("openstack_networking_network_v2", { name: "net" });
     fixture.create("openstack_networking_subnet_v2", { network_id: network.id, cidr: "10.9.0.0/24" });
     stack = fixture.create(STACK, {
-      name: "workers", template_opts: { Bin: JSON.stringify(template) }, parameters: { ...parameters(), network: String(network.id) }, disable_rollback: false, timeout: 30,
+      name: "workers",
+      template_opts: { Bin: JSON.stringify(template) },
+      parameters: { ...parameters(), network: String(network.id) },
+      disable_rollback: false,
+      timeout: 30,
     });
   });
 
   const group = () => scalingGroups(Cloud.load(file))[0];
-  const signal = (policy: string, nowMs: number) => Cloud.transact(file, (c) => signalScalingPolicy(c, String(stack.id), policy, { nowMs, timeScale: 30 }));
+  const signal = (policy: string, nowMs: number) =>
+    Cloud.transact(file, (c) => signalScalingPolicy(c, String(stack.id), policy, { nowMs, timeScale: 30 }));
   const finish = (nowMs: number) => Cloud.transact(file, (c) => finishScaling(c, () => true, nowMs));
 
   test("the stack's alarms as Aodh would hold them, and its servers' metering metadata", () => {
     const cloud = Cloud.load(file);
     const alarms = stackAlarms(cloud);
     expect(alarms.map((a) => [a.comparisonOperator, a.threshold, a.granularity, a.evaluationPeriods, a.aggregationMethod])).toEqual([
-      ["gt", 240e9, 300, 2, "rate:mean"], ["lt", 60e9, 300, 2, "rate:mean"],
+      ["gt", 240e9, 300, 2, "rate:mean"],
+      ["lt", 60e9, 300, 2, "rate:mean"],
     ]);
     expect(alarms[0].query).toEqual({ "=": { server_group: stack.id } });
     expect(alarms[0].alarmActions[0]).toMatch(/^trust\+http:\/\/.*\/stacks\/workers\/.*\/resources\/scale_up_policy\/signal$/);

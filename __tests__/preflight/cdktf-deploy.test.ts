@@ -41,18 +41,34 @@ describe("npx cdktf deploy dev without credentials", () => {
     OS_PASSWORD: "hunter2-never-printed",
   };
   const cdktf = (...args: string[]) =>
-    spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", join(tmp, "out")], { cwd: ROOT, env, encoding: "utf8", timeout: 120_000 });
+    spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), [...args, "--output", join(tmp, "out")], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
 
   test("prints the preflight's one line and exits non-zero before Terraform runs", () => {
     const run = cdktf("deploy", "dev", "--auto-approve");
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status).not.toBe(0);
-    const lines = [...new Set(output.split("\n").map((l) => /preflight: .*/.exec(l)?.[0]).filter((l): l is string => l !== undefined))];
+    const lines = [
+      ...new Set(
+        output
+          .split("\n")
+          .map((l) => /preflight: .*/.exec(l)?.[0])
+          .filter((l): l is string => l !== undefined),
+      ),
+    ];
     expect(lines).toEqual([
       'preflight: no OpenStack credentials for dev: neither OS_CLOUD nor OS_AUTH_URL is set; export OS_CLOUD=<entry of clouds.yaml> or source your cloud\'s openrc file (README "Deploying to a real cloud")',
     ]);
     expect(output).not.toContain("hunter2");
-    const ran = existsSync(calls) ? readFileSync(calls, "utf8").split("\n").filter((l) => l !== "") : [];
+    const ran = existsSync(calls)
+      ? readFileSync(calls, "utf8")
+          .split("\n")
+          .filter((l) => l !== "")
+      : [];
     expect(ran.filter((l) => !/^(version|-v)\b/.test(l))).toEqual([]);
     expect(existsSync(join(tmp, "out", "stacks", "dev", "cdk.tf.json"))).toBe(false);
   }, 150_000);

@@ -19,7 +19,10 @@ const deploy = (...stacks: string[]) => ({ command: "deploy", stacks });
 describe("which command is running", () => {
   test("reads cdktf's command and stacks from its argv, aliases resolved", () => {
     expect(parseInvocation(["node", "/p/node_modules/.bin/cdktf", "deploy", "dev", "--auto-approve"])).toEqual(deploy("dev"));
-    expect(parseInvocation(["node", "/p/node_modules/cdktf-cli/bundle/bin/cdktf.js", "plan", "prod"])).toEqual({ command: "diff", stacks: ["prod"] });
+    expect(parseInvocation(["node", "/p/node_modules/cdktf-cli/bundle/bin/cdktf.js", "plan", "prod"])).toEqual({
+      command: "diff",
+      stacks: ["prod"],
+    });
     expect(parseInvocation(["/bin/sh", "-c", "node -r tsx/cjs main.ts"])).toBeUndefined();
     expect(parseInvocation(["node", "/p/jest", "cdktf"])).toBeUndefined();
   });
@@ -55,7 +58,10 @@ describe("what is missing", () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const home = join(tmp, "home");
   mkdirSync(join(home, ".config", "openstack"), { recursive: true });
-  writeFileSync(join(home, ".config", "openstack", "clouds.yaml"), "clouds:\n  mycloud:\n    auth:\n      auth_url: https://keystone.example.com/v3\n      password: hunter2-secret\n");
+  writeFileSync(
+    join(home, ".config", "openstack", "clouds.yaml"),
+    "clouds:\n  mycloud:\n    auth:\n      auth_url: https://keystone.example.com/v3\n      password: hunter2-secret\n",
+  );
   const base = { HOME: home };
   const check = (env: NodeJS.ProcessEnv, inputs: readonly unknown[] = READY, invocation = deploy("dev")) =>
     preflight(inputs, { env, invocation, cwd: tmp, probe: reachable });
@@ -87,7 +93,9 @@ describe("what is missing", () => {
     ]);
     const prod = await check({ ...base, OS_CLOUD: "mycloud" }, ENVIRONMENTS, deploy("prod"));
     expect(prod).toHaveLength(2);
-    expect(prod[1]).toBe("prod: access.adminCidrs has 203.0.113.0/24, a documentation range (RFC 5737) that is nobody's network; put your admin network's CIDR in config/prod.ts");
+    expect(prod[1]).toBe(
+      "prod: access.adminCidrs has 203.0.113.0/24, a documentation range (RFC 5737) that is nobody's network; put your admin network's CIDR in config/prod.ts",
+    );
     // Destroying needs credentials, not a config fit to deploy.
     expect(await check({ ...base, OS_CLOUD: "mycloud" }, ENVIRONMENTS, { command: "destroy", stacks: ["prod"] })).toEqual([]);
     // No stack named (or a pattern): every stack is checked.
@@ -98,9 +106,13 @@ describe("what is missing", () => {
     const offline = async () => "ENOTFOUND";
     const env = { ...base, OS_CLOUD: "mycloud" };
     const [line] = await preflight(READY, { env, invocation: deploy("dev"), cwd: tmp, probe: offline });
-    expect(line).toMatch(/^the OpenStack provider cannot be installed: registry\.terraform\.io is unreachable \(ENOTFOUND\) and no provider mirror is configured; .*terraform providers mirror/);
+    expect(line).toMatch(
+      /^the OpenStack provider cannot be installed: registry\.terraform\.io is unreachable \(ENOTFOUND\) and no provider mirror is configured; .*terraform providers mirror/,
+    );
     const rc = join(tmp, "terraformrc");
     writeFileSync(rc, 'provider_installation {\n  filesystem_mirror {\n    path = "/srv/mirror"\n  }\n}\n');
-    expect(await preflight(READY, { env: { ...env, TF_CLI_CONFIG_FILE: rc }, invocation: deploy("dev"), cwd: tmp, probe: offline })).toEqual([]);
+    expect(
+      await preflight(READY, { env: { ...env, TF_CLI_CONFIG_FILE: rc }, invocation: deploy("dev"), cwd: tmp, probe: offline }),
+    ).toEqual([]);
   });
 });

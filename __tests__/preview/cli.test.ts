@@ -20,7 +20,9 @@ describe("preview CLI", () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const plans = join(tmp, "plans");
   mkdirSync(plans);
-  const create = buildPlan([{ address: "openstack_networking_network_v2.net", type: "openstack_networking_network_v2", actions: ["create"], after: { name: "n" } }]);
+  const create = buildPlan([
+    { address: "openstack_networking_network_v2.net", type: "openstack_networking_network_v2", actions: ["create"], after: { name: "n" } },
+  ]);
   writeFileSync(join(plans, "prod.json"), JSON.stringify(create));
   writeFileSync(join(plans, "dev.json"), JSON.stringify(buildPlan([])));
 
@@ -83,7 +85,11 @@ describe("preview CLI", () => {
     [["--base", "@empty", "--head", "@empty"], "preview: --base @empty: not a cdktf synth output (no stacks/ directory)"],
     [["--plans", "@empty", "--max-chars", "2000000"], "preview: --max-chars must be a whole number from 1000 to 1048576"],
   ])("bad input %j is one clear line and exit code 2", (argv, message) => {
-    const dirs: Record<string, string> = { "@malformed": join(tmp, "malformed"), "@state": join(tmp, "state"), "@empty": join(tmp, "empty") };
+    const dirs: Record<string, string> = {
+      "@malformed": join(tmp, "malformed"),
+      "@state": join(tmp, "state"),
+      "@empty": join(tmp, "empty"),
+    };
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
     writeFileSync(join(dirs["@malformed"], "dev.json"), '{"format_version": "1.2", ');
     writeFileSync(join(dirs["@state"], "dev.json"), JSON.stringify({ format_version: "1.0", values: { root_module: {} } }));

@@ -3,7 +3,12 @@ import { renderPlanPreview } from "../../preview/plan-preview";
 import { EMPTY_STATE_WARNING } from "../../preview/report";
 import { buildPlan } from "./plan-builder";
 
-const create = { address: "openstack_networking_network_v2.net", type: "openstack_networking_network_v2", actions: ["create"], after: { name: "n" } };
+const create = {
+  address: "openstack_networking_network_v2.net",
+  type: "openstack_networking_network_v2",
+  actions: ["create"],
+  after: { name: "n" },
+};
 const priorState = (...resources: { mode: string }[]) => ({ values: { root_module: { resources } } });
 
 describe("planned against empty state", () => {

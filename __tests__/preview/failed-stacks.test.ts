@@ -25,7 +25,7 @@ const DIAGNOSTICS = [
   "  on cdk.tf.json line 12, in output.broken:",
   '  12:       "value": "${var.undeclared}", "admin_pass": "hunter2-literal",',
   "",
-  "An input variable with the name \"undeclared\" has not been declared.",
+  'An input variable with the name "undeclared" has not been declared.',
   "",
   "Error: Error creating OpenStack compute client: Get https://deployer:s3cr3t-pw@keystone.example.com:5000/v3: EOF",
 ].join("\n");
@@ -48,7 +48,9 @@ describe("a stack whose plan failed", () => {
   });
 
   test("shows Terraform's diagnostics from the first error on, and links to the log", () => {
-    expect(markdown).toContain("**staging**: ❌ No plan: Terraform failed before planning. [Workflow log](https://github.com/o/r/actions/runs/9).");
+    expect(markdown).toContain(
+      "**staging**: ❌ No plan: Terraform failed before planning. [Workflow log](https://github.com/o/r/actions/runs/9).",
+    );
     expect(markdown).toContain("```text\nError: Reference to undeclared input variable\n");
     expect(markdown).toContain('An input variable with the name "undeclared" has not been declared.');
     expect(markdown).not.toContain("Refreshing state");
@@ -58,8 +60,18 @@ describe("a stack whose plan failed", () => {
     expect(markdown).not.toMatch(/hunter2|s3cr3t/);
     expect(markdown).toContain('"admin_pass": (sensitive value)');
     expect(markdown).toContain("https://(sensitive value)@keystone.example.com:5000/v3");
-    const plan = buildPlan([{ address: "random_password.db", type: "random_password", actions: ["create"], after: { result: "plan-marked-secret" }, afterSensitive: { result: true } }]);
-    const withPlan = renderPlanPreview([{ stack: "dev", plan: { ...plan, errored: true }, error: "Error: value plan-marked-secret rejected" }]);
+    const plan = buildPlan([
+      {
+        address: "random_password.db",
+        type: "random_password",
+        actions: ["create"],
+        after: { result: "plan-marked-secret" },
+        afterSensitive: { result: true },
+      },
+    ]);
+    const withPlan = renderPlanPreview([
+      { stack: "dev", plan: { ...plan, errored: true }, error: "Error: value plan-marked-secret rejected" },
+    ]);
     expect(withPlan).toContain("Error: value (sensitive value) rejected");
     expect(withPlan).not.toContain("plan-marked-secret");
   });
@@ -79,7 +91,14 @@ describe("a stack whose plan failed", () => {
   test("an error file beside a plan marks that plan failed too", () => {
     const both = join(tmp, "both");
     mkdirSync(both);
-    writeFileSync(join(both, "prod.json"), JSON.stringify(buildPlan([{ address: "openstack_networking_network_v2.n", type: "openstack_networking_network_v2", actions: ["create"], after: {} }])));
+    writeFileSync(
+      join(both, "prod.json"),
+      JSON.stringify(
+        buildPlan([
+          { address: "openstack_networking_network_v2.n", type: "openstack_networking_network_v2", actions: ["create"], after: {} },
+        ]),
+      ),
+    );
     writeFileSync(join(both, "prod.error.txt"), "Error: Instance cannot be destroyed\n");
     const md = renderPlanPreview(readPlanDir(both));
     expect(md).toContain("| prod ❌ | — | — | — | — |");
@@ -98,10 +117,22 @@ describe("a run that failed before any plan (install, synth)", () => {
     let stdout = "";
     let stderr = "";
     const labels = join(tmp, "labels.json");
-    const code = main(["--failed-step", "Synthesize the head commit", "--error-file", log, "--run-url", "https://github.com/o/r/actions/runs/9", "--labels-out", labels], {
-      stdout: (t) => (stdout += t),
-      stderr: (t) => (stderr += t),
-    });
+    const code = main(
+      [
+        "--failed-step",
+        "Synthesize the head commit",
+        "--error-file",
+        log,
+        "--run-url",
+        "https://github.com/o/r/actions/runs/9",
+        "--labels-out",
+        labels,
+      ],
+      {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+      },
+    );
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout.startsWith(`${PREVIEW_MARKER}\n`)).toBe(true);
     expect(stdout).toContain("> **No preview for this commit: the step “Synthesize the head commit” failed.**");
@@ -115,7 +146,10 @@ describe("a run that failed before any plan (install, synth)", () => {
     const md = renderFailure({ step: "Install" });
     expect(md).toContain("the step “Install” failed");
     let stdout = "";
-    const code = main(["--failed-step", "Install", "--error-file", join(tmp, "never-written.log")], { stdout: (t) => (stdout += t), stderr: () => undefined });
+    const code = main(["--failed-step", "Install", "--error-file", join(tmp, "never-written.log")], {
+      stdout: (t) => (stdout += t),
+      stderr: () => undefined,
+    });
     expect(code).toBe(0);
     expect(stdout).toContain("the step “Install” failed");
   });

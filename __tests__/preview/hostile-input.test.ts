@@ -84,7 +84,12 @@ describe("plan content cannot leave its place in the comment", () => {
     const address = "terraform_data.a</code></summary>\n\n</details>\n\n> [!CAUTION]\n> fine\n\n**Nothing to see** @octocat";
     const plan = buildPlan([
       { address, type: "terraform_data", actions: ["delete", "create"], before: { input: "x" }, after: { input: "y" } },
-      { address: `openstack_blockstorage_volume_v3.data\n\n# ok`, type: "openstack_blockstorage_volume_v3", actions: ["delete"], before: { size: 10 } },
+      {
+        address: `openstack_blockstorage_volume_v3.data\n\n# ok`,
+        type: "openstack_blockstorage_volume_v3",
+        actions: ["delete"],
+        before: { size: 10 },
+      },
     ]);
     const markdown = renderPlanPreview([{ stack: "prod", plan }]);
     const caution = alertBlock(markdown, "CAUTION");
@@ -132,7 +137,10 @@ describe("plan content cannot leave its place in the comment", () => {
     // No credentials for a plan: the synthesized backend block is what changes.
     const backend = (address: string) => new Map([["prod", { terraform: { backend: { http: { address, lock_address: address } } } }]]);
     const synth = renderReport(
-      synthReport(backend("https://deployer:old-state-pw@state.example.com/prod"), backend("https://deployer:new-state-pw@state2.example.com/prod")),
+      synthReport(
+        backend("https://deployer:old-state-pw@state.example.com/prod"),
+        backend("https://deployer:new-state-pw@state2.example.com/prod"),
+      ),
     );
     expect(synth).not.toMatch(/old-state-pw|new-state-pw|deployer/);
     expect(synth).toContain(`https://${SENSITIVE}@state2.example.com/prod`);
@@ -176,7 +184,15 @@ describe("plan content cannot leave its place in the comment", () => {
       },
     ]);
     const markdown = renderPlanPreview([{ stack: "dev", plan }]);
-    for (const secret of ["was-plain-now-secret", "new-secret-value", "plain-before-a", "now-a-string-secret", "old-secret-value", "no-longer-secret", "plain-before-unknown"]) {
+    for (const secret of [
+      "was-plain-now-secret",
+      "new-secret-value",
+      "plain-before-a",
+      "now-a-string-secret",
+      "old-secret-value",
+      "no-longer-secret",
+      "plain-before-unknown",
+    ]) {
       expect(markdown).not.toContain(secret);
     }
     expect(markdown).toContain(`- input.key = ${SENSITIVE}`);
@@ -189,20 +205,68 @@ describe("plan content cannot leave its place in the comment", () => {
 
 /** Pieces that mean something to Markdown, HTML or GitHub, and arbitrary code points (controls, bidi, line separators). */
 const PIECES = [
-  "\n", "\r\n", "\r", "\n\n", "\u2028", "\u0085", "\u202E", "\u200B", "\t", "|", "\\|", "`", "```", "~~~", "<", ">", "&", "&#124;", "&lt;",
-  "</code>", "</summary>", "</details>", "<details>", "<!--", "-->", "<b>", "> [!CAUTION]", "> ", "# ", "### ", "- ", "**", "_", "~~", "$",
-  "[x](https://evil.example)", "![i](https://evil.example/i.png)", "@octocat", "@org/team", "x@y", "#1", ":+1:",
-  "https://alice:s3cretPW@host.example/p", "s3://k:v@b", "http://u:p@h",
+  "\n",
+  "\r\n",
+  "\r",
+  "\n\n",
+  "\u2028",
+  "\u0085",
+  "\u202E",
+  "\u200B",
+  "\t",
+  "|",
+  "\\|",
+  "`",
+  "```",
+  "~~~",
+  "<",
+  ">",
+  "&",
+  "&#124;",
+  "&lt;",
+  "</code>",
+  "</summary>",
+  "</details>",
+  "<details>",
+  "<!--",
+  "-->",
+  "<b>",
+  "> [!CAUTION]",
+  "> ",
+  "# ",
+  "### ",
+  "- ",
+  "**",
+  "_",
+  "~~",
+  "$",
+  "[x](https://evil.example)",
+  "![i](https://evil.example/i.png)",
+  "@octocat",
+  "@org/team",
+  "x@y",
+  "#1",
+  ":+1:",
+  "https://alice:s3cretPW@host.example/p",
+  "s3://k:v@b",
+  "http://u:p@h",
 ];
 const hostile = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", maxLength: 5 }), fc.string({ maxLength: 5 })), { minLength: 1, maxLength: 6 })
+  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ unit: "binary", maxLength: 5 }), fc.string({ maxLength: 5 })), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((parts) => parts.join(""));
 
 type Kind = "create" | "update" | "replace" | "delete";
 const ACTIONS: Record<Kind, string[]> = { create: ["create"], update: ["update"], replace: ["delete", "create"], delete: ["delete"] };
 
 interface Spec {
-  readonly stacks: { readonly name: string; readonly version: string; readonly entries: { readonly address: string; readonly moved?: string; readonly value: string; readonly kind: Kind }[] }[];
+  readonly stacks: {
+    readonly name: string;
+    readonly version: string;
+    readonly entries: { readonly address: string; readonly moved?: string; readonly value: string; readonly kind: Kind }[];
+  }[];
 }
 
 function plansOf(spec: Spec, rename: (text: string, role: string) => string) {
@@ -221,7 +285,8 @@ function plansOf(spec: Spec, rename: (text: string, role: string) => string) {
     });
     const plan = { ...buildPlan(changes), terraform_version: rename(stack.version, `t${s}`) };
     stack.entries.forEach((entry, e) => {
-      if (entry.moved !== undefined) plan.resource_changes![e] = { ...plan.resource_changes![e], previous_address: rename(entry.moved, `m${s}.${e}`) };
+      if (entry.moved !== undefined)
+        plan.resource_changes![e] = { ...plan.resource_changes![e], previous_address: rename(entry.moved, `m${s}.${e}`) };
     });
     return { stack: rename(stack.name, `s${s}`), plan };
   });
@@ -240,10 +305,16 @@ function skeleton(markdown: string): string[] {
     ["alert", /^> \[!(CAUTION|WARNING|IMPORTANT)\]$/],
     ["empty-state", /^> \*\*[^*<>|]*\*\*: planned against empty state: everything shows as new\. [^*<>|]*$/],
     ["alert-head", /^> \*\*\d+ (stateful )?resources? would be [^<>]*\*\*$/],
-    ["alert-item", /^> - \*\*[^*<>|]*\*\*: <code>[^<>]*<\/code> will be (\*\*replaced\*\*|\*\*destroyed\*\*)( \(moved from <code>[^<>]*<\/code>\))?$/],
+    [
+      "alert-item",
+      /^> - \*\*[^*<>|]*\*\*: <code>[^<>]*<\/code> will be (\*\*replaced\*\*|\*\*destroyed\*\*)( \(moved from <code>[^<>]*<\/code>\))?$/,
+    ],
     ["heading", /^### [^<>*|]*$/],
     ["no-changes", /^\*\*[^*<>|]*\*\*: no changes\.$/],
-    ["summary", /^<details><summary><b>(create|update|replace|destroy)<\/b> <code>[^<>]*<\/code>( — moved from <code>[^<>]*<\/code>)?<\/summary>$/],
+    [
+      "summary",
+      /^<details><summary><b>(create|update|replace|destroy)<\/b> <code>[^<>]*<\/code>( — moved from <code>[^<>]*<\/code>)?<\/summary>$/,
+    ],
     ["end-details", /^<\/details>$/],
     ["footer", /^<sub>Terraform [^<>]*<\/sub>$/],
     ["blank", /^$/],
@@ -272,7 +343,12 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
       name: hostile,
       version: hostile,
       entries: fc.array(
-        fc.record({ address: hostile, moved: fc.option(hostile, { nil: undefined }), value: hostile, kind: fc.constantFrom<Kind>("create", "update", "replace", "delete") }),
+        fc.record({
+          address: hostile,
+          moved: fc.option(hostile, { nil: undefined }),
+          value: hostile,
+          kind: fc.constantFrom<Kind>("create", "update", "replace", "delete"),
+        }),
         { maxLength: 4 },
       ),
     }),

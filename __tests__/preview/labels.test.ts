@@ -12,7 +12,15 @@ describe("plan labels", () => {
   });
 
   test("creates and updates only: no label", () => {
-    expect(labelsOf({ stack: "dev", plan: buildPlan([{ ...net, address: "n.a", actions: ["update"] }, { ...net, address: "n.b", actions: ["create"] }]) })).toEqual([]);
+    expect(
+      labelsOf({
+        stack: "dev",
+        plan: buildPlan([
+          { ...net, address: "n.a", actions: ["update"] },
+          { ...net, address: "n.b", actions: ["create"] },
+        ]),
+      }),
+    ).toEqual([]);
   });
 
   test("destroy and replace, across stacks", () => {

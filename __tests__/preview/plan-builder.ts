@@ -59,7 +59,9 @@ export function serverAttributes(i: number, width: number, image = "ubuntu-22.04
 export function tableCounts(markdown: string): Record<string, number[]> {
   const rows: Record<string, number[]> = {};
   const cell = "(\\d+|—)";
-  for (const match of markdown.matchAll(new RegExp(`^\\| ([^|]+?)(?: ❌| ⚠️)? \\| ${cell} \\| ${cell} \\| ${cell} \\| ${cell} \\|$`, "gm"))) {
+  for (const match of markdown.matchAll(
+    new RegExp(`^\\| ([^|]+?)(?: ❌| ⚠️)? \\| ${cell} \\| ${cell} \\| ${cell} \\| ${cell} \\|$`, "gm"),
+  )) {
     rows[match[1]] = [2, 3, 4, 5].map((i) => (match[i] === "—" ? NaN : Number(match[i])));
   }
   return rows;

@@ -34,7 +34,9 @@ describe("plan preview", () => {
       ],
     };
     const markdown = renderPlanPreview([{ stack: "dev", plan }]);
-    expect(markdown).toContain("<code>openstack_networking_network_v2.moved</code> — moved from <code>openstack_networking_network_v2.old</code>");
+    expect(markdown).toContain(
+      "<code>openstack_networking_network_v2.moved</code> — moved from <code>openstack_networking_network_v2.old</code>",
+    );
     expect(markdown).toContain("<code>openstack_networking_network_v2.imported</code> — imported from <code>9f1c</code>");
     expect(markdown).toContain("<code>openstack_networking_network_v2.tainted</code> will be **replaced** (tainted)");
     expect(markdown).toContain("<code>openstack_networking_network_v2.gone</code> will be **destroyed** (removed from the configuration)");
@@ -91,12 +93,20 @@ describe("robustness", () => {
   test("any values and markers in a change render without a crash", () => {
     const any = fc.jsonValue({ maxDepth: 4 });
     fc.assert(
-      fc.property(any, any, any, any, any, fc.constantFrom(["create"], ["update"], ["delete"], ["delete", "create"]), (before, after, unknown, bs, as, actions) => {
-        const plan = buildPlan([
-          { address: "x.y", type: "x", actions, before, after, afterUnknown: unknown, beforeSensitive: bs, afterSensitive: as },
-        ]);
-        expect(tableCounts(renderPlanPreview([{ stack: "dev", plan }])).dev.reduce((a, b) => a + b)).toBe(1);
-      }),
+      fc.property(
+        any,
+        any,
+        any,
+        any,
+        any,
+        fc.constantFrom(["create"], ["update"], ["delete"], ["delete", "create"]),
+        (before, after, unknown, bs, as, actions) => {
+          const plan = buildPlan([
+            { address: "x.y", type: "x", actions, before, after, afterUnknown: unknown, beforeSensitive: bs, afterSensitive: as },
+          ]);
+          expect(tableCounts(renderPlanPreview([{ stack: "dev", plan }])).dev.reduce((a, b) => a + b)).toBe(1);
+        },
+      ),
       { numRuns: 300 },
     );
   });

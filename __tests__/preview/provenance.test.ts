@@ -14,8 +14,7 @@ const provenance = {
   runUrl: "https://github.com/o/r/actions/runs/42",
   time: "2026-01-02T03:04:05.678Z",
 };
-const LINE =
-  `<sub>Preview for commit [<code>0123456</code>](https://github.com/o/r/commit/${SHA}) · [workflow run](https://github.com/o/r/actions/runs/42) · 2026-01-02 03:04 UTC.`;
+const LINE = `<sub>Preview for commit [<code>0123456</code>](https://github.com/o/r/commit/${SHA}) · [workflow run](https://github.com/o/r/actions/runs/42) · 2026-01-02 03:04 UTC.`;
 
 function run(...argv: string[]): { code: number; stdout: string; stderr: string } {
   let stdout = "";
@@ -42,12 +41,26 @@ describe("which commit, which run, when", () => {
     const plans = join(tmp, "plans");
     mkdirSync(plans);
     writeFileSync(join(plans, "dev.json"), JSON.stringify(buildPlan([])));
-    const ok = run("--plans", plans, "--commit", SHA, "--commit-url", provenance.commitUrl, "--run-url", provenance.runUrl, "--time", provenance.time);
+    const ok = run(
+      "--plans",
+      plans,
+      "--commit",
+      SHA,
+      "--commit-url",
+      provenance.commitUrl,
+      "--run-url",
+      provenance.runUrl,
+      "--time",
+      provenance.time,
+    );
     expect(ok.stdout).toContain(LINE);
     const now = run("--plans", plans, "--commit", SHA);
     expect(now.stdout).toContain(`${new Date().toISOString().slice(0, 10)} `);
     const bad = run("--plans", plans, "--commit", "main; rm -rf /");
-    expect({ code: bad.code, stderr: bad.stderr }).toEqual({ code: 2, stderr: 'preview: --commit must be a hexadecimal commit id (7 to 64 characters), got "main; rm -rf /"\n' });
+    expect({ code: bad.code, stderr: bad.stderr }).toEqual({
+      code: 2,
+      stderr: 'preview: --commit must be a hexadecimal commit id (7 to 64 characters), got "main; rm -rf /"\n',
+    });
     const badUrl = run("--plans", plans, "--run-url", "javascript:alert(1)");
     expect(badUrl.code).toBe(2);
   });

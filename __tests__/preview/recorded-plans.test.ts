@@ -70,7 +70,9 @@ describe("recorded plans", () => {
 
     test("the table's counts match resource_changes, one row per stack", () => {
       // A failed plan's row shows — (read as NaN), not counts.
-      const expected = Object.fromEntries(plans.map(({ stack, plan }) => [stack, plan!.errored ? [NaN, NaN, NaN, NaN] : countsFromPlan(plan!)]));
+      const expected = Object.fromEntries(
+        plans.map(({ stack, plan }) => [stack, plan!.errored ? [NaN, NaN, NaN, NaN] : countsFromPlan(plan!)]),
+      );
       expect(tableCounts(markdown)).toEqual(expected);
     });
 
@@ -93,7 +95,8 @@ describe("recorded plans", () => {
 
     test("replacements and deletions are warned about above the details, and come first in each stack", () => {
       const warned = [...alertAddresses(markdown, "CAUTION"), ...alertAddresses(markdown, "WARNING")];
-      for (const { plan } of plans) for (const address of changes(plan, "delete", "delete,create", "create,delete")) expect(warned).toContain(address);
+      for (const { plan } of plans)
+        for (const address of changes(plan, "delete", "delete,create", "create,delete")) expect(warned).toContain(address);
       const rank: Record<EntryLabel, number> = { destroy: 0, replace: 1, update: 2, create: 3 };
       for (const { stack } of plans) {
         const ranks = entries.filter((e) => e.stack === stack).map((e) => rank[e.label]);
@@ -118,7 +121,9 @@ describe("recorded plans", () => {
   test("scale change: new API servers, and the Heat template's changed key shown by itself", () => {
     const { markdown } = load("scale-change");
     expect(tableCounts(markdown)).toMatchObject({ staging: [3, 1, 0, 0], prod: [3, 1, 0, 0] });
-    expect(markdown).toContain("- template_opts.Bin » resources.workers.properties.max_size = 3\n+ template_opts.Bin » resources.workers.properties.max_size = 5");
+    expect(markdown).toContain(
+      "- template_opts.Bin » resources.workers.properties.max_size = 3\n+ template_opts.Bin » resources.workers.properties.max_size = 5",
+    );
   });
 
   test("image change: servers are rebuilt in place; the services node and dev's all-in-one controller (MySQL on its root disk) loudest", () => {
@@ -128,7 +133,9 @@ describe("recorded plans", () => {
     const stateful = (a: string) => a.includes(".services_") || a.includes(".controller_server_");
     expect(alertAddresses(markdown, "CAUTION").sort()).toEqual(servers.filter(stateful).sort());
     expect(alertAddresses(markdown, "WARNING").sort()).toEqual(servers.filter((a) => !stateful(a)).sort());
-    expect(headOf(markdown)).toContain("will be updated in place: rebuild from the new image: root disk wiped; ID, addresses and attached volumes kept");
+    expect(headOf(markdown)).toContain(
+      "will be updated in place: rebuild from the new image: root disk wiped; ID, addresses and attached volumes kept",
+    );
     expect(headOf(markdown)).not.toContain("not on its volume");
     expect(plans.every(({ plan }) => !plan!.errored)).toBe(true);
     expect(headOf(markdown)).not.toContain("planned against empty state");
@@ -141,7 +148,9 @@ describe("recorded plans", () => {
     const head = headOf(markdown);
     expect(head.indexOf("[!CAUTION]")).toBeLessThan(head.indexOf("[!WARNING]"));
     expect(alertAddresses(markdown, "CAUTION")[0]).toBe(volume);
-    expect(head).toMatch(/<code>openstack_blockstorage_volume_v3\.[^<]+<\/code> will be \*\*destroyed\*\*[^\n]*\*\*Cinder volume: the data on it \(MySQL\) is lost\.\*\*/);
+    expect(head).toMatch(
+      /<code>openstack_blockstorage_volume_v3\.[^<]+<\/code> will be \*\*destroyed\*\*[^\n]*\*\*Cinder volume: the data on it \(MySQL\) is lost\.\*\*/,
+    );
   });
 
   test("a replacement that prevent_destroy blocks: the failed plan is still shown, marked failed, the volume loudest", () => {

@@ -65,23 +65,28 @@ const rootArb = fc.dictionary(keyArb, treeArb, { minKeys: 1, maxKeys: 5 }).map((
 describe("sensitive values", () => {
   test("no value under a sensitivity marker reaches the Markdown, at any depth, for any action", () => {
     fc.assert(
-      fc.property(rootArb, rootArb, fc.constantFrom<readonly string[]>(["create"], ["update"], ["delete"], ["delete", "create"]), (beforeTree, afterTree, actions) => {
-        const before = build(beforeTree);
-        const after = build(afterTree);
-        const plan = buildPlan([
-          {
-            address: "terraform_data.x",
-            type: "terraform_data",
-            actions,
-            before: actions[0] === "create" ? null : before.value,
-            beforeSensitive: before.marker,
-            after: actions.includes("create") || actions[0] === "update" ? after.value : null,
-            afterSensitive: after.marker,
-          },
-        ]);
-        const markdown = renderPlanPreview([{ stack: "dev", plan }]);
-        for (const secret of [...before.secrets, ...after.secrets]) expect(markdown).not.toContain(secret);
-      }),
+      fc.property(
+        rootArb,
+        rootArb,
+        fc.constantFrom<readonly string[]>(["create"], ["update"], ["delete"], ["delete", "create"]),
+        (beforeTree, afterTree, actions) => {
+          const before = build(beforeTree);
+          const after = build(afterTree);
+          const plan = buildPlan([
+            {
+              address: "terraform_data.x",
+              type: "terraform_data",
+              actions,
+              before: actions[0] === "create" ? null : before.value,
+              beforeSensitive: before.marker,
+              after: actions.includes("create") || actions[0] === "update" ? after.value : null,
+              afterSensitive: after.marker,
+            },
+          ]);
+          const markdown = renderPlanPreview([{ stack: "dev", plan }]);
+          for (const secret of [...before.secrets, ...after.secrets]) expect(markdown).not.toContain(secret);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -90,7 +95,9 @@ describe("sensitive values", () => {
     fc.assert(
       fc.property(rootArb, (tree) => {
         const after = build(tree);
-        const plan = buildPlan([{ address: "terraform_data.x", type: "terraform_data", actions: ["create"], after: after.value, afterSensitive: after.marker }]);
+        const plan = buildPlan([
+          { address: "terraform_data.x", type: "terraform_data", actions: ["create"], after: after.value, afterSensitive: after.marker },
+        ]);
         const markdown = renderPlanPreview([{ stack: "dev", plan }]);
         // A string containing a marked one is masked too, on purpose (see Redactor).
         const unrelated = after.visible.filter((text) => !after.hidden.some((hidden) => hidden.length >= 4 && text.includes(hidden)));
@@ -120,7 +127,8 @@ describe("sensitive values", () => {
       },
     ]);
     const markdown = renderPlanPreview([{ stack: "prod", plan }]);
-    for (const secret of ["old-pass-123", "new-pass-456", "old-admin-1", "new-admin-2", "unmarked-result-value"]) expect(markdown).not.toContain(secret);
+    for (const secret of ["old-pass-123", "new-pass-456", "old-admin-1", "new-admin-2", "unmarked-result-value"])
+      expect(markdown).not.toContain(secret);
     expect(markdown).toContain(`parameters.db_password = ${SENSITIVE}`);
     expect(markdown).toContain('+ parameters.flavor = "m1.large"');
   });
@@ -130,9 +138,29 @@ describe("sensitive values", () => {
     const plan = {
       ...buildPlan([]),
       output_changes: {
-        scale_up_url: { actions: ["create"], before: null, after: signed, after_unknown: false, before_sensitive: false, after_sensitive: false },
-        db_password: { actions: ["update"], before: "old-output-secret", after: "new-output-secret", before_sensitive: true, after_sensitive: true },
-        app_url: { actions: ["create"], before: null, after: "http://203.0.113.1:80", after_unknown: false, before_sensitive: false, after_sensitive: false },
+        scale_up_url: {
+          actions: ["create"],
+          before: null,
+          after: signed,
+          after_unknown: false,
+          before_sensitive: false,
+          after_sensitive: false,
+        },
+        db_password: {
+          actions: ["update"],
+          before: "old-output-secret",
+          after: "new-output-secret",
+          before_sensitive: true,
+          after_sensitive: true,
+        },
+        app_url: {
+          actions: ["create"],
+          before: null,
+          after: "http://203.0.113.1:80",
+          after_unknown: false,
+          before_sensitive: false,
+          after_sensitive: false,
+        },
       },
     };
     const markdown = renderPlanPreview([{ stack: "prod", plan }]);

@@ -10,7 +10,13 @@ import { buildPlan, ChangeSpec } from "./plan-builder";
 
 const SERVICES = "openstack_compute_instance_v2.services_server_C849EE9A";
 const API = "openstack_compute_instance_v2.controller_api-1_server_4478A9CA";
-const server = (extra: Record<string, unknown>) => ({ name: "s", image_id: "img-1", flavor_name: "m1.small", network: [{ port: "port-1" }], ...extra });
+const server = (extra: Record<string, unknown>) => ({
+  name: "s",
+  image_id: "img-1",
+  flavor_name: "m1.small",
+  network: [{ port: "port-1" }],
+  ...extra,
+});
 
 function preview(address: string, actions: string[], after: Record<string, unknown>, before = server({})): string {
   const change: ChangeSpec = { address, type: "openstack_compute_instance_v2", actions, before, after: server(after) };
@@ -58,7 +64,8 @@ describe("what a server change does to its disk and address", () => {
   });
 
   test("the synth diff classifies the same way", () => {
-    const stack = (flavor: string) => new Map([["prod", { resource: { openstack_compute_instance_v2: { services_server_C849EE9A: server({ flavor_name: flavor }) } } }]]);
+    const stack = (flavor: string) =>
+      new Map([["prod", { resource: { openstack_compute_instance_v2: { services_server_C849EE9A: server({ flavor_name: flavor }) } } }]]);
     const markdown = renderSynthDiff(stack("m1.small"), stack("m1.large"));
     expect(alertAddresses(markdown, "WARNING")).toEqual([SERVICES]);
     expect(headOf(markdown)).toContain(SERVER_EFFECTS.resize);

@@ -26,7 +26,13 @@ describe("synth diff (no credentials)", () => {
     { ...dev, workers: { ...dev.workers, flavor: "m1.medium" } },
     // image_id is rebuilt in place by the provider; user_data (it carries the API port) is ForceNew.
     { ...staging, image: "ubuntu-24.04", fractals: { apiPort: 8080 } },
-    { ...prod, topology: "all-in-one", services: undefined, loadBalancer: undefined, api: { ...prod.api, count: 1, antiAffinity: false, floatingIp: true } },
+    {
+      ...prod,
+      topology: "all-in-one",
+      services: undefined,
+      loadBalancer: undefined,
+      api: { ...prod.api, count: 1, antiAffinity: false, floatingIp: true },
+    },
     { ...dev, env: "qa", network: { cidr: "10.40.0.0/24" } },
   ];
   const base = readSynthDir(synth([dev, staging, prod], join(tmp, "base")), "--base");
@@ -36,7 +42,11 @@ describe("synth diff (no credentials)", () => {
 
   test("identical synth outputs show no changes", () => {
     const same = renderSynthDiff(base, base);
-    expect(Object.values(tableCounts(same))).toEqual([[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]);
+    expect(Object.values(tableCounts(same))).toEqual([
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+      [0, 0, 0, 0],
+    ]);
     expect(same).toContain("**prod**: no changes.");
     expect(same).not.toContain("[!WARNING]");
   });
@@ -52,26 +62,39 @@ describe("synth diff (no credentials)", () => {
     const [, changed, replaced] = tableCounts(markdown).staging;
     expect(replaced).toBeGreaterThanOrEqual(1);
     expect(changed + replaced).toBeGreaterThanOrEqual(2);
-    expect(warnings).toMatch(/\*\*staging\*\*: <code>openstack_compute_instance_v2\.[^<]*<\/code> will likely be \*\*replaced\*\* \(ForceNew: <code>user_data<\/code>\)/);
-    expect(markdown).toMatch(/<b>replaced \(likely\)<\/b>[^\n]*\n\n```diff\n(.*\n)*- image_id = "\$\{data\.openstack_images_image_v2\.catalog_image-ubuntu-22-04/);
+    expect(warnings).toMatch(
+      /\*\*staging\*\*: <code>openstack_compute_instance_v2\.[^<]*<\/code> will likely be \*\*replaced\*\* \(ForceNew: <code>user_data<\/code>\)/,
+    );
+    expect(markdown).toMatch(
+      /<b>replaced \(likely\)<\/b>[^\n]*\n\n```diff\n(.*\n)*- image_id = "\$\{data\.openstack_images_image_v2\.catalog_image-ubuntu-22-04/,
+    );
   });
 
   test("an in-place change stays an update", () => {
     // flavor_id: the provider resizes in place.
     expect(tableCounts(markdown).dev[1]).toBeGreaterThanOrEqual(1);
-    expect(markdown).toMatch(/<b>changed<\/b> <code>openstack_compute_instance_v2\.[^<]*worker[^<]*<\/code><\/summary>\n\n```diff\n- flavor_id = /);
+    expect(markdown).toMatch(
+      /<b>changed<\/b> <code>openstack_compute_instance_v2\.[^<]*worker[^<]*<\/code><\/summary>\n\n```diff\n- flavor_id = /,
+    );
   });
 
   test("removing prod's services node and volume is the loudest warning", () => {
     const caution = warnings.slice(warnings.indexOf("[!CAUTION]"), warnings.indexOf("[!WARNING]"));
-    expect(caution).toMatch(/\*\*prod\*\*: <code>openstack_blockstorage_volume_v3\.[^<]+<\/code> is removed: Terraform will \*\*destroy\*\* it/);
+    expect(caution).toMatch(
+      /\*\*prod\*\*: <code>openstack_blockstorage_volume_v3\.[^<]+<\/code> is removed: Terraform will \*\*destroy\*\* it/,
+    );
     expect(caution).toMatch(/<code>openstack_compute_instance_v2\.services[^<]+<\/code>/);
     expect(tableCounts(markdown).prod[3]).toBeGreaterThanOrEqual(2);
   });
 
   test("values of secret-looking attributes are masked (synthesized JSON has no sensitivity markers)", () => {
     const stack = (password: string) =>
-      new Map([["dev", { resource: { openstack_compute_instance_v2: { api: { name: "api", admin_pass: password, metadata: { db_token: password } } } } }]]);
+      new Map([
+        [
+          "dev",
+          { resource: { openstack_compute_instance_v2: { api: { name: "api", admin_pass: password, metadata: { db_token: password } } } } },
+        ],
+      ]);
     const diff = renderSynthDiff(stack("old-literal-secret"), stack("new-literal-secret"));
     expect(diff).not.toMatch(/literal-secret/);
     expect(diff).toContain("- admin_pass = (sensitive value)\n+ admin_pass = (sensitive value)");
@@ -79,7 +102,16 @@ describe("synth diff (no credentials)", () => {
   });
 
   test("removing a block marked prevent_destroy is stateful, whatever its type", () => {
-    const base = new Map([["prod", { resource: { openstack_networking_network_v2: { keep: { name: "k", lifecycle: { prevent_destroy: true } }, plain: { name: "p" } } } }]]);
+    const base = new Map([
+      [
+        "prod",
+        {
+          resource: {
+            openstack_networking_network_v2: { keep: { name: "k", lifecycle: { prevent_destroy: true } }, plain: { name: "p" } },
+          },
+        },
+      ],
+    ]);
     const head = new Map([["prod", { resource: {} }]]);
     const diff = renderSynthDiff(base, head);
     expect(alertAddresses(diff, "CAUTION")).toEqual(["openstack_networking_network_v2.keep"]);

@@ -50,7 +50,13 @@ function bigPlans(): StackPlan[] {
       actions: ["delete"],
       before: { name: `port-${i}` },
     })),
-    { address: "openstack_networking_network_v2.net", type: "openstack_networking_network_v2", actions: ["no-op"], before: { name: "n" }, after: { name: "n" } },
+    {
+      address: "openstack_networking_network_v2.net",
+      type: "openstack_networking_network_v2",
+      actions: ["no-op"],
+      before: { name: "n" },
+      after: { name: "n" },
+    },
     { address: "data.openstack_images_image_v2.ubuntu", type: "openstack_images_image_v2", actions: ["read"], after: { name: "u" } },
   ];
   return [
@@ -129,7 +135,9 @@ describe("size limit", () => {
     const note = /^> \[!NOTE\]\n> (.*)$/m.exec(markdown)?.[1] ?? "";
     expect(note).toContain(`shortened to stay within ${DEFAULT_MAX_CHARS.toLocaleString("en-US")} characters (GitHub's limit is 65,536)`);
     // Only dev's creates lose anything in this plan: dev is named, with its first cut rows by address.
-    expect(note).toMatch(/left out for [\d,]+ resources \([^)]*\): \*\*dev\*\* [\d,]+ \(<code>openstack_compute_instance_v2\.worker_\d+<\/code>, /);
+    expect(note).toMatch(
+      /left out for [\d,]+ resources \([^)]*\): \*\*dev\*\* [\d,]+ \(<code>openstack_compute_instance_v2\.worker_\d+<\/code>, /,
+    );
     expect(note).not.toContain("**staging**");
     const small = renderPlanPreview(plans, { maxChars: 20_000 });
     expect(small).toContain("shortened to stay within 20,000 characters");

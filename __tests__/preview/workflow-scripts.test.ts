@@ -20,7 +20,12 @@ import { countsFromPlan, tableCounts } from "./plan-builder";
 
 const ROOT = join(__dirname, "..", "..");
 // The plain-JavaScript module both workflows' github-script steps load.
-const { MARKER, COMMENT_LIMIT, MANAGED_LABELS: MANAGED_LABELS_JS, fallbackBody } = require("../../preview/post-comment.js") as {
+const {
+  MARKER,
+  COMMENT_LIMIT,
+  MANAGED_LABELS: MANAGED_LABELS_JS,
+  fallbackBody,
+} = require("../../preview/post-comment.js") as {
   MARKER: string;
   COMMENT_LIMIT: number;
   MANAGED_LABELS: string[];
@@ -34,7 +39,9 @@ interface Step {
 }
 function stepOf(workflow: string, name: string): Step {
   const jobs: Record<string, { steps: Step[] }> = parse(readFileSync(join(ROOT, ".github/workflows", workflow), "utf8")).jobs;
-  const found = Object.values(jobs).flatMap((job) => job.steps).find((s) => s.name === name);
+  const found = Object.values(jobs)
+    .flatMap((job) => job.steps)
+    .find((s) => s.name === name);
   if (!found) throw new Error(`no step named ${JSON.stringify(name)} in ${workflow}`);
   return found;
 }
@@ -85,7 +92,8 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
       TF_INPUT: "0",
     };
     // GitHub runs `run:` scripts as `bash -e {0}`.
-    const bash = (script: string, cwd: string) => spawnSync("bash", ["-e", "-c", script], { cwd, env: { ...env, ...outputs() }, encoding: "utf8" });
+    const bash = (script: string, cwd: string) =>
+      spawnSync("bash", ["-e", "-c", script], { cwd, env: { ...env, ...outputs() }, encoding: "utf8" });
     const outputs = () =>
       Object.fromEntries(
         readFileSync(outputFile, "utf8")
@@ -115,7 +123,9 @@ const hasTerraform = spawnSync("terraform", ["version"]).status === 0;
     expect(existsSync(join(runnerTemp, "plans", "staging.error.txt"))).toBe(true);
     expect(comment).toContain("Error: Reference to undeclared input variable");
     expect(comment).toContain("[Workflow log](https://github.example/runs/1)");
-    expect(comment).toContain("Preview for commit [<code>0123456</code>](https://github.example/commit/0123456789abcdef0123456789abcdef01234567)");
+    expect(comment).toContain(
+      "Preview for commit [<code>0123456</code>](https://github.example/commit/0123456789abcdef0123456789abcdef01234567)",
+    );
     expect(JSON.parse(readFileSync(join(runnerTemp, "labels.json"), "utf8")).labels).toContain("plan: failed");
     expect(Object.keys(tableCounts(comment))).toEqual(["dev", "staging", "prod"]);
     expect(existsSync(join(runnerTemp, "full.md"))).toBe(true);
@@ -146,10 +156,12 @@ async function runScript(
   data: { comments: Comment[]; pulls?: unknown[]; head?: string; labels?: string[] },
 ) {
   const calls: Call[] = [];
-  const record = (method: string, result: unknown = {}) => async (args: Record<string, unknown>) => {
-    calls.push({ method, args });
-    return { data: result };
-  };
+  const record =
+    (method: string, result: unknown = {}) =>
+    async (args: Record<string, unknown>) => {
+      calls.push({ method, args });
+      return { data: result };
+    };
   const rest = {
     issues: {
       listComments: record("listComments"),
@@ -230,10 +242,14 @@ describe("plan-preview.yml comment step", () => {
   });
 
   test("without a preview (the install failed), the old comment is still replaced: failed, with the log", async () => {
-    const { calls } = await runScript(script, { PREVIEW_FILE: join(artifacts, "missing.md"), LABELS_FILE: join(artifacts, "missing.json") }, {
-      comments: [{ id: 2, body: `${PREVIEW_MARKER}\nold preview`, user: { type: "Bot" } }],
-      labels: ["plan: no changes"],
-    });
+    const { calls } = await runScript(
+      script,
+      { PREVIEW_FILE: join(artifacts, "missing.md"), LABELS_FILE: join(artifacts, "missing.json") },
+      {
+        comments: [{ id: 2, body: `${PREVIEW_MARKER}\nold preview`, user: { type: "Bot" } }],
+        labels: ["plan: no changes"],
+      },
+    );
     expect(calls.map((c) => c.method)).toEqual(["updateComment", "removeLabel", "addLabels"]);
     expect(calls[0].args.body).toBe(fallbackBody("abc123", "https://github.example/runs/1"));
     expect(calls[0].args.body).toContain("No preview for this commit");
@@ -251,14 +267,25 @@ describe("plan-preview-comment.yml (forks)", () => {
   const run = { HEAD_OWNER: "forker", HEAD_BRANCH: "feature", HEAD_SHA: "abc123" };
 
   test("comments on the open pull request whose head is the commit that ran", async () => {
-    const pulls = [{ number: 41, head: { sha: "old999" } }, { number: 42, head: { sha: "abc123" } }];
-    const { calls, pullQueries } = await runScript(script, { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() }, { comments: [], pulls });
+    const pulls = [
+      { number: 41, head: { sha: "old999" } },
+      { number: 42, head: { sha: "abc123" } },
+    ];
+    const { calls, pullQueries } = await runScript(
+      script,
+      { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() },
+      { comments: [], pulls },
+    );
     expect(pullQueries[0].args).toMatchObject({ state: "open", head: "forker:feature" });
     expect(calls).toEqual([{ method: "createComment", args: { owner: "o", repo: "r", issue_number: 42, body } }]);
   });
 
   test("does nothing when the pull request has moved on to another commit", async () => {
-    const { calls } = await runScript(script, { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() }, { comments: [], pulls: [{ number: 42, head: { sha: "newer" } }] });
+    const { calls } = await runScript(
+      script,
+      { ...run, PREVIEW_FILE: file(body), LABELS_FILE: labels() },
+      { comments: [], pulls: [{ number: 42, head: { sha: "newer" } }] },
+    );
     expect(calls).toEqual([]);
   });
 
@@ -267,13 +294,26 @@ describe("plan-preview-comment.yml (forks)", () => {
     const data = join(work, "plan-preview-data");
     const stack = (side: string, name: string) => {
       mkdirSync(join(data, side, "stacks", "dev"), { recursive: true });
-      writeFileSync(join(data, side, "stacks", "dev", "cdk.tf.json"), JSON.stringify({ resource: { openstack_networking_network_v2: { net: { name } } } }));
+      writeFileSync(
+        join(data, side, "stacks", "dev", "cdk.tf.json"),
+        JSON.stringify({ resource: { openstack_networking_network_v2: { net: { name } } } }),
+      );
     };
     stack("base", "a");
     stack("head", "**@everyone** <img src=x>");
     writeFileSync(join(data, "preview.md"), "@everyone click here");
-    const env = { ...process.env, RUNNER_TEMP: work, HEAD_SHA: "0123456789abcdef0123456789abcdef01234567", COMMIT_URL: "https://github.example/c", RUN_URL: "https://github.example/runs/2" };
-    const render = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], { cwd: ROOT, env, encoding: "utf8" });
+    const env = {
+      ...process.env,
+      RUNNER_TEMP: work,
+      HEAD_SHA: "0123456789abcdef0123456789abcdef01234567",
+      COMMIT_URL: "https://github.example/c",
+      RUN_URL: "https://github.example/runs/2",
+    };
+    const render = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(render.status).toBe(0);
     const comment = readFileSync(join(work, "preview.md"), "utf8");
     expect(comment).toContain("## Terraform configuration diff (no plan)");
@@ -282,7 +322,11 @@ describe("plan-preview-comment.yml (forks)", () => {
     expect(comment.replace(/^```[\s\S]*?^```$/gm, "")).not.toMatch(/<img|@everyone/);
     // No data (the fork's run failed before uploading): a failure comment.
     rmSync(data, { recursive: true });
-    const failed = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], { cwd: ROOT, env, encoding: "utf8" });
+    const failed = spawnSync("bash", ["-e", "-c", stepOf("plan-preview-comment.yml", "Render the preview (base branch's renderer)").run!], {
+      cwd: ROOT,
+      env,
+      encoding: "utf8",
+    });
     expect(failed.status).toBe(0);
     expect(readFileSync(join(work, "preview.md"), "utf8")).toContain("No preview for this commit");
   }, 60_000);

@@ -54,11 +54,14 @@ describe("GitHub workflows", () => {
   const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
   (hasShellcheck ? test : test.skip)("every run: script passes shellcheck (installed here), which does catch a bad one", () => {
     // GitHub runs `run:` scripts as `bash -e {0}`.
-    const shellcheck = (script: string) => spawnSync("shellcheck", ["-s", "bash", "-S", "style", "-"], { input: `set -e\n${script}`, encoding: "utf8" });
-    expect(shellcheck('for f in $(ls *.json); do echo $f; done').status).not.toBe(0);
+    const shellcheck = (script: string) =>
+      spawnSync("shellcheck", ["-s", "bash", "-S", "style", "-"], { input: `set -e\n${script}`, encoding: "utf8" });
+    expect(shellcheck("for f in $(ls *.json); do echo $f; done").status).not.toBe(0);
     for (const path of WORKFLOWS) {
       const jobs: Record<string, { steps: { name?: string; run?: string }[] }> = parse(read(path)).jobs;
-      for (const step of Object.values(jobs).flatMap((job) => job.steps).filter((s) => s.run !== undefined)) {
+      for (const step of Object.values(jobs)
+        .flatMap((job) => job.steps)
+        .filter((s) => s.run !== undefined)) {
         const result = shellcheck(step.run!);
         expect({ path, step: step.name, findings: result.stdout }).toEqual({ path, step: step.name, findings: "" });
       }
@@ -69,13 +72,22 @@ describe("GitHub workflows", () => {
     for (const path of WORKFLOWS) {
       const uses = [...read(path).matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((m) => m[1]);
       expect(uses.length).toBeGreaterThan(0);
-      for (const line of uses) expect({ path, line }).toEqual({ path, line: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/) });
+      for (const line of uses)
+        expect({ path, line }).toEqual({ path, line: expect.stringMatching(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/) });
     }
   });
 
   describe("plan-preview.yml", () => {
     const workflow = parse(read(".github/workflows/plan-preview.yml"));
-    type Step = { name?: string; id?: string; if?: string; run?: string; uses?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+    type Step = {
+      name?: string;
+      id?: string;
+      if?: string;
+      run?: string;
+      uses?: string;
+      with?: Record<string, unknown>;
+      env?: Record<string, string>;
+    };
     const steps: Step[] = workflow.jobs.plan.steps;
     const fork: Step[] = workflow.jobs.fork.steps;
 
@@ -123,7 +135,9 @@ describe("GitHub workflows", () => {
       expect(caches.map((c) => c.with?.path)).toEqual(["~/.npm", "~/.terraform.d/plugin-cache"]);
       expect(String(caches[0].with?.key)).toContain("github.event.pull_request.base.sha");
       expect(String(caches[1].with?.key)).toContain("hashFiles('cdktf.json')");
-      expect(steps.map((s) => s.run ?? "").join("\n")).toContain('echo "TF_PLUGIN_CACHE_DIR=$HOME/.terraform.d/plugin-cache" >> "$GITHUB_ENV"');
+      expect(steps.map((s) => s.run ?? "").join("\n")).toContain(
+        'echo "TF_PLUGIN_CACHE_DIR=$HOME/.terraform.d/plugin-cache" >> "$GITHUB_ENV"',
+      );
     });
 
     test("the fork job uploads only synthesized JSON and the synth log, never a comment", () => {

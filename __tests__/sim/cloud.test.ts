@@ -20,7 +20,11 @@ describe("the cloud file", () => {
       cloud.add({ type: "port", id: "q", state: {} });
     });
     Cloud.transact(file, (cloud) => cloud.remove("stack", "s"));
-    expect(Cloud.load(file).all().map((o) => o.id)).toEqual(["q"]);
+    expect(
+      Cloud.load(file)
+        .all()
+        .map((o) => o.id),
+    ).toEqual(["q"]);
   });
 
   test("parallel processes (one per stack under `cdktf deploy '*'`) lose no update", async () => {
@@ -28,10 +32,15 @@ describe("the cloud file", () => {
     const script = `
       const { Cloud } = require(${JSON.stringify(path.join(__dirname, "../../sim/openstack/cloud.ts"))});
       for (let i = 0; i < 40; i++) Cloud.transact(process.argv[1], (c) => c.add({ type: "t", id: process.pid + "-" + i, state: {} }));`;
-    await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve, reject) => {
-      const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", script, file], { stdio: "inherit" });
-      child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
-    })));
+    await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", script, file], { stdio: "inherit" });
+            child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+          }),
+      ),
+    );
     expect(Cloud.load(file).all()).toHaveLength(120);
   });
 });

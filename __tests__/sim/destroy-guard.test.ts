@@ -19,10 +19,12 @@ describe("sim:destroy's prevent_destroy explanation", () => {
 
   test("names the protected volume, the setting and the ways out when it is deployed", () => {
     const message = preventDestroyProblem(parseEnvironment(prod), stateWith([volume]), ".sim/");
-    expect(message).toBe("sim:destroy prod: Terraform will not destroy openstack_blockstorage_volume_v3.services_volume_9B0798C4, " +
-      "the services node's database volume, because services.preventDestroy is true for prod (config/prod.ts). " +
-      "To remove the simulated prod, set services.preventDestroy to false and run sim:destroy again, " +
-      "or delete .sim/ to start over with an empty simulated cloud.");
+    expect(message).toBe(
+      "sim:destroy prod: Terraform will not destroy openstack_blockstorage_volume_v3.services_volume_9B0798C4, " +
+        "the services node's database volume, because services.preventDestroy is true for prod (config/prod.ts). " +
+        "To remove the simulated prod, set services.preventDestroy to false and run sim:destroy again, " +
+        "or delete .sim/ to start over with an empty simulated cloud.",
+    );
   });
 
   test("says nothing when the volume is not deployed, or not protected", () => {

@@ -45,20 +45,29 @@ interface Lifecycle {
 /** Runs the steps in order and records them; a failed step ends the lifecycle (later tests then fail on missing runs). */
 async function lifecycle(input: EnvironmentInput): Promise<Lifecycle> {
   const ws = new SimWorkspace(input.env);
-  const result: Lifecycle = { runs: {}, plan: [], stateIds: [], cloudAfterApply: [], cloudAfterDestroy: -1, driftPlan: {}, droppedRule: "", dayTwo: {} };
+  const result: Lifecycle = {
+    runs: {},
+    plan: [],
+    stateIds: [],
+    cloudAfterApply: [],
+    cloudAfterDestroy: -1,
+    driftPlan: {},
+    droppedRule: "",
+    dayTwo: {},
+  };
   const record = async (name: string, pending: Promise<Run>) => {
     result.runs[name] = await pending;
     return result.runs[name].code;
   };
   try {
     const dir = ws.synth([input]);
-    if (await record("init", ws.init(dir)) !== 0) return result;
-    if (await record("validate", ws.terraform(dir, ["validate"])) !== 0) return result;
+    if ((await record("init", ws.init(dir))) !== 0) return result;
+    if ((await record("validate", ws.terraform(dir, ["validate"]))) !== 0) return result;
     result.plan = await ws.planChanges(dir);
-    if (await record("apply", ws.terraform(dir, ["apply", "-input=false", "plan.bin"])) !== 0) return result;
+    if ((await record("apply", ws.terraform(dir, ["apply", "-input=false", "plan.bin"]))) !== 0) return result;
     result.stateIds = await ws.stateResources(dir);
     result.cloudAfterApply = ws.cloud().map((o) => ({ type: o.type, id: o.id, owner: o.owner }));
-    if (await record("replan", ws.terraform(dir, ["plan", "-input=false", "-detailed-exitcode"])) !== 0) return result;
+    if ((await record("replan", ws.terraform(dir, ["plan", "-input=false", "-detailed-exitcode"]))) !== 0) return result;
 
     // One at a time: the variants share the deployment's state, and a plan holds its lock.
     for (const [name, vary] of Object.entries(DAY_TWO[input.env] ?? {})) {
@@ -78,15 +87,15 @@ async function lifecycle(input: EnvironmentInput): Promise<Lifecycle> {
       result.droppedRule = rule.address;
       ws.removeFromCloud(rule.type, rule.id);
       result.driftPlan = changed(await ws.planChanges(dir));
-      if (await record("heal", ws.terraform(dir, ["apply", "-input=false", "plan.bin"])) !== 0) return result;
+      if ((await record("heal", ws.terraform(dir, ["apply", "-input=false", "plan.bin"]))) !== 0) return result;
     }
     if (input.services?.preventDestroy) {
       await record("protectedDestroy", ws.terraform(dir, ["destroy", "-auto-approve", "-input=false"]));
       // The operator's way out: turn the protection off in config, then destroy.
       destroyDir = ws.synth([{ ...input, services: { ...input.services, preventDestroy: false } }]);
-      if (await record("reinit", ws.init(destroyDir)) !== 0) return result;
+      if ((await record("reinit", ws.init(destroyDir))) !== 0) return result;
     }
-    if (await record("destroy", ws.terraform(destroyDir, ["destroy", "-auto-approve", "-input=false"])) !== 0) return result;
+    if ((await record("destroy", ws.terraform(destroyDir, ["destroy", "-auto-approve", "-input=false"]))) !== 0) return result;
     result.cloudAfterDestroy = ws.cloud().length;
     return result;
   } finally {
@@ -127,8 +136,14 @@ describeWithTerraform("simulated OpenStack end to end", () => {
     test("apply creates exactly the state's objects in the simulated cloud", () => {
       const { runs, stateIds, cloudAfterApply } = results[env];
       expect(explain(runs.apply)).toMatch(/^exit 0/);
-      const managed = stateIds.filter((r) => r.type.startsWith("openstack_")).map((r) => `${r.type}/${r.id}`).sort();
-      const inCloud = cloudAfterApply.filter((o) => !o.owner).map((o) => `${o.type}/${o.id}`).sort();
+      const managed = stateIds
+        .filter((r) => r.type.startsWith("openstack_"))
+        .map((r) => `${r.type}/${r.id}`)
+        .sort();
+      const inCloud = cloudAfterApply
+        .filter((o) => !o.owner)
+        .map((o) => `${o.type}/${o.id}`)
+        .sort();
       expect(inCloud).toEqual(managed);
     });
 
@@ -169,16 +184,21 @@ describeWithTerraform("simulated OpenStack end to end", () => {
       expect(Object.keys(changes).length).toBeGreaterThan(0);
       for (const [address, action] of Object.entries(changes)) {
         // The server is replaced, triggered by its image record, instead of the provider's silent in-place rebuild.
-        expect([address, action]).toEqual(address.startsWith("terraform_data.")
-          ? [expect.stringMatching(/^terraform_data\.workers_worker-\d+_image_/), "update"]
-          : [expect.stringMatching(/^openstack_compute_instance_v2\.workers_/), "replace"]);
+        expect([address, action]).toEqual(
+          address.startsWith("terraform_data.")
+            ? [expect.stringMatching(/^terraform_data\.workers_worker-\d+_image_/), "update"]
+            : [expect.stringMatching(/^openstack_compute_instance_v2\.workers_/), "replace"],
+        );
       }
       expect(Object.values(changes)).toContain("replace");
     });
 
     test("new services-node user data replaces that server (and its volume attachment) but not its volume", () => {
       const changes = dayTwoPlan(results.staging, "services user data");
-      const replaced = Object.entries(changes).filter(([, a]) => a === "replace").map(([address]) => address).sort();
+      const replaced = Object.entries(changes)
+        .filter(([, a]) => a === "replace")
+        .map(([address]) => address)
+        .sort();
       expect(replaced).toEqual([
         expect.stringMatching(/^openstack_compute_instance_v2\.services_/),
         expect.stringMatching(/^openstack_compute_volume_attach_v2\.services_/),

@@ -56,7 +56,11 @@ describeWithTerraform("a half-failed deploy, then a redeploy", () => {
     expect(run.stderr).toContain("409 Conflict");
     const inState = await managedInState();
     expect(inState.length).toBeGreaterThan(0);
-    expect(managedInCloud().map((o) => `${o.type}/${o.id}`).sort()).toEqual(inState.map((r) => `${r.type}/${r.id}`).sort());
+    expect(
+      managedInCloud()
+        .map((o) => `${o.type}/${o.id}`)
+        .sort(),
+    ).toEqual(inState.map((r) => `${r.type}/${r.id}`).sort());
   });
 
   test("the second apply converges: every object once, none lost, nothing left to change", async () => {

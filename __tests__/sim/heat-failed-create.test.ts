@@ -31,28 +31,37 @@ describe("the simulated Heat after a failed create", () => {
   };
 
   test.each([
-    [false, "ROLLBACK_COMPLETE", "unexpected state 'ROLLBACK_COMPLETE', wanted target 'CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_IN_PROGRESS'"],
+    [
+      false,
+      "ROLLBACK_COMPLETE",
+      "unexpected state 'ROLLBACK_COMPLETE', wanted target 'CREATE_COMPLETE, UPDATE_COMPLETE, UPDATE_IN_PROGRESS'",
+    ],
     [true, "CREATE_FAILED", "The stack is in error status."],
-  ])("disable_rollback %s: the stack stays as %s, Terraform gets no id, and the next create collides on the name", (disableRollback, status, message) => {
-    const cloudFile = path.join(dir, "cloud.json");
-    const failing = new OpenStackProvider({ stateFile: cloudFile, faults: `${STACK}:1:500` });
-    failing.configure({});
-    const stack = { name: "fractals-staging-workers", template_opts: { Bin: TEMPLATE }, disable_rollback: disableRollback };
-    const failed = apply(failing, stack);
-    expect(failed.newState).toBeNull();
-    expect(failed.diagnostics).toHaveLength(1);
-    expect(failed.diagnostics[0].summary).toMatch(/^Error waiting for openstack_orchestration_stack_v1 [0-9a-f-]{36} to become ready$/);
-    expect(failed.diagnostics[0].detail).toContain(message);
-    const left = Cloud.load(cloudFile).list(STACK);
-    expect(left.map((s) => [s.state.name, s.state.status])).toEqual([["fractals-staging-workers", status]]);
-    expect(String(left[0].state.status_reason)).toContain("simulated fault");
+  ])(
+    "disable_rollback %s: the stack stays as %s, Terraform gets no id, and the next create collides on the name",
+    (disableRollback, status, message) => {
+      const cloudFile = path.join(dir, "cloud.json");
+      const failing = new OpenStackProvider({ stateFile: cloudFile, faults: `${STACK}:1:500` });
+      failing.configure({});
+      const stack = { name: "fractals-staging-workers", template_opts: { Bin: TEMPLATE }, disable_rollback: disableRollback };
+      const failed = apply(failing, stack);
+      expect(failed.newState).toBeNull();
+      expect(failed.diagnostics).toHaveLength(1);
+      expect(failed.diagnostics[0].summary).toMatch(/^Error waiting for openstack_orchestration_stack_v1 [0-9a-f-]{36} to become ready$/);
+      expect(failed.diagnostics[0].detail).toContain(message);
+      const left = Cloud.load(cloudFile).list(STACK);
+      expect(left.map((s) => [s.state.name, s.state.status])).toEqual([["fractals-staging-workers", status]]);
+      expect(String(left[0].state.status_reason)).toContain("simulated fault");
 
-    const next = new OpenStackProvider({ stateFile: cloudFile, faults: "" });
-    next.configure({});
-    const again = apply(next, stack);
-    expect(again.diagnostics.map((d) => d.detail)).toEqual([expect.stringContaining("409 Conflict: The Stack (fractals-staging-workers) already exists.")]);
-    expect(apply(next, { ...stack, name: "fractals-staging-workers-2" }).diagnostics).toEqual([]);
-  });
+      const next = new OpenStackProvider({ stateFile: cloudFile, faults: "" });
+      next.configure({});
+      const again = apply(next, stack);
+      expect(again.diagnostics.map((d) => d.detail)).toEqual([
+        expect.stringContaining("409 Conflict: The Stack (fractals-staging-workers) already exists."),
+      ]);
+      expect(apply(next, { ...stack, name: "fractals-staging-workers-2" }).diagnostics).toEqual([]);
+    },
+  );
 
   test("a template Heat refuses (400) is the API's answer: no stack is left", () => {
     const cloudFile = path.join(dir, "cloud.json");
@@ -80,7 +89,12 @@ describeWithTerraform("staging: the workers' stack fails to create, then the nex
     const first = await ws.terraform(dir, ["apply", "-auto-approve", "-input=false"], { FRACTALS_SIM_FAULTS: `${STACK}:1:500` });
     expect(first.code).toBe(1);
     expect(first.stderr).toContain("to become ready");
-    expect(ws.cloud().filter((o) => o.type === STACK).map((o) => o.state.status)).toEqual(["ROLLBACK_COMPLETE"]);
+    expect(
+      ws
+        .cloud()
+        .filter((o) => o.type === STACK)
+        .map((o) => o.state.status),
+    ).toEqual(["ROLLBACK_COMPLETE"]);
     expect((await ws.stateResources(dir)).filter((r) => r.type === STACK)).toEqual([]);
 
     await new Promise((r) => setTimeout(r, 1100)); // another second: another plan timestamp

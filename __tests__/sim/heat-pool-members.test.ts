@@ -20,7 +20,12 @@ import { FixtureCloud } from "../lab/fixture-cloud";
 
 describe("the simulated Heat's pool members in an API group", () => {
   const template = apiScalingTemplate({
-    minSize: 2, desiredSize: 2, maxSize: 3, cooldownSeconds: 600, granularitySeconds: 300, evaluationPeriods: 2,
+    minSize: 2,
+    desiredSize: 2,
+    maxSize: 3,
+    cooldownSeconds: 600,
+    granularitySeconds: 300,
+    evaluationPeriods: 2,
     userDataTemplate: "#!/bin/sh\necho $database_url $amqp_url $wait_endpoint $wait_token\n",
   });
   let fixture: FixtureCloud;
@@ -38,24 +43,47 @@ describe("the simulated Heat's pool members in an API group", () => {
     const lb = fixture.create("openstack_lb_loadbalancer_v2", { name: "lb", vip_subnet_id: subnet.id });
     const listener = fixture.create("openstack_lb_listener_v2", { loadbalancer_id: lb.id, protocol: "HTTP", protocol_port: 80 });
     pool = fixture.create("openstack_lb_pool_v2", { listener_id: listener.id, protocol: "HTTP", lb_method: "ROUND_ROBIN" });
-    monitor = fixture.create("openstack_lb_monitor_v2", { pool_id: pool.id, type: "HTTP", delay: 5, timeout: 5, max_retries: 3, url_path: "/v1/health" });
+    monitor = fixture.create("openstack_lb_monitor_v2", {
+      pool_id: pool.id,
+      type: "HTTP",
+      delay: 5,
+      timeout: 5,
+      max_retries: 3,
+      url_path: "/v1/health",
+    });
     stack = fixture.create(STACK, {
-      name: "api", template_opts: { Bin: JSON.stringify(template) }, disable_rollback: false, timeout: 30,
+      name: "api",
+      template_opts: { Bin: JSON.stringify(template) },
+      disable_rollback: false,
+      timeout: 30,
       parameters: {
-        image: "img", flavor: "2", key_name: "k", network: String(network.id), subnet: String(subnet.id), security_group: String(sg.id),
-        pool_id: String(pool.id), api_port: "8080", database_url: "mysql://db", amqp_url: "amqp://q",
-        cpu_high_threshold: String(cpuThresholdNs(80, 1, 300)), cpu_low_threshold: String(cpuThresholdNs(20, 1, 300)),
+        image: "img",
+        flavor: "2",
+        key_name: "k",
+        network: String(network.id),
+        subnet: String(subnet.id),
+        security_group: String(sg.id),
+        pool_id: String(pool.id),
+        api_port: "8080",
+        database_url: "mysql://db",
+        amqp_url: "amqp://q",
+        cpu_high_threshold: String(cpuThresholdNs(80, 1, 300)),
+        cpu_low_threshold: String(cpuThresholdNs(20, 1, 300)),
       },
     });
   });
 
   const cloud = () => Cloud.load(file);
   const group = () => scalingGroups(cloud())[0];
-  const serverIp = (c: Cloud, serverId: string) => c.list(PORT).find((p) => p.state.device_id === serverId)!.state.all_fixed_ips as string[];
+  const serverIp = (c: Cloud, serverId: string) =>
+    c.list(PORT).find((p) => p.state.device_id === serverId)!.state.all_fixed_ips as string[];
   /** Pool members as [address, port], and the servers' addresses, in the group's order. */
   const poolView = () => {
     const c = cloud();
-    const members = c.list(LB_MEMBER).filter((m) => m.state.pool_id === pool.id).map((m) => [m.state.address, m.state.protocol_port]);
+    const members = c
+      .list(LB_MEMBER)
+      .filter((m) => m.state.pool_id === pool.id)
+      .map((m) => [m.state.address, m.state.protocol_port]);
     const servers = group().members.map((m) => [serverIp(c, m.servers[0])[0], 8080]);
     return { members, servers };
   };
@@ -77,8 +105,9 @@ describe("the simulated Heat's pool members in an API group", () => {
 
   test("scale-out adds a server and its pool member; scale-in deletes the oldest's pool member before its server", () => {
     const t0 = Date.now() + 1000;
-    expect(Cloud.transact(file, (c) => signalScalingPolicy(c, String(stack.id), "scale_up_policy", { nowMs: t0, timeScale: 30 })))
-      .toMatchObject({ outcome: "scaled", from: 2, to: 3 });
+    expect(
+      Cloud.transact(file, (c) => signalScalingPolicy(c, String(stack.id), "scale_up_policy", { nowMs: t0, timeScale: 30 })),
+    ).toMatchObject({ outcome: "scaled", from: 2, to: 3 });
     expect(poolView().members).toHaveLength(3);
     expect(poolView().members).toEqual(poolView().servers);
     Cloud.transact(file, (c) => finishScaling(c, () => true, t0 + 1000));

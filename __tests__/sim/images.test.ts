@@ -19,7 +19,8 @@ describeWithTerraform("images on a deployed environment", () => {
     const init = await ws.init(dir);
     if (init.code !== 0) throw new Error(init.stderr);
     return ws.terraform(dir, ["plan", "-input=false", "-detailed-exitcode", "-out=plan.bin"]).then(async (run) => ({
-      run, changes: run.code === 2 ? changed(await ws.savedPlanChanges(dir)) : {},
+      run,
+      changes: run.code === 2 ? changed(await ws.savedPlanChanges(dir)) : {},
     }));
   };
 
@@ -47,7 +48,11 @@ describeWithTerraform("images on a deployed environment", () => {
 
   test("a newer upload under the same name fails the plan, naming the ambiguity; a pinned UUID ignores it", async () => {
     const cloud = Cloud.load(ws.stateFile);
-    cloud.add({ type: UPLOADED_IMAGE, id: "0b5c1a9e-7a51-4c0e-9d4a-2f3b4c5d6e7f", state: { name: "Ubuntu 22.04", created_at: "2026-11-30T00:00:00Z", min_disk_gb: 10, size_bytes: 1 } });
+    cloud.add({
+      type: UPLOADED_IMAGE,
+      id: "0b5c1a9e-7a51-4c0e-9d4a-2f3b4c5d6e7f",
+      state: { name: "Ubuntu 22.04", created_at: "2026-11-30T00:00:00Z", min_disk_gb: 10, size_bytes: 1 },
+    });
     cloud.save(ws.stateFile);
     const byName = await plan(dev);
     expect(byName.run.code).toBe(1);

@@ -23,12 +23,17 @@ describeWithTerraform("Ctrl-C during npm run sim:deploy -- dev", () => {
   afterAll(() => rmSync(simDir, { recursive: true, force: true }));
 
   /** The objects Terraform made (not those the cloud made on their behalf, a VIP's port, Heat's servers). */
-  const made = () => Cloud.load(cloudFile).all().filter((o) => !o.owner);
+  const made = () =>
+    Cloud.load(cloudFile)
+      .all()
+      .filter((o) => !o.owner);
 
   test("SIGINT to the foreground process group (what a terminal sends) stops terraform gracefully: nothing untracked", async () => {
     // Its own process group, as a terminal's foreground job: the signal goes to every process in it.
     const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "deploy", "dev"], {
-      cwd: ROOT, detached: true, env: { ...env, FRACTALS_SIM_APPLY_DELAY_MS: "3000" },
+      cwd: ROOT,
+      detached: true,
+      env: { ...env, FRACTALS_SIM_APPLY_DELAY_MS: "3000" },
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
@@ -42,20 +47,30 @@ describeWithTerraform("Ctrl-C during npm run sim:deploy -- dev", () => {
     const code = await closed;
     expect(code).not.toBe(0);
     const tracked = trackedIds(stateFile);
-    const untracked = made().filter((o) => !tracked.has(o.id)).map((o) => `${o.type} ${o.id}`);
+    const untracked = made()
+      .filter((o) => !tracked.has(o.id))
+      .map((o) => `${o.type} ${o.id}`);
     expect({ untracked, out: untracked.length > 0 ? out : "" }).toEqual({ untracked: [], out: "" });
     expect(made().length).toBeGreaterThan(0);
   });
 
   test("sim:destroy reports what carries the environment's prefix but is not in its state, and leaves it", () => {
-    Cloud.transact(cloudFile, (cloud) => cloud.add({
-      type: "openstack_compute_keypair_v2", id: "fractals-dev-orphan", state: { id: "fractals-dev-orphan", name: "fractals-dev-orphan" },
-    }));
+    Cloud.transact(cloudFile, (cloud) =>
+      cloud.add({
+        type: "openstack_compute_keypair_v2",
+        id: "fractals-dev-orphan",
+        state: { id: "fractals-dev-orphan", name: "fractals-dev-orphan" },
+      }),
+    );
     const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "destroy", "dev"], { cwd: ROOT, encoding: "utf8", env });
     expect(`exit ${run.status}\n${run.status === 0 ? "" : run.stderr}`).toBe("exit 0\n");
     expect(run.stdout).toContain("1 object(s) named fractals-dev-… that the Terraform state does not track");
     expect(run.stdout).toContain("  openstack_compute_keypair_v2 fractals-dev-orphan (id fractals-dev-orphan)");
-    expect(Cloud.load(cloudFile).all().map((o) => o.id)).toEqual(["fractals-dev-orphan"]);
+    expect(
+      Cloud.load(cloudFile)
+        .all()
+        .map((o) => o.id),
+    ).toEqual(["fractals-dev-orphan"]);
     expect(readFileSync(stateFile, "utf8")).not.toContain("fractals-dev-orphan");
   });
 });

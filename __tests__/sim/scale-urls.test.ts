@@ -11,14 +11,18 @@ import { describeWithTerraform, SimWorkspace } from "./harness";
 
 jest.setTimeout(600_000);
 
-const PRESIGNED = /^http:\/\/heat-cfn\.sim\.invalid:8000\/v1\/signal\/arn%3Aopenstack%3Aheat%3A%3A[0-9a-f]{32}%3Astacks%2Ffractals-staging-workers-\d{14}%2F[0-9a-f-]{36}%2Fresources%2Fscale_(up|down)_policy\?Timestamp=[^&]+&SignatureMethod=HmacSHA256&AWSAccessKeyId=[0-9a-f]{32}&SignatureVersion=2&Signature=[\w-]+$/;
+const PRESIGNED =
+  /^http:\/\/heat-cfn\.sim\.invalid:8000\/v1\/signal\/arn%3Aopenstack%3Aheat%3A%3A[0-9a-f]{32}%3Astacks%2Ffractals-staging-workers-\d{14}%2F[0-9a-f-]{36}%2Fresources%2Fscale_(up|down)_policy\?Timestamp=[^&]+&SignatureMethod=HmacSHA256&AWSAccessKeyId=[0-9a-f]{32}&SignatureVersion=2&Signature=[\w-]+$/;
 
 describeWithTerraform("staging's scale URL outputs", () => {
   const staging = ENVIRONMENTS.find((e) => e.env === "staging")!;
   let ws: SimWorkspace;
   let dir: string;
   let outputs: Record<string, { value: string; sensitive: boolean }>;
-  let synthesized: { output: Record<string, { description: string; sensitive?: boolean }>; resource: Record<string, Record<string, { template_opts: { Bin: string } }>> };
+  let synthesized: {
+    output: Record<string, { description: string; sensitive?: boolean }>;
+    resource: Record<string, Record<string, { template_opts: { Bin: string } }>>;
+  };
 
   beforeAll(async () => {
     ws = new SimWorkspace("scale-urls");
@@ -62,11 +66,16 @@ describeWithTerraform("staging's scale URL outputs", () => {
     provider.configure({});
     const template = JSON.stringify({
       heat_template_version: "2018-08-31",
-      resources: { up: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: "g" } } },
+      resources: {
+        up: { type: "OS::Heat::ScalingPolicy", properties: { adjustment_type: "change_in_capacity", auto_scaling_group_id: "g" } },
+      },
       outputs: { signal: { value: { get_attr: ["up", "signal_url"] } }, alarm: { value: { get_attr: ["up", "alarm_url"] } } },
     });
     const type = "openstack_orchestration_stack_v1";
-    const full = conform({ name: "urls", template_opts: { Bin: template } }, blockType(provider.schemas.resources[type].block)) as ValueObject;
+    const full = conform(
+      { name: "urls", template_opts: { Bin: template } },
+      blockType(provider.schemas.resources[type].block),
+    ) as ValueObject;
     const applied = provider.applyResourceChange(type, null, provider.planResourceChange(type, null, full, full).planned);
     expect(applied.diagnostics).toEqual([]);
     const id = String(applied.newState!.id);

@@ -23,7 +23,9 @@ const FONT_FILES = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/sha
 function renderOptions(): ResvgRenderOptions {
   const missing = FONT_FILES.filter((file) => !fs.existsSync(file));
   if (missing.length > 0) {
-    throw new Error(`the diagram test renders with DejaVu Sans: install the Debian package fonts-dejavu-core (missing ${missing.join(", ")})`);
+    throw new Error(
+      `the diagram test renders with DejaVu Sans: install the Debian package fonts-dejavu-core (missing ${missing.join(", ")})`,
+    );
   }
   return { font: { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" } };
 }
@@ -45,7 +47,7 @@ describe("architecture diagrams", () => {
     expect(prod).toContain("fractals-prod-bastion");
     for (const svg of [dev, staging]) expect(svg).toContain("SSH from nowhere");
     for (const svg of [dev, staging]) expect(svg).not.toContain("bastion");
-    for (const svg of [dev, staging, prod]) expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
+    for (const svg of [dev, staging, prod]) expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
   });
 });
 
@@ -53,32 +55,38 @@ describe("what the arrows say (issue 14.12)", () => {
   const arrowsOf = (layout: Layout, from: string, to: string) => layout.arrows.filter((a) => a.from === from && a.to === to);
   const card = (layout: Layout, id: string) => layout.cards.find((c) => c.id === id)!;
 
-  test.each(layouts.filter(([, l]) => l.cards.some((c) => c.id === "services")))("%s: the database and queue arrows leave every API server", (_, layout) => {
-    const apis = layout.cards.filter((c) => c.kind === "api");
-    expect(apis.length).toBeGreaterThan(0);
-    for (const api of apis) {
-      const [arrow] = arrowsOf(layout, api.id, "services");
-      expect(arrow).toBeDefined();
-      // It starts on that server's border and ends on the services node's.
-      expect(onBorder(arrow.points[0], api)).toBe(true);
-      expect(onBorder(arrow.points[arrow.points.length - 1], card(layout, "services"))).toBe(true);
-    }
-    expect(layout.labels.some((l) => l.text.includes("SQL :3306") && l.owner.startsWith("arrow:api-"))).toBe(true);
-  });
+  test.each(layouts.filter(([, l]) => l.cards.some((c) => c.id === "services")))(
+    "%s: the database and queue arrows leave every API server",
+    (_, layout) => {
+      const apis = layout.cards.filter((c) => c.kind === "api");
+      expect(apis.length).toBeGreaterThan(0);
+      for (const api of apis) {
+        const [arrow] = arrowsOf(layout, api.id, "services");
+        expect(arrow).toBeDefined();
+        // It starts on that server's border and ends on the services node's.
+        expect(onBorder(arrow.points[0], api)).toBe(true);
+        expect(onBorder(arrow.points[arrow.points.length - 1], card(layout, "services"))).toBe(true);
+      }
+      expect(layout.labels.some((l) => l.text.includes("SQL :3306") && l.owner.startsWith("arrow:api-"))).toBe(true);
+    },
+  );
 
-  test.each(layouts.filter(([, l]) => l.cards.some((c) => c.id === "lb")))("%s: the workers report to the load balancer, whose VIP is inside the subnet", (_, layout) => {
-    const lb = card(layout, "lb");
-    const [report] = arrowsOf(layout, "workers", "lb");
-    expect(report).toBeDefined();
-    expect(onBorder(report.points[report.points.length - 1], lb)).toBe(true);
-    expect(arrowsOf(layout, "workers", "services")).toHaveLength(1);
-    expect(arrowsOf(layout, "internet", "lb")).toHaveLength(1);
-    for (const api of layout.cards.filter((c) => c.kind === "api")) expect(arrowsOf(layout, "lb", api.id)).toHaveLength(1);
-    const subnet = layout.frames.find((f) => f.id === "subnet")!;
-    expect(inside(lb, subnet, 1)).toBe(true);
-    expect(lb.lines.some((line) => line.includes("VIP"))).toBe(true);
-    expect(inside(card(layout, "internet"), subnet)).toBe(false);
-  });
+  test.each(layouts.filter(([, l]) => l.cards.some((c) => c.id === "lb")))(
+    "%s: the workers report to the load balancer, whose VIP is inside the subnet",
+    (_, layout) => {
+      const lb = card(layout, "lb");
+      const [report] = arrowsOf(layout, "workers", "lb");
+      expect(report).toBeDefined();
+      expect(onBorder(report.points[report.points.length - 1], lb)).toBe(true);
+      expect(arrowsOf(layout, "workers", "services")).toHaveLength(1);
+      expect(arrowsOf(layout, "internet", "lb")).toHaveLength(1);
+      for (const api of layout.cards.filter((c) => c.kind === "api")) expect(arrowsOf(layout, "lb", api.id)).toHaveLength(1);
+      const subnet = layout.frames.find((f) => f.id === "subnet")!;
+      expect(inside(lb, subnet, 1)).toBe(true);
+      expect(lb.lines.some((line) => line.includes("VIP"))).toBe(true);
+      expect(inside(card(layout, "internet"), subnet)).toBe(false);
+    },
+  );
 
   test("dev (all-in-one): the worker talks to the controller, which the Internet reaches on its floating IP", () => {
     const dev = layouts.find(([env]) => env === "dev")![1];
@@ -110,7 +118,9 @@ describe.each(layouts)("the %s layout", (_, layout) => {
 
   test("no arrow runs through a label", () => {
     const wrong: string[] = [];
-    for (const a of layout.arrows) for (const [p, q] of segments(a)) for (const l of layout.labels) if (segmentHits(p, q, l, 0)) wrong.push(`${a.from}->${a.to} through "${l.text}"`);
+    for (const a of layout.arrows)
+      for (const [p, q] of segments(a))
+        for (const l of layout.labels) if (segmentHits(p, q, l, 0)) wrong.push(`${a.from}->${a.to} through "${l.text}"`);
     expect(wrong).toEqual([]);
   });
 
@@ -120,34 +130,48 @@ describe.each(layouts)("the %s layout", (_, layout) => {
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="2000" height="100"><text x="10" y="60" font-family="${FONT_FAMILY}" font-size="${l.size}"${l.bold ? ' font-weight="bold"' : ""}>${l.text.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</text></svg>`;
       const box = new Resvg(svg, options).getBBox();
       expect(box).toBeDefined();
-      expect({ text: l.text, left: box!.x >= 10 - 1, width: box!.width <= l.w, top: box!.y >= 60 - (l.y + l.h - l.baselineY) - l.h - 0.5, bottom: box!.y + box!.height <= 60 + (l.y + l.h - l.baselineY) + 0.5 }).toEqual({
-        text: l.text, left: true, width: true, top: true, bottom: true,
+      expect({
+        text: l.text,
+        left: box!.x >= 10 - 1,
+        width: box!.width <= l.w,
+        top: box!.y >= 60 - (l.y + l.h - l.baselineY) - l.h - 0.5,
+        bottom: box!.y + box!.height <= 60 + (l.y + l.h - l.baselineY) + 0.5,
+      }).toEqual({
+        text: l.text,
+        left: true,
+        width: true,
+        top: true,
+        bottom: true,
       });
     }
   });
 });
 
 describe("rendered to PNG (resvg)", () => {
-  test.each(configs.map((c) => [c.env, c] as const))("%s renders: a PNG of the SVG's size, with its cards and its text drawn", (_, config) => {
-    const svg = architectureSvg(config);
-    const layout = architectureLayout(config);
-    const image = new Resvg(svg, renderOptions()).render();
-    const png = image.asPng();
-    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect([image.width, image.height]).toEqual([layout.width, layout.height]);
-    // Each card's fill shows in the middle of its top padding, and text is drawn (near-black pixels) inside each card.
-    const pixels = image.pixels; // a copy on every access
-    const pixel = (x: number, y: number) => {
-      const i = (Math.round(y) * image.width + Math.round(x)) * 4;
-      return [pixels[i], pixels[i + 1], pixels[i + 2]];
-    };
-    for (const c of layout.cards) {
-      expect(pixel(c.x + c.w - 4, c.y + 4)).not.toEqual([255, 255, 255]);
-      let dark = 0;
-      for (let y = Math.ceil(c.y); y < c.y + c.h; y++) for (let x = Math.ceil(c.x); x < c.x + c.w; x++) if (pixel(x, y).every((v) => v < 100)) dark++;
-      expect({ card: c.id, hasText: dark > 50 }).toEqual({ card: c.id, hasText: true });
-    }
-  });
+  test.each(configs.map((c) => [c.env, c] as const))(
+    "%s renders: a PNG of the SVG's size, with its cards and its text drawn",
+    (_, config) => {
+      const svg = architectureSvg(config);
+      const layout = architectureLayout(config);
+      const image = new Resvg(svg, renderOptions()).render();
+      const png = image.asPng();
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect([image.width, image.height]).toEqual([layout.width, layout.height]);
+      // Each card's fill shows in the middle of its top padding, and text is drawn (near-black pixels) inside each card.
+      const pixels = image.pixels; // a copy on every access
+      const pixel = (x: number, y: number) => {
+        const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+        return [pixels[i], pixels[i + 1], pixels[i + 2]];
+      };
+      for (const c of layout.cards) {
+        expect(pixel(c.x + c.w - 4, c.y + 4)).not.toEqual([255, 255, 255]);
+        let dark = 0;
+        for (let y = Math.ceil(c.y); y < c.y + c.h; y++)
+          for (let x = Math.ceil(c.x); x < c.x + c.w; x++) if (pixel(x, y).every((v) => v < 100)) dark++;
+        expect({ card: c.id, hasText: dark > 50 }).toEqual({ card: c.id, hasText: true });
+      }
+    },
+  );
 });
 
 function onBorder(p: readonly [number, number], r: { x: number; y: number; w: number; h: number }): boolean {

@@ -53,14 +53,22 @@ describe.each(configs.map((c) => c.env))("%s stack", (env) => {
 
   test("has the foundation resources", () => {
     for (const type of [
-      "openstack_networking_network_v2", "openstack_networking_subnet_v2", "openstack_networking_router_v2",
-      "openstack_networking_router_interface_v2", "openstack_networking_secgroup_v2", "openstack_networking_secgroup_rule_v2",
-      "openstack_networking_port_v2", "openstack_compute_instance_v2", "openstack_compute_keypair_v2",
-    ]) expect(resources(json, type).length).toBeGreaterThan(0);
+      "openstack_networking_network_v2",
+      "openstack_networking_subnet_v2",
+      "openstack_networking_router_v2",
+      "openstack_networking_router_interface_v2",
+      "openstack_networking_secgroup_v2",
+      "openstack_networking_secgroup_rule_v2",
+      "openstack_networking_port_v2",
+      "openstack_compute_instance_v2",
+      "openstack_compute_keypair_v2",
+    ])
+      expect(resources(json, type).length).toBeGreaterThan(0);
   });
 
   test("admits MySQL and AMQP only by remote group, never from a CIDR", () => {
-    const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+    const rules = resources(json, "openstack_networking_secgroup_rule_v2")
+      .map(([, r]) => r)
       .filter((r) => r.port_range_min <= 5672 && r.port_range_max >= 3306);
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) {
@@ -70,7 +78,8 @@ describe.each(configs.map((c) => c.env))("%s stack", (env) => {
   });
 
   test("never admits SSH from 0.0.0.0/0", () => {
-    const open = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r)
+    const open = resources(json, "openstack_networking_secgroup_rule_v2")
+      .map(([, r]) => r)
       .filter((r) => r.port_range_min <= 22 && r.port_range_max >= 22 && r.remote_ip_prefix === "0.0.0.0/0");
     expect(open).toEqual([]);
   });
@@ -108,21 +117,35 @@ describe("dev", () => {
 
   test("the API is public; the worker reaches the API and the queue by group", () => {
     const rules = resources(dev, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
-    expect(rules).toEqual(expect.arrayContaining([
-      expect.objectContaining({ port_range_min: 80, remote_ip_prefix: "0.0.0.0/0" }),
-      expect.objectContaining({ port_range_min: 80, remote_group_id: expect.stringContaining("workers_security-group") }),
-      expect.objectContaining({ port_range_min: 5672, remote_group_id: expect.stringContaining("workers_security-group") }),
-    ]));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ port_range_min: 80, remote_ip_prefix: "0.0.0.0/0" }),
+        expect.objectContaining({ port_range_min: 80, remote_group_id: expect.stringContaining("workers_security-group") }),
+        expect.objectContaining({ port_range_min: 5672, remote_group_id: expect.stringContaining("workers_security-group") }),
+      ]),
+    );
   });
 });
 
-describe.each([["staging", 0, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s", (env, apiCount, [min, desired, max]) => {
+describe.each([
+  ["staging", 0, [1, 1, 3]],
+  ["prod", 3, [2, 2, 10]],
+] as const)("%s", (env, apiCount, [min, desired, max]) => {
   const json = synthesized[env];
-  const workerStack = () => resources(json, "openstack_orchestration_stack_v1").find(([, s]) => JSON.parse(s.template_opts.Bin).resources.workers)!;
+  const workerStack = () =>
+    resources(json, "openstack_orchestration_stack_v1").find(([, s]) => JSON.parse(s.template_opts.Bin).resources.workers)!;
 
   test("has the load balancer, Heat autoscaling, a volume and generated passwords", () => {
-    for (const type of ["openstack_lb_loadbalancer_v2", "openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2",
-      "openstack_orchestration_stack_v1", "openstack_blockstorage_volume_v3", "openstack_compute_volume_attach_v2", "random_password"]) {
+    for (const type of [
+      "openstack_lb_loadbalancer_v2",
+      "openstack_lb_listener_v2",
+      "openstack_lb_pool_v2",
+      "openstack_lb_monitor_v2",
+      "openstack_orchestration_stack_v1",
+      "openstack_blockstorage_volume_v3",
+      "openstack_compute_volume_attach_v2",
+      "random_password",
+    ]) {
       expect(resources(json, type).length).toBeGreaterThan(0);
     }
     expect(resources(json, "openstack_lb_member_v2")).toHaveLength(apiCount);
@@ -139,19 +162,28 @@ describe.each([["staging", 0, [1, 1, 3]], ["prod", 3, [2, 2, 10]]] as const)("%s
   test("the API admits the subnet CIDR on its port (amphorae are in none of our groups)", () => {
     const rules = resources(json, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
     const cidr = env === "staging" ? "10.20.0.0/24" : "10.30.0.0/24";
-    expect(rules).toContainEqual(expect.objectContaining({ port_range_min: 80, remote_ip_prefix: cidr, security_group_id: expect.stringContaining("controller_security-group") }));
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        port_range_min: 80,
+        remote_ip_prefix: cidr,
+        security_group_id: expect.stringContaining("controller_security-group"),
+      }),
+    );
     expect(rules.filter((r) => r.remote_ip_prefix === "0.0.0.0/0")).toEqual([]);
   });
 
   test("outputs the VIP, the services IP and the scale URLs as sensitive", () => {
-    expect(Object.keys(json.output!)).toEqual(expect.arrayContaining(["load_balancer_vip", "services_private_ip", "scale_up_url", "scale_down_url"]));
+    expect(Object.keys(json.output!)).toEqual(
+      expect.arrayContaining(["load_balancer_vip", "services_private_ip", "scale_up_url", "scale_down_url"]),
+    );
     expect(json.output!.scale_up_url.sensitive).toBe(true);
     expect(json.output!.scale_down_url.sensitive).toBe(true);
   });
 });
 
 describe("staging's API tier is a Heat group on the pool", () => {
-  const stacks = () => resources(staging, "openstack_orchestration_stack_v1").map(([id, s]) => [id, s, JSON.parse(s.template_opts.Bin)] as const);
+  const stacks = () =>
+    resources(staging, "openstack_orchestration_stack_v1").map(([id, s]) => [id, s, JSON.parse(s.template_opts.Bin)] as const);
   const apiStack = () => stacks().find(([, , t]) => t.resources.api)!;
 
   test("scales 2..4; each member stack holds a server, its wait condition and its pool member", () => {
@@ -160,16 +192,25 @@ describe("staging's API tier is a Heat group on the pool", () => {
     expect([asg.min_size, asg.desired_capacity, asg.max_size]).toEqual([2, 2, 4]);
     const member = JSON.parse(asg.resource.properties.template);
     expect(Object.fromEntries(Object.entries(member.resources).map(([n, r]) => [n, (r as { type: string }).type]))).toEqual({
-      boot_handle: "OS::Heat::WaitConditionHandle", server: "OS::Nova::Server", boot_complete: "OS::Heat::WaitCondition", pool_member: "OS::Octavia::PoolMember",
+      boot_handle: "OS::Heat::WaitConditionHandle",
+      server: "OS::Nova::Server",
+      boot_complete: "OS::Heat::WaitCondition",
+      pool_member: "OS::Octavia::PoolMember",
     });
     expect(member.resources.pool_member.properties).toEqual({
-      pool: { get_param: "pool_id" }, address: { get_attr: ["server", "networks", { get_param: "network" }, 0] },
-      protocol_port: { get_param: "api_port" }, subnet: { get_param: "subnet" },
+      pool: { get_param: "pool_id" },
+      address: { get_attr: ["server", "networks", { get_param: "network" }, 0] },
+      protocol_port: { get_param: "api_port" },
+      subnet: { get_param: "subnet" },
     });
     const [[poolId]] = resources(staging, "openstack_lb_pool_v2");
     const [[monitorId]] = resources(staging, "openstack_lb_monitor_v2");
     const [[subnetId]] = resources(staging, "openstack_networking_subnet_v2");
-    expect(stack.parameters).toMatchObject({ pool_id: `\${openstack_lb_pool_v2.${poolId}.id}`, subnet: `\${openstack_networking_subnet_v2.${subnetId}.id}`, api_port: "80" });
+    expect(stack.parameters).toMatchObject({
+      pool_id: `\${openstack_lb_pool_v2.${poolId}.id}`,
+      subnet: `\${openstack_networking_subnet_v2.${subnetId}.id}`,
+      api_port: "80",
+    });
     expect(stack.depends_on).toContain(`openstack_lb_monitor_v2.${monitorId}`);
   });
 
@@ -179,13 +220,21 @@ describe("staging's API tier is a Heat group on the pool", () => {
 
   test("the members boot in the API's group, which the services node admits and the balancer reaches", () => {
     const [, stack] = apiStack();
-    const groups = Object.fromEntries(resources(staging, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]));
+    const groups = Object.fromEntries(
+      resources(staging, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]),
+    );
     expect(groups[stack.parameters.security_group]).toBe("fractals-staging-api-sg");
     const rules = resources(staging, "openstack_networking_secgroup_rule_v2").map(([, r]) => r);
     const into = (name: string) => rules.filter((r) => groups[r.security_group_id] === name);
-    expect(into("fractals-staging-services-sg").filter((r) => groups[r.remote_group_id] === "fractals-staging-api-sg").map((r) => r.port_range_min).sort())
-      .toEqual([3306, 5672]);
-    expect(into("fractals-staging-api-sg")).toEqual([expect.objectContaining({ port_range_min: 80, port_range_max: 80, remote_ip_prefix: "10.20.0.0/24" })]);
+    expect(
+      into("fractals-staging-services-sg")
+        .filter((r) => groups[r.remote_group_id] === "fractals-staging-api-sg")
+        .map((r) => r.port_range_min)
+        .sort(),
+    ).toEqual([3306, 5672]);
+    expect(into("fractals-staging-api-sg")).toEqual([
+      expect.objectContaining({ port_range_min: 80, port_range_max: 80, remote_ip_prefix: "10.20.0.0/24" }),
+    ]);
   });
 
   test("outputs the API group's scale URLs as sensitive, and no fixed API IPs", () => {
@@ -209,8 +258,12 @@ describe("prod", () => {
   });
 
   test("SSH from the admin CIDRs to the bastion only; the API, services and workers' groups admit SSH from the bastion's group only", () => {
-    const groups = Object.fromEntries(resources(prod, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]));
-    const ssh = resources(prod, "openstack_networking_secgroup_rule_v2").map(([, r]) => r).filter((r) => r.port_range_min <= 22 && r.port_range_max >= 22);
+    const groups = Object.fromEntries(
+      resources(prod, "openstack_networking_secgroup_v2").map(([id, g]) => [`\${openstack_networking_secgroup_v2.${id}.id}`, g.name]),
+    );
+    const ssh = resources(prod, "openstack_networking_secgroup_rule_v2")
+      .map(([, r]) => r)
+      .filter((r) => r.port_range_min <= 22 && r.port_range_max >= 22);
     const rules = ssh.map((r) => [groups[r.security_group_id], r.remote_ip_prefix ?? groups[r.remote_group_id]]).sort();
     expect(rules).toEqual([
       ["fractals-prod-api-sg", "fractals-prod-bastion-sg"],
@@ -226,14 +279,20 @@ describe("prod", () => {
     expect(prod.data!.openstack_compute_flavor_v2[flavor].name).toBe("m1.small");
     expect(bastion.image_id).toBe("67d5fd2e-382f-5da0-921a-5da7331f9d44");
     expect(bastion.user_data).toBe("#cloud-config\nssh_pwauth: false\ndisable_root: true\n");
-    const [[, association]] = resources(prod, "openstack_networking_floatingip_associate_v2").filter(([, a]) => a.port_id.includes("bastion_server_port"));
+    const [[, association]] = resources(prod, "openstack_networking_floatingip_associate_v2").filter(([, a]) =>
+      a.port_id.includes("bastion_server_port"),
+    );
     expect(prod.output!.floating_ips.value).toContain(association.floating_ip);
   });
 
   test("outputs the bastion's address and an ssh -J example to the first API server", () => {
     const output = prod.output ?? {};
-    expect(output.bastion_address.value).toMatch(/^\$\{openstack_networking_floatingip_v2\.bastion_server_floating-ip_[0-9A-F]{8}\.address\}$/);
-    expect(output.ssh_example.value).toMatch(/^ssh -J ubuntu@\$\{openstack_networking_floatingip_v2\.bastion_.*\.address\} ubuntu@\$\{element\(openstack_networking_port_v2\.controller_api-1_port_.*\.all_fixed_ips, 0\)\}$/);
+    expect(output.bastion_address.value).toMatch(
+      /^\$\{openstack_networking_floatingip_v2\.bastion_server_floating-ip_[0-9A-F]{8}\.address\}$/,
+    );
+    expect(output.ssh_example.value).toMatch(
+      /^ssh -J ubuntu@\$\{openstack_networking_floatingip_v2\.bastion_.*\.address\} ubuntu@\$\{element\(openstack_networking_port_v2\.controller_api-1_port_.*\.all_fixed_ips, 0\)\}$/,
+    );
   });
 });
 
@@ -241,7 +300,9 @@ describe.each(["dev", "staging"])("%s without admin CIDRs", (env) => {
   test("has no bastion, no SSH rule and no bastion outputs", () => {
     const json = synthesized[env];
     expect(resources(json, "openstack_compute_instance_v2").map(([, s]) => s.name)).not.toContain(`fractals-${env}-bastion`);
-    expect(resources(json, "openstack_networking_secgroup_rule_v2").filter(([, r]) => r.port_range_min <= 22 && r.port_range_max >= 22)).toEqual([]);
+    expect(
+      resources(json, "openstack_networking_secgroup_rule_v2").filter(([, r]) => r.port_range_min <= 22 && r.port_range_max >= 22),
+    ).toEqual([]);
     expect(Object.keys(json.output ?? {})).not.toEqual(expect.arrayContaining(["bastion_address"]));
     expect(Object.keys(json.output ?? {})).not.toContain("ssh_example");
   });

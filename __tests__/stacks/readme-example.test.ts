@@ -16,7 +16,9 @@ describe("README example", () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "fractals-readme-"));
     try {
       const source = block![1].replace("new App()", `new App({ outdir: ${JSON.stringify(outdir)} })`);
-      const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
       const load = (id: string) => require(id.startsWith("./") ? path.join(ROOT, id) : id);
       new Function("require", "exports", js)(load, {});
       const json = JSON.parse(fs.readFileSync(path.join(outdir, "stacks/shop-qa/cdk.tf.json"), "utf8"));
@@ -43,7 +45,11 @@ describe("README example", () => {
  */
 function expectToPlanAgainstTheSimulator(outdir: string): void {
   const simDir = fs.mkdtempSync(path.join(os.tmpdir(), "fractals-readme-sim-"));
-  const settings: Record<string, string> = { ...installSimulator(simDir).env, FRACTALS_SIM_STATE: path.join(simDir, "cloud.json"), TF_IN_AUTOMATION: "1" };
+  const settings: Record<string, string> = {
+    ...installSimulator(simDir).env,
+    FRACTALS_SIM_STATE: path.join(simDir, "cloud.json"),
+    TF_IN_AUTOMATION: "1",
+  };
   const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
   Object.assign(process.env, settings);
   try {

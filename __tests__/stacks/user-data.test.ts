@@ -20,7 +20,10 @@ interface ServerUserData {
 }
 
 function serversOf(env: string, json: TerraformJson): ServerUserData[] {
-  const servers = resources(json, "openstack_compute_instance_v2").map(([id, s]) => ({ where: `${env}: ${id}`, userData: s.user_data as string }));
+  const servers = resources(json, "openstack_compute_instance_v2").map(([id, s]) => ({
+    where: `${env}: ${id}`,
+    userData: s.user_data as string,
+  }));
   for (const [id, stack] of resources(json, "openstack_orchestration_stack_v1")) {
     const template = JSON.parse(stack.template_opts.Bin);
     for (const [name, resource] of Object.entries<any>(template.resources)) {
@@ -35,7 +38,8 @@ function serversOf(env: string, json: TerraformJson): ServerUserData[] {
 /** What Nova would receive once Terraform (or Heat) resolved every reference, at the longest they can be. */
 function resolvedWorstCase(userData: string): string {
   let text = userData.replace(/\$\{[^}]*\}/g, WORST_CASE_VALUE);
-  for (const placeholder of [...Object.values(WORKER_USER_DATA_PLACEHOLDERS), ...Object.values(API_USER_DATA_PLACEHOLDERS)]) text = text.split(placeholder).join(WORST_CASE_VALUE);
+  for (const placeholder of [...Object.values(WORKER_USER_DATA_PLACEHOLDERS), ...Object.values(API_USER_DATA_PLACEHOLDERS)])
+    text = text.split(placeholder).join(WORST_CASE_VALUE);
   return text;
 }
 
@@ -53,7 +57,8 @@ describe("user data of every server in every environment", () => {
     const sizes = servers.map((s) => ({ where: s.where, base64: Buffer.from(resolvedWorstCase(s.userData)).toString("base64").length }));
     const largest = sizes.reduce((a, b) => (b.base64 > a.base64 ? b : a));
     console.log(`largest user data: ${largest.base64} bytes base64-encoded (${largest.where}), limit ${NOVA_USER_DATA_LIMIT}`);
-    for (const s of sizes) expect({ where: s.where, fits: s.base64 <= NOVA_USER_DATA_LIMIT * 0.75 }).toEqual({ where: s.where, fits: true });
+    for (const s of sizes)
+      expect({ where: s.where, fits: s.base64 <= NOVA_USER_DATA_LIMIT * 0.75 }).toEqual({ where: s.where, fits: true });
   });
 
   test.each(servers.map((s) => [s.where, s.userData]))("%s fetches nothing at boot but distribution packages", (where, userData) => {
@@ -62,7 +67,10 @@ describe("user data of every server in every environment", () => {
     expect(runcmd).toEqual(/: bastion_/.test(where) ? [] : ["/usr/local/sbin/fractals-boot"]);
     for (const [path, { content }] of files) {
       // No pipes into a shell, no clones, no pip, no downloads.
-      expect({ path, match: content.match(/\|\s*(ba)?sh\b|git clone|pip3? install|wget |curl [^\n]*https?:\/\//)?.[0] }).toEqual({ path, match: undefined });
+      expect({ path, match: content.match(/\|\s*(ba)?sh\b|git clone|pip3? install|wget |curl [^\n]*https?:\/\//)?.[0] }).toEqual({
+        path,
+        match: undefined,
+      });
       // The only URLs the boot script and config name: the app's own endpoints (references or placeholders) and loopback.
       if (path.startsWith("/usr/local/lib/fractals/")) continue;
       for (const url of content.match(/\b[a-z]+:\/\/[^\s'"]+/g) ?? []) {

@@ -14,6 +14,6 @@ if (mapped) {
   Error.prepareStackTrace = (target, frames) =>
     target instanceof Error
       ? mapped(target, frames)
-      // V8's own format: a header line (cdktf drops it), then one "at" line per frame.
-      : `${String(target)}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
+      : // V8's own format: a header line (cdktf drops it), then one "at" line per frame.
+        `${String(target)}${frames.map((frame) => `\n    at ${frame}`).join("")}`;
 }

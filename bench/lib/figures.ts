@@ -38,7 +38,13 @@ export function unitOf(name: string): string {
 /** Turns N samples (each a record of figures) into one summary per figure, in first-seen order. */
 export function summarizeSamples(samples: readonly Sample[]): Summary[] {
   const names = [...new Set(samples.flatMap((s) => Object.keys(s)))];
-  return names.map((name) => summarize(name, unitOf(name), samples.map((s) => s[name]).filter((v) => v !== undefined)));
+  return names.map((name) =>
+    summarize(
+      name,
+      unitOf(name),
+      samples.map((s) => s[name]).filter((v) => v !== undefined),
+    ),
+  );
 }
 
 /** `synth_all_s: 3.21 s (min 3.10, max 3.40, n=3)` */

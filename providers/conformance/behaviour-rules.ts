@@ -15,7 +15,17 @@ import { isExpression } from "./expressions";
 import { isPlainObject, typeMismatches } from "./value-types";
 
 const VALUE_CHECKS: ReadonlySet<string> = new Set<ValueCheckKind>([
-  "one-of", "int-range", "string-length", "cidr", "ip", "json", "uuid", "regexp", "rfc3339", "not-empty", "custom-validation",
+  "one-of",
+  "int-range",
+  "string-length",
+  "cidr",
+  "ip",
+  "json",
+  "uuid",
+  "regexp",
+  "rfc3339",
+  "not-empty",
+  "custom-validation",
 ]);
 
 /** The content of a dynamic block, validated on its own (its relations are deferred with the block). */
@@ -39,9 +49,11 @@ export function checkBehaviour(
   for (const f of validateBody(block, behaviour, config, { isUnknown })) report(renderPath(f.path), f.kind, f.detail);
   for (const content of contents) {
     const prefix = `${content.schemaPath}.`;
-    const inner = Object.fromEntries(Object.entries(behaviour)
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, rules]) => [key.slice(prefix.length), rules]));
+    const inner = Object.fromEntries(
+      Object.entries(behaviour)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, rules]) => [key.slice(prefix.length), rules]),
+    );
     for (const f of validateBody(content.block, inner, content.body, { isUnknown })) {
       if (VALUE_CHECKS.has(f.kind)) report(renderPath([...content.path, ...f.path]), f.kind, f.detail);
     }
@@ -54,8 +66,12 @@ export function renderPath(path: readonly PathStep[]): string {
 }
 
 function toConfig(
-  body: Record<string, unknown>, block: SchemaBlock, schemaPrefix: string, path: PathStep[],
-  skipKeys: ReadonlySet<string>, contents: DynamicContent[],
+  body: Record<string, unknown>,
+  block: SchemaBlock,
+  schemaPrefix: string,
+  path: PathStep[],
+  skipKeys: ReadonlySet<string>,
+  contents: DynamicContent[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const attributes = block.attributes ?? {};
@@ -68,11 +84,13 @@ function toConfig(
       const nested = blockTypes[key];
       const at = (step?: PathStep): PathStep[] => (step === undefined ? [...path, key] : [...path, key, step]);
       const element = (v: unknown, step?: PathStep) =>
-        (isPlainObject(v) ? toConfig(v, nested.block, `${schemaPrefix}${key}.`, at(step), new Set(), contents) : UNKNOWN_VALUE);
+        isPlainObject(v) ? toConfig(v, nested.block, `${schemaPrefix}${key}.`, at(step), new Set(), contents) : UNKNOWN_VALUE;
       if (value === null || value === undefined) out[key] = null;
       else if (isExpression(value)) out[key] = UNKNOWN_VALUE;
       else if (nested.nesting_mode === "map") {
-        out[key] = isPlainObject(value) ? Object.fromEntries(Object.entries(value).map(([label, v]) => [label, element(v, label)])) : UNKNOWN_VALUE;
+        out[key] = isPlainObject(value)
+          ? Object.fromEntries(Object.entries(value).map(([label, v]) => [label, element(v, label)]))
+          : UNKNOWN_VALUE;
       } else if (nested.nesting_mode === "single" || nested.nesting_mode === "group") {
         out[key] = Array.isArray(value) ? (value.length === 1 ? element(value[0]) : UNKNOWN_VALUE) : element(value);
       } else {
@@ -87,7 +105,12 @@ function toConfig(
       if (isPlainObject(spec) && isPlainObject(spec.content)) {
         const schemaPath = `${schemaPrefix}${name}`;
         const at = [...path, "dynamic", name, "content"];
-        contents.push({ body: toConfig(spec.content, blockTypes[name].block, "", [], new Set(), []), block: blockTypes[name].block, schemaPath, path: at });
+        contents.push({
+          body: toConfig(spec.content, blockTypes[name].block, "", [], new Set(), []),
+          block: blockTypes[name].block,
+          schemaPath,
+          path: at,
+        });
       }
     }
   }

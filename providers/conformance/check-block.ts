@@ -56,8 +56,11 @@ export function checkBody(
     } else {
       const isBlockLike = isPlainObject(value) || (Array.isArray(value) && value.every(isPlainObject) && value.length > 0);
       const hint = suggestion(key, [...Object.keys(attributes), ...Object.keys(blockTypes)]);
-      ctx.report(path, isBlockLike ? "unknown-block" : "unknown-attribute",
-        `${isBlockLike ? "block" : "argument"} '${key}' is not in the schema${hint}`);
+      ctx.report(
+        path,
+        isBlockLike ? "unknown-block" : "unknown-attribute",
+        `${isBlockLike ? "block" : "argument"} '${key}' is not in the schema${hint}`,
+      );
     }
   }
 
@@ -84,7 +87,11 @@ function checkAttribute(value: unknown, attribute: SchemaAttribute, at: BodyLoca
   if (forcesNew(ctx.behaviour, at.schemaPath) && isExpression(value)) {
     const volatile = VOLATILE_FUNCTIONS.exec(value);
     if (volatile) {
-      ctx.report(at.path, "volatile-force-new", `forces replacement and calls ${volatile[1]}(), which changes on every plan: the resource would be replaced on every apply`);
+      ctx.report(
+        at.path,
+        "volatile-force-new",
+        `forces replacement and calls ${volatile[1]}(), which changes on every plan: the resource would be replaced on every apply`,
+      );
     }
   }
 }
@@ -113,7 +120,11 @@ function checkNestedBlocks(value: unknown, blockType: SchemaNestedBlock, at: Bod
   const bad = elements.filter(([, v]) => !isPlainObject(v));
   if (bad.length > 0) {
     const how = isExpression(bad[0][1]) ? "; a computed value needs a 'dynamic' block" : "";
-    ctx.report(bad[0][0], "block-shape", `a '${at.schemaPath.split(".").pop()}' block must be an object${how}, got ${JSON.stringify(bad[0][1])}`);
+    ctx.report(
+      bad[0][0],
+      "block-shape",
+      `a '${at.schemaPath.split(".").pop()}' block must be an object${how}, got ${JSON.stringify(bad[0][1])}`,
+    );
     return;
   }
   const max = blockType.nesting_mode === "single" || blockType.nesting_mode === "group" ? 1 : blockType.max_items;
@@ -145,7 +156,11 @@ function checkDynamic(
   for (const [name, spec] of Object.entries(value)) {
     const specPath = `${path}.${name}`;
     if (!(name in blockTypes)) {
-      ctx.report(specPath, "unknown-block", `dynamic block '${name}' is not a block in the schema${suggestion(name, Object.keys(blockTypes))}`);
+      ctx.report(
+        specPath,
+        "unknown-block",
+        `dynamic block '${name}' is not a block in the schema${suggestion(name, Object.keys(blockTypes))}`,
+      );
       continue;
     }
     seen.add(name);

@@ -10,8 +10,13 @@ import { checkHeatStack } from "./heat-template";
 import { isExpression, Reference, referencesIn } from "./expressions";
 import { Finding, RuleId } from "./findings";
 import {
-  checkCountAndForEach, checkDependsOn, checkLifecycle, checkProviderReference,
-  DATA_META_ARGUMENTS, RESOURCE_META_ARGUMENTS, StackIndex,
+  checkCountAndForEach,
+  checkDependsOn,
+  checkLifecycle,
+  checkProviderReference,
+  DATA_META_ARGUMENTS,
+  RESOURCE_META_ARGUMENTS,
+  StackIndex,
 } from "./meta-arguments";
 import { ProviderSchema, SchemaIndex, TypeSchema } from "./schema-index";
 import { isPlainObject } from "./value-types";
@@ -29,8 +34,10 @@ export interface TerraformJson {
 
 export function checkStack(stack: string, config: TerraformJson, index: SchemaIndex): Finding[] {
   const findings: Finding[] = [];
-  const reporter = (address: string): Report => (path: string, rule: RuleId, message: string) =>
-    findings.push({ stack, address, path, rule, message });
+  const reporter =
+    (address: string): Report =>
+    (path: string, rule: RuleId, message: string) =>
+      findings.push({ stack, address, path, rule, message });
 
   const requiredProviders = config.terraform?.required_providers ?? {};
   const providerSchema = (localName: string): ProviderSchema | undefined => {
@@ -68,10 +75,18 @@ export function checkStack(stack: string, config: TerraformJson, index: SchemaIn
       const schema: TypeSchema | undefined = provider && (mode === "resource" ? provider.resources : provider.dataSources)[type];
       checkLifecycle(body, mode, schema?.block, stackIndex, report);
       if (!provider) {
-        report("", "unknown-provider", `no vendored schema for provider '${localName}' (${describeSource(requiredProviders[localName])}); add it under providers/ or fix required_providers`);
+        report(
+          "",
+          "unknown-provider",
+          `no vendored schema for provider '${localName}' (${describeSource(requiredProviders[localName])}); add it under providers/ or fix required_providers`,
+        );
       } else if (!schema) {
         const selected = providerRef ? ` (selected by provider = "${providerRef}")` : "";
-        report("", "unknown-type", `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}${selected}`);
+        report(
+          "",
+          "unknown-type",
+          `'${type}' is not a ${mode === "resource" ? "resource" : "data source"} of ${provider.source}${selected}`,
+        );
       } else {
         const metaArguments = mode === "resource" ? RESOURCE_META_ARGUMENTS : DATA_META_ARGUMENTS;
         checkBody(body, schema.block, ROOT, { behaviour: schema.behaviour, report }, metaArguments);
@@ -98,9 +113,17 @@ function checkProviderVersions(
     const constraint = typeof entry === "string" ? undefined : entry.version;
     const report = reporter(`terraform.required_providers.${localName}`);
     if (constraint === undefined) {
-      report("version", "provider-version", `is not set, so Terraform installs the newest release; pin it to the vendored schema's ${schema.version}`);
+      report(
+        "version",
+        "provider-version",
+        `is not set, so Terraform installs the newest release; pin it to the vendored schema's ${schema.version}`,
+      );
     } else if (!satisfies(schema.version, constraint)) {
-      report("version", "provider-version", `'${constraint}' excludes ${schema.version}, the release whose schema is vendored under providers/`);
+      report(
+        "version",
+        "provider-version",
+        `'${constraint}' excludes ${schema.version}, the release whose schema is vendored under providers/`,
+      );
     }
   }
 }
@@ -124,7 +147,11 @@ function checkProviderConfigs(
         continue;
       }
       if (aliases.has(alias)) {
-        report(alias ? "alias" : "", "provider-config", alias ? `alias '${alias}' is configured twice` : "more than one default (unaliased) configuration");
+        report(
+          alias ? "alias" : "",
+          "provider-config",
+          alias ? `alias '${alias}' is configured twice` : "more than one default (unaliased) configuration",
+        );
       }
       aliases.add(alias);
       const schema = providerSchema(localName);
@@ -151,8 +178,10 @@ function checkReferences(
   reporter: (address: string) => Report,
 ): void {
   const counted = new Set(
-    [...instances(config.resource).map(([t, n, b]) => [`${t}.${n}`, b] as const),
-      ...instances(config.data).map(([t, n, b]) => [`data.${t}.${n}`, b] as const)]
+    [
+      ...instances(config.resource).map(([t, n, b]) => [`${t}.${n}`, b] as const),
+      ...instances(config.data).map(([t, n, b]) => [`data.${t}.${n}`, b] as const),
+    ]
       .filter(([, b]) => isPlainObject(b) && (b.count !== undefined || b.for_each !== undefined))
       .map(([address]) => address),
   );
@@ -208,7 +237,11 @@ function checkSensitiveOutputs(
         const provider = providerSchema(ref.type.split("_")[0]);
         const schema = provider && (ref.mode === "resource" ? provider.resources : provider.dataSources)[ref.type];
         if (ref.attribute && schema?.block.attributes?.[ref.attribute]?.sensitive) {
-          reporter(`output.${name}`)(path, "sensitive-output", `shows sensitive '${ref.address}.${ref.attribute}'; set sensitive = true on the output`);
+          reporter(`output.${name}`)(
+            path,
+            "sensitive-output",
+            `shows sensitive '${ref.address}.${ref.attribute}'; set sensitive = true on the output`,
+          );
         }
       }
     }
@@ -250,7 +283,8 @@ function dynamicIterators(value: unknown): Set<string> {
 
 function instances(blocks: Record<string, Record<string, unknown>> | undefined): [string, string, unknown][] {
   return Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
-    Object.entries(byName ?? {}).map(([name, body]) => [type, name, body] as [string, string, unknown]));
+    Object.entries(byName ?? {}).map(([name, body]) => [type, name, body] as [string, string, unknown]),
+  );
 }
 
 function describeSource(entry: string | { readonly source?: string } | undefined): string {

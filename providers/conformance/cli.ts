@@ -39,7 +39,9 @@ function main(argv: string[]): number {
       console.error(`\n${findings.length} finding(s) in ${stacks.join(", ")}`);
       return 1;
     }
-    console.log(`conformance: ${stacks.length} stack(s) (${stacks.join(", ")}) pass ${Object.keys(RULES).length} rules against the vendored provider schemas`);
+    console.log(
+      `conformance: ${stacks.length} stack(s) (${stacks.join(", ")}) pass ${Object.keys(RULES).length} rules against the vendored provider schemas`,
+    );
     return 0;
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -48,7 +48,10 @@ export function referencesIn(expression: string): Reference[] {
 function interpolationBodies(template: string): string[] {
   const bodies: string[] = [];
   for (let i = 0; i < template.length; i++) {
-    if (template[i] === "$" && template[i + 1] === "$") { i++; continue; }
+    if (template[i] === "$" && template[i + 1] === "$") {
+      i++;
+      continue;
+    }
     if (!(template[i] === "$" || template[i] === "%") || template[i + 1] !== "{") continue;
     let depth = 0;
     let j = i + 1;

@@ -47,12 +47,23 @@ export function checkHeatStack(body: Record<string, unknown>, report: Report): v
 }
 
 /** One template against the parameters given to it; `where` is the template's path, `givenAt` the parameters'. */
-function checkTemplate(template: Record<string, unknown>, given: Record<string, unknown>, where: string, givenAt: string, report: Report): void {
+function checkTemplate(
+  template: Record<string, unknown>,
+  given: Record<string, unknown>,
+  where: string,
+  givenAt: string,
+  report: Report,
+): void {
   const declared = isPlainObject(template.parameters) ? template.parameters : {};
   const resources = isPlainObject(template.resources) ? template.resources : {};
 
   for (const name of Object.keys(given)) {
-    if (!(name in declared)) report(`${givenAt}.${name}`, "heat-template", `is not a parameter of the template (it declares ${Object.keys(declared).join(", ") || "none"})`);
+    if (!(name in declared))
+      report(
+        `${givenAt}.${name}`,
+        "heat-template",
+        `is not a parameter of the template (it declares ${Object.keys(declared).join(", ") || "none"})`,
+      );
   }
   for (const [name, spec] of Object.entries(declared)) {
     if (!(name in given) && !(isPlainObject(spec) && "default" in spec)) {
@@ -77,10 +88,15 @@ function checkResource(resource: unknown, at: string, report: Report): void {
   if (!isPlainObject(resource) || typeof resource.type !== "string") return;
   const props = isPlainObject(resource.properties) ? resource.properties : {};
   for (const prop of REQUIRED_PROPERTIES[resource.type] ?? []) {
-    if (props[prop] === undefined || props[prop] === null) report(`${at}.properties`, "heat-template", `${resource.type} requires the property '${prop}'`);
+    if (props[prop] === undefined || props[prop] === null)
+      report(`${at}.properties`, "heat-template", `${resource.type} requires the property '${prop}'`);
   }
   if (resource.type === "OS::Heat::AutoScalingGroup" || resource.type === "OS::Heat::ResourceGroup") {
-    checkResource(resource.type === "OS::Heat::AutoScalingGroup" ? props.resource : props.resource_def, `${at}.properties.resource`, report);
+    checkResource(
+      resource.type === "OS::Heat::AutoScalingGroup" ? props.resource : props.resource_def,
+      `${at}.properties.resource`,
+      report,
+    );
   }
   if (resource.type !== "OS::Heat::Stack" || typeof props.template !== "string") return;
   const where = `${at}.properties.template`;

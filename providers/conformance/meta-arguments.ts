@@ -12,7 +12,14 @@ import { isPlainObject } from "./value-types";
 export const RESOURCE_META_ARGUMENTS = new Set(["count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"]);
 export const DATA_META_ARGUMENTS = new Set(["count", "for_each", "depends_on", "provider", "lifecycle"]);
 
-const RESOURCE_LIFECYCLE = ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "precondition", "postcondition"];
+const RESOURCE_LIFECYCLE = [
+  "create_before_destroy",
+  "prevent_destroy",
+  "ignore_changes",
+  "replace_triggered_by",
+  "precondition",
+  "postcondition",
+];
 const DATA_LIFECYCLE = ["precondition", "postcondition"];
 
 /** What the meta-argument checks need to know about the stack. */
@@ -46,7 +53,11 @@ export function checkDependsOn(body: Record<string, unknown>, stack: StackIndex,
   dependsOn.forEach((entry, i) => {
     const target = typeof entry === "string" ? unwrap(entry) : undefined;
     if (target === undefined || !/^(data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*$|^module\.[A-Za-z_][\w-]*$/.test(target)) {
-      report(`depends_on[${i}]`, "depends-on", `must be a resource or data source address such as 'openstack_networking_router_interface_v2.x', got ${JSON.stringify(entry)}`);
+      report(
+        `depends_on[${i}]`,
+        "depends-on",
+        `must be a resource or data source address such as 'openstack_networking_router_interface_v2.x', got ${JSON.stringify(entry)}`,
+      );
     } else if (!target.startsWith("module.") && !stack.addresses.has(target)) {
       report(`depends_on[${i}]`, "depends-on", `'${target}' is not a resource or data source of this stack`);
     }
@@ -90,7 +101,11 @@ export function checkLifecycle(
   for (const [key, value] of Object.entries(lifecycle)) {
     const path = `lifecycle.${key}`;
     if (!allowed.includes(key)) {
-      report(path, "lifecycle", `'${key}' is not a lifecycle argument of a ${mode === "resource" ? "resource" : "data source"} (allowed: ${allowed.join(", ")})`);
+      report(
+        path,
+        "lifecycle",
+        `'${key}' is not a lifecycle argument of a ${mode === "resource" ? "resource" : "data source"} (allowed: ${allowed.join(", ")})`,
+      );
     } else if (key === "create_before_destroy" || key === "prevent_destroy") {
       // Terraform evaluates these before any variable is known: only literals are allowed.
       if (typeof value !== "boolean") report(path, "lifecycle", `must be a literal true or false, got ${JSON.stringify(value)}`);

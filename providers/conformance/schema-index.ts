@@ -35,11 +35,13 @@ const PROVIDERS_DIR = path.resolve(__dirname, "..");
 export class SchemaIndex {
   /** The index of the schemas vendored under providers/. */
   static vendored(): SchemaIndex {
-    return new SchemaIndex(VENDORED_PROVIDERS.map((files) => ({
-      schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as ProviderSchemasFile,
-      behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourFile,
-      version: files.version,
-    })));
+    return new SchemaIndex(
+      VENDORED_PROVIDERS.map((files) => ({
+        schema: readJson(path.join(PROVIDERS_DIR, files.schema)) as ProviderSchemasFile,
+        behaviour: readJson(path.join(PROVIDERS_DIR, files.behaviour)) as BehaviourFile,
+        version: files.version,
+      })),
+    );
   }
 
   private readonly bySource = new Map<string, ProviderSchema>();
@@ -48,8 +50,9 @@ export class SchemaIndex {
     for (const { schema, behaviour, version } of files) {
       for (const [source, p] of Object.entries(schema.provider_schemas)) {
         const typeSchemas = (blocks: Record<string, { block: SchemaBlock }> | undefined, extra: BehaviourFile["resources"]) =>
-          Object.fromEntries(Object.entries(blocks ?? {}).map(([name, s]) =>
-            [name, { block: s.block, behaviour: extra?.[name]?.attributes ?? {} }]));
+          Object.fromEntries(
+            Object.entries(blocks ?? {}).map(([name, s]) => [name, { block: s.block, behaviour: extra?.[name]?.attributes ?? {} }]),
+          );
         this.bySource.set(normalizeSource(source), {
           source: normalizeSource(source),
           version,

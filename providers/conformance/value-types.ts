@@ -35,12 +35,18 @@ export function typeMismatches(value: unknown, type: CtyType, at = ""): TypeMism
       const extra = Object.keys(value).filter((k) => !(k in elem));
       return [
         ...missing.map((k) => ({ at: `${at}.${k}`, message: "is required by the object type" })),
-        ...extra.map((k) => ({ at: `${at}.${k}`, message: `is not an attribute of the object type (expected ${Object.keys(elem).join(", ")})` })),
-        ...Object.entries(value).filter(([k]) => k in elem).flatMap(([k, v]) => typeMismatches(v, elem[k], `${at}.${k}`)),
+        ...extra.map((k) => ({
+          at: `${at}.${k}`,
+          message: `is not an attribute of the object type (expected ${Object.keys(elem).join(", ")})`,
+        })),
+        ...Object.entries(value)
+          .filter(([k]) => k in elem)
+          .flatMap(([k, v]) => typeMismatches(v, elem[k], `${at}.${k}`)),
       ];
     }
     case "tuple":
-      if (!Array.isArray(value) || value.length !== elem.length) return [{ at, message: `must be a tuple of ${elem.length} elements, got ${got}` }];
+      if (!Array.isArray(value) || value.length !== elem.length)
+        return [{ at, message: `must be a tuple of ${elem.length} elements, got ${got}` }];
       return value.flatMap((v, i) => typeMismatches(v, elem[i], `${at}[${i}]`));
   }
 }

@@ -16,12 +16,18 @@ function satisfiesClause(version: number[], clause: string): boolean {
   const wanted = parse(text);
   const order = compare(version, wanted);
   switch (op) {
-    case "=": return order === 0;
-    case "!=": return order !== 0;
-    case ">": return order > 0;
-    case ">=": return order >= 0;
-    case "<": return order < 0;
-    case "<=": return order <= 0;
+    case "=":
+      return order === 0;
+    case "!=":
+      return order !== 0;
+    case ">":
+      return order > 0;
+    case ">=":
+      return order >= 0;
+    case "<":
+      return order < 0;
+    case "<=":
+      return order <= 0;
     default: {
       // `~> 3.4` allows 3.x from 3.4; `~> 3.4.0` allows 3.4.x from 3.4.0.
       const fixed = text.split(".").length - 1;

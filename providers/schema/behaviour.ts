@@ -25,7 +25,7 @@ export type PathStep = string | number;
 export type AttributeBehaviours = Readonly<Record<string, AttributeBehaviour>>;
 
 export type ValueCheckKind =
-  | "one-of" | "int-range" | "string-length" | "cidr" | "ip" | "json" | "uuid" | "regexp" | "rfc3339" | "not-empty" | "custom-validation";
+  "one-of" | "int-range" | "string-length" | "cidr" | "ip" | "json" | "uuid" | "regexp" | "rfc3339" | "not-empty" | "custom-validation";
 export type RelationKind = "conflicts-with" | "exactly-one-of" | "at-least-one-of" | "required-with";
 export type BehaviourFindingKind = ValueCheckKind | RelationKind;
 
@@ -100,7 +100,12 @@ export function validateBody(
 }
 
 function walkBlock(
-  w: Walk, block: SchemaBlock, body: Readonly<Record<string, unknown>>, schemaPrefix: string, path: PathStep[], sdkPrefix: string,
+  w: Walk,
+  block: SchemaBlock,
+  body: Readonly<Record<string, unknown>>,
+  schemaPrefix: string,
+  path: PathStep[],
+  sdkPrefix: string,
 ): void {
   for (const name of Object.keys(block.attributes ?? {})) {
     const key = schemaPrefix + name;
@@ -165,8 +170,11 @@ function checkRelations(w: Walk, rules: AttributeBehaviour, sdkKey: string, self
     if (specified.length === 0 && !states.includes("unknown")) {
       push("exactly-one-of", "Invalid combination of arguments", `"${sdkKey}": one of \`${all.join(",")}\` must be specified`);
     } else if (specified.length > 1) {
-      push("exactly-one-of", "Invalid combination of arguments",
-        `"${sdkKey}": only one of \`${all.join(",")}\` can be specified, but \`${specified.join(",")}\` were specified.`);
+      push(
+        "exactly-one-of",
+        "Invalid combination of arguments",
+        `"${sdkKey}": only one of \`${all.join(",")}\` can be specified, but \`${specified.join(",")}\` were specified.`,
+      );
     }
   }
   if (rules.at_least_one_of && rules.at_least_one_of.length > 0) {
@@ -252,7 +260,12 @@ export interface ValueContext {
  * argument `name`, in the words of the SDKv2 `validation` function (or the
  * provider's own validator) the behaviour file records; undefined when it passes.
  */
-export function checkValue(name: string, value: string | number | boolean, validation: Validation, ctx: ValueContext): ValueProblem | undefined {
+export function checkValue(
+  name: string,
+  value: string | number | boolean,
+  validation: Validation,
+  ctx: ValueContext,
+): ValueProblem | undefined {
   for (const v of validation.all ?? []) {
     const problem = checkValue(name, value, v, ctx);
     if (problem) return problem;
@@ -261,10 +274,12 @@ export function checkValue(name: string, value: string | number | boolean, valid
     const problems = validation.any.map((v) => checkValue(name, value, v, ctx));
     if (problems.every((p) => p)) return { kind: problems[0]!.kind, detail: problems.map((p) => p!.detail).join("; ") };
   }
-  return checkOneOf(name, value, validation)
-    ?? checkInt(name, value, validation)
-    ?? checkString(name, value, validation)
-    ?? checkCustom(name, value, validation, ctx);
+  return (
+    checkOneOf(name, value, validation) ??
+    checkInt(name, value, validation) ??
+    checkString(name, value, validation) ??
+    checkCustom(name, value, validation, ctx)
+  );
 }
 
 /** Go's `%q` of a []string, `%v` of an []int: `["a" "b"]`, `[4 6]`. */
@@ -275,9 +290,13 @@ function goList(values: readonly (string | number)[]): string {
 /** StringInSlice / IntInSlice. */
 function checkOneOf(name: string, value: string | number | boolean, v: Validation): ValueProblem | undefined {
   if (!v.one_of) return undefined;
-  const ok = v.one_of.some((allowed) => typeof allowed === "number"
-    ? Number(value) === allowed
-    : v.ignore_case ? allowed.toLowerCase() === String(value).toLowerCase() : allowed === String(value));
+  const ok = v.one_of.some((allowed) =>
+    typeof allowed === "number"
+      ? Number(value) === allowed
+      : v.ignore_case
+        ? allowed.toLowerCase() === String(value).toLowerCase()
+        : allowed === String(value),
+  );
   return ok ? undefined : { kind: "one-of", detail: `expected ${name} to be one of ${goList(v.one_of)}, got ${value}` };
 }
 
@@ -286,12 +305,15 @@ function checkInt(name: string, value: string | number | boolean, v: Validation)
   const [min, max] = v.int_between ?? [v.int_at_least, v.int_at_most];
   if (min === undefined && max === undefined) return undefined;
   const n = Number(value);
-  if (typeof value === "boolean" || !Number.isInteger(n)) return { kind: "int-range", detail: `expected type of ${name} to be integer, got ${value}` };
+  if (typeof value === "boolean" || !Number.isInteger(n))
+    return { kind: "int-range", detail: `expected type of ${name} to be integer, got ${value}` };
   if (v.int_between && (n < v.int_between[0] || n > v.int_between[1])) {
     return { kind: "int-range", detail: `expected ${name} to be in the range (${min} - ${max}), got ${n}` };
   }
-  if (!v.int_between && min !== undefined && n < min) return { kind: "int-range", detail: `expected ${name} to be at least (${min}), got ${n}` };
-  if (!v.int_between && max !== undefined && n > max) return { kind: "int-range", detail: `expected ${name} to be at most (${max}), got ${n}` };
+  if (!v.int_between && min !== undefined && n < min)
+    return { kind: "int-range", detail: `expected ${name} to be at least (${min}), got ${n}` };
+  if (!v.int_between && max !== undefined && n > max)
+    return { kind: "int-range", detail: `expected ${name} to be at most (${max}), got ${n}` };
   return undefined;
 }
 
@@ -309,8 +331,10 @@ function checkString(name: string, value: string | number | boolean, v: Validati
   if (v.rfc3339_time && !isRfc3339Time(s)) {
     return { kind: "rfc3339", detail: `expected ${JSON.stringify(name)} to be a valid RFC3339 date, got ${JSON.stringify(s)}` };
   }
-  if (v.match !== undefined && !new RegExp(v.match).test(s)) return { kind: "regexp", detail: `invalid value for ${name} (must match ${v.match})` };
-  if (v.regexp && !compilesAsRegExp(s)) return { kind: "regexp", detail: `${JSON.stringify(name)}: ${JSON.stringify(s)} is not a valid regular expression` };
+  if (v.match !== undefined && !new RegExp(v.match).test(s))
+    return { kind: "regexp", detail: `invalid value for ${name} (must match ${v.match})` };
+  if (v.regexp && !compilesAsRegExp(s))
+    return { kind: "regexp", detail: `${JSON.stringify(name)}: ${JSON.stringify(s)} is not a valid regular expression` };
   if (v.json && parseJson(s) === undefined) return { kind: "json", detail: `${JSON.stringify(name)} contains an invalid JSON` };
   if (v.no_zero_values && (value === 0 || value === "" || value === false)) {
     return { kind: "not-empty", detail: `expected ${name} to not be a zero value, got ${JSON.stringify(value)}` };
@@ -335,7 +359,8 @@ function checkCustom(name: string, value: string | number | boolean, v: Validati
   }
   if (v.custom.startsWith("resourceNetworkingSecGroupRuleV2Protocol")) {
     // After its list of names, the provider takes strconv.Atoi of the protocol and requires 0-255.
-    if (!/^[+-]?\d+$/.test(s)) return { kind: "one-of", detail: `expected ${name} to be a protocol name or a number between 0 and 255, got ${s}` };
+    if (!/^[+-]?\d+$/.test(s))
+      return { kind: "one-of", detail: `expected ${name} to be a protocol name or a number between 0 and 255, got ${s}` };
     const n = Number(s);
     if (n < 0 || n > 255) return { kind: "one-of", detail: `expected ${name} to be a protocol number between 0 and 255, got ${n}` };
   }
@@ -348,7 +373,8 @@ function checkCustom(name: string, value: string | number | boolean, v: Validati
     const sum = values.reduce<number>((total, x) => total + (typeof x === "number" ? x : 0), 0);
     if (Number(value) < sum) {
       return {
-        kind: "custom-validation", summary: "Invalid Attribute Value",
+        kind: "custom-validation",
+        summary: "Invalid Attribute Value",
         detail: `Attribute ${name} value must be at least sum of ${names.join(" + ")}, got: ${value}`,
       };
     }

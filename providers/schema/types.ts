@@ -8,10 +8,7 @@
 
 /** A Terraform type constraint as printed by `terraform providers schema -json`. */
 export type CtyType =
-  | "string" | "number" | "bool" | "dynamic"
-  | ["list" | "set" | "map", CtyType]
-  | ["object", Record<string, CtyType>]
-  | ["tuple", CtyType[]];
+  "string" | "number" | "bool" | "dynamic" | ["list" | "set" | "map", CtyType] | ["object", Record<string, CtyType>] | ["tuple", CtyType[]];
 
 export interface SchemaAttribute {
   readonly type: CtyType;
@@ -49,11 +46,14 @@ export interface Schema {
 
 /** A `terraform providers schema -json` file, keyed by provider source address. */
 export interface ProviderSchemasFile {
-  readonly provider_schemas: Record<string, {
-    readonly provider: Schema;
-    readonly resource_schemas?: Record<string, Schema>;
-    readonly data_source_schemas?: Record<string, Schema>;
-  }>;
+  readonly provider_schemas: Record<
+    string,
+    {
+      readonly provider: Schema;
+      readonly resource_schemas?: Record<string, Schema>;
+      readonly data_source_schemas?: Record<string, Schema>;
+    }
+  >;
 }
 
 /** A value validation recorded in a behaviour file (SDKv2's ValidateFunc, or the framework's validators). */

@@ -47,7 +47,8 @@ function terraformUnder(root: number): number[] {
   const found: number[] = [];
   const walk = (pid: number) => {
     for (const child of children.get(pid) ?? []) {
-      if (names.get(child) === "terraform") found.push(child); // its own children are plugins, which Terraform stops
+      if (names.get(child) === "terraform")
+        found.push(child); // its own children are plugins, which Terraform stops
       else walk(child);
     }
   };
@@ -67,19 +68,26 @@ function terraformUnder(root: number): number[] {
  */
 function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const child = spawn(path.join(REPO_ROOT, "node_modules", ".bin", "cdktf"), args, {
-    cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "inherit", "inherit"],
+    cwd: REPO_ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
   });
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupts++ > 0) {
-      console.error(`\nsim: ${signal} again: still waiting for Terraform to finish the calls in flight and save the state ` +
-        `(stopping it harder would leave objects the state does not track; kill -9 ${child.pid} if you must)`);
+      console.error(
+        `\nsim: ${signal} again: still waiting for Terraform to finish the calls in flight and save the state ` +
+          `(stopping it harder would leave objects the state does not track; kill -9 ${child.pid} if you must)`,
+      );
       return;
     }
     const terraform = terraformUnder(child.pid!);
     if (terraform.length > 0) {
-      console.error(`\nsim: ${signal}: asking Terraform to stop gracefully (one SIGINT to pid ${terraform.join(", ")}); ` +
-        "it finishes the calls in flight and records them in the state");
+      console.error(
+        `\nsim: ${signal}: asking Terraform to stop gracefully (one SIGINT to pid ${terraform.join(", ")}); ` +
+          "it finishes the calls in flight and records them in the state",
+      );
       for (const pid of terraform) process.kill(pid, "SIGINT");
     } else {
       // Before or between Terraform runs (synth): nothing is being created, cdktf may stop at once.
@@ -98,7 +106,7 @@ function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
     child.on("close", (code, signal) => {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
-      resolve(interrupts > 0 && code === 0 ? 130 : code ?? (signal ? 128 + 2 : 1));
+      resolve(interrupts > 0 && code === 0 ? 130 : (code ?? (signal ? 128 + 2 : 1)));
     });
   });
 }
@@ -106,11 +114,16 @@ function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 /** Objects named with the environment's prefix that its state does not track: said after every destroy. */
 function reportUntracked(config: EnvironmentConfig, cloudFile: string, stateFile: string): void {
   const prefix = `${config.app}-${config.env}`;
-  const objects = Cloud.load(cloudFile).all().filter((o) => !o.owner)
+  const objects = Cloud.load(cloudFile)
+    .all()
+    .filter((o) => !o.owner)
     .map((o) => ({ type: o.type, id: o.id, name: typeof o.state.name === "string" ? o.state.name : "" }));
-  const report = untrackedReport(untracked(objects, trackedIds(stateFile), prefix), prefix,
+  const report = untrackedReport(
+    untracked(objects, trackedIds(stateFile), prefix),
+    prefix,
     `They stay in the simulated cloud (${path.relative(process.cwd(), cloudFile) || cloudFile}); on a real cloud, import them ` +
-    "(terraform import) or delete them by name: README.md, \"Deploying to a real cloud\".");
+      '(terraform import) or delete them by name: README.md, "Deploying to a real cloud".',
+  );
   if (report) console.log(`\n${report}`);
 }
 
@@ -122,8 +135,10 @@ const USAGE = `Usage: npm run sim:deploy -- <env> [--boot]   cdktf deploy <env> 
   The cloud is in .sim/cloud.json (FRACTALS_SIM_STATE), stacks and state under .sim/ (sim/README.md).`;
 
 function unexpectedArgument(command: string | undefined, env: string | undefined, unexpected: string): string {
-  return `sim:${command}: unexpected argument ${JSON.stringify(unexpected)}; one environment per command ` +
-    `(e.g. npm run sim:${command} -- ${env ?? "dev"}${command === "deploy" ? " [--boot]" : ""})`;
+  return (
+    `sim:${command}: unexpected argument ${JSON.stringify(unexpected)}; one environment per command ` +
+    `(e.g. npm run sim:${command} -- ${env ?? "dev"}${command === "deploy" ? " [--boot]" : ""})`
+  );
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -154,8 +169,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (!env || !environments.includes(env)) {
-    console.error(`sim:${command}: unknown environment ${JSON.stringify(env ?? "")}; expected one of ${environments.join(", ")} ` +
-      `(e.g. npm run sim:${command} -- dev)`);
+    console.error(
+      `sim:${command}: unknown environment ${JSON.stringify(env ?? "")}; expected one of ${environments.join(", ")} ` +
+        `(e.g. npm run sim:${command} -- dev)`,
+    );
     return 2;
   }
   // One environment per run: `sim:deploy -- dev staging` once deployed both and wrote staging's outputs into dev.json.
@@ -174,8 +191,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // Without terraform, cdktf says only "terraform init failed with exit code 1".
   if (spawnSync("terraform", ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).error) {
-    console.error(`sim:${command}: the terraform CLI is not on PATH; cdktf runs it for every command. ` +
-      "Install Terraform >= 1.5 (this project is tested with 1.11.4) and run the command again.");
+    console.error(
+      `sim:${command}: the terraform CLI is not on PATH; cdktf runs it for every command. ` +
+        "Install Terraform >= 1.5 (this project is tested with 1.11.4) and run the command again.",
+    );
     return 2;
   }
   // Before terraform runs: a deploy that cannot boot afterwards should not half-happen.
@@ -208,9 +227,16 @@ async function main(argv: string[]): Promise<number> {
   rmSync(path.join(outdir, "stacks", env, ".terraform.lock.hcl"), { force: true });
   const args = [...COMMANDS[command as Command], env, "--output", outdir, "--skip-provider-lock"];
   if (command === "deploy") args.push("--outputs-file", outputsFile);
-  console.log(`simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
-    `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`);
-  const status = await runCdktf(args, { ...process.env, ...installation.env, FRACTALS_SIM_STATE: stateFile, FRACTALS_LOCAL_STATE_DIR: stateDir });
+  console.log(
+    `simulated OpenStack: cloud in ${shown(stateFile)}, providers from ${shown(installation.mirrorDir)}, ` +
+      `stacks in ${shown(outdir)}, state in ${shown(stateDir)}`,
+  );
+  const status = await runCdktf(args, {
+    ...process.env,
+    ...installation.env,
+    FRACTALS_SIM_STATE: stateFile,
+    FRACTALS_LOCAL_STATE_DIR: stateDir,
+  });
   if (destroying) reportUntracked(destroying, stateFile, envStateFile);
   if (status !== 0) return status;
 
@@ -223,7 +249,10 @@ async function main(argv: string[]): Promise<number> {
   return command === "deploy" ? reconcileIfRunning(stateFile) : 0;
 }
 
-main(process.argv.slice(2)).then((code) => (process.exitCode = code), (err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

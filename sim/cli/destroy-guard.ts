@@ -19,7 +19,9 @@ export function preventDestroyProblem(config: EnvironmentConfig, stateFile: stri
     .filter((r) => r.mode === "managed" && r.type === "openstack_blockstorage_volume_v3" && (r.instances?.length ?? 0) > 0)
     .map((r) => `${r.type}.${r.name}`);
   if (volumes.length === 0) return null;
-  return `sim:destroy ${config.env}: Terraform will not destroy ${volumes.join(", ")}, the services node's database volume, ` +
+  return (
+    `sim:destroy ${config.env}: Terraform will not destroy ${volumes.join(", ")}, the services node's database volume, ` +
     `because services.preventDestroy is true for ${config.env} (config/${config.env}.ts). To remove the simulated ${config.env}, ` +
-    `set services.preventDestroy to false and run sim:destroy again, or delete ${simDir} to start over with an empty simulated cloud.`;
+    `set services.preventDestroy to false and run sim:destroy again, or delete ${simDir} to start over with an empty simulated cloud.`
+  );
 }

@@ -54,19 +54,22 @@ export function installSimulator(dir: string = SIM_WORK_DIR, options: InstallOpt
   }
   const sources = JSON.stringify(providers.map((p) => p.source));
   const cliConfigFile = path.join(dir, "terraformrc");
-  writeIfChanged(cliConfigFile, [
-    "# Written by sim/install.ts: the OpenStack and random providers come from the simulator's mirror.",
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(mirrorDir)}`,
-    `    include = ${sources}`,
-    "  }",
-    "  direct {",
-    `    exclude = ${sources}`,
-    "  }",
-    "}",
-    "",
-  ].join("\n"));
+  writeIfChanged(
+    cliConfigFile,
+    [
+      "# Written by sim/install.ts: the OpenStack and random providers come from the simulator's mirror.",
+      "provider_installation {",
+      "  filesystem_mirror {",
+      `    path    = ${JSON.stringify(mirrorDir)}`,
+      `    include = ${sources}`,
+      "  }",
+      "  direct {",
+      `    exclude = ${sources}`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
   return {
     cliConfigFile,
     mirrorDir,

@@ -16,7 +16,9 @@ export interface NamedObject {
 export function trackedIds(stateFile: string): Set<string> {
   if (!existsSync(stateFile)) return new Set();
   const state = JSON.parse(readFileSync(stateFile, "utf8")) as { resources?: { instances?: { attributes?: { id?: unknown } }[] }[] };
-  return new Set((state.resources ?? []).flatMap((r) => (r.instances ?? []).map((i) => String(i.attributes?.id ?? ""))).filter((id) => id !== ""));
+  return new Set(
+    (state.resources ?? []).flatMap((r) => (r.instances ?? []).map((i) => String(i.attributes?.id ?? ""))).filter((id) => id !== ""),
+  );
 }
 
 /** `<app>-<env>` itself or `<app>-<env>-…`: the names this project gives an environment's objects. */

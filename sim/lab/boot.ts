@@ -58,15 +58,21 @@ export function waitForBoot(servers: LabServer[], timeoutSeconds: number, log: (
       else if (status === "stopped") failures.push({ server, why: "its container is not running" });
       else if (status === "done" && signal.state !== "pending") done.add(server.id);
       else if (elapsed > timeoutSeconds) {
-        failures.push({ server, why: `not ready after ${timeoutSeconds} s (cloud-init: ${status}${signal.state === "pending" ? ", wait condition not signalled" : ""})` });
+        failures.push({
+          server,
+          why: `not ready after ${timeoutSeconds} s (cloud-init: ${status}${signal.state === "pending" ? ", wait condition not signalled" : ""})`,
+        });
       }
     }
     // A line when a server becomes ready or fails, and every 15 s meanwhile, naming what is still awaited.
     const state = `${done.size}/${failures.length}`;
     if (state !== lastState || Date.now() - lastLog > 15_000) {
       const waiting = servers.filter((s) => !done.has(s.id) && !failures.some((f) => f.server.id === s.id)).map((s) => s.name);
-      log(`lab: ${done.size}/${servers.length} server(s) ready after ${elapsed.toFixed(0)} s` +
-        (failures.length > 0 ? `, ${failures.length} failed` : "") + (waiting.length > 0 ? `; waiting for ${waiting.join(", ")}` : ""));
+      log(
+        `lab: ${done.size}/${servers.length} server(s) ready after ${elapsed.toFixed(0)} s` +
+          (failures.length > 0 ? `, ${failures.length} failed` : "") +
+          (waiting.length > 0 ? `; waiting for ${waiting.join(", ")}` : ""),
+      );
       [lastState, lastLog] = [state, Date.now()];
     }
     if (done.size + failures.length < servers.length) sleepMs(1000);

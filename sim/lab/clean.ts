@@ -34,9 +34,14 @@ function cleanLocked(options: CleanOptions): void {
   stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()]);
 
   // Overlay mounts of servers, innermost first (and any overlay on the cached image, whatever its directory).
-  const mounts = readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" "))
-    .filter((f) => f[1] && (f[1].startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))))
-    .map((f) => f[1]).sort((a, b) => b.length - a.length);
+  const mounts = readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter(
+      (f) => f[1] && (f[1].startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))),
+    )
+    .map((f) => f[1])
+    .sort((a, b) => b.length - a.length);
   for (const target of mounts) if (tryRun("umount", [target]).code !== 0) tryRun("umount", ["-l", target]);
 
   for (const loop of labLoops()) tryRun("losetup", ["-d", loop.dev]);
@@ -56,10 +61,12 @@ function cleanLocked(options: CleanOptions): void {
 export function leftovers(): string[] {
   const left: string[] = [];
   for (const c of nspawnProcesses()) left.push(`container process ${c.pid} (${c.machine})`);
-  for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()]) left.push(`daemon process ${pid}`);
+  for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()])
+    left.push(`daemon process ${pid}`);
   for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
     const f = line.split(" ");
-    if (f[1]?.startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`))) left.push(`mount ${f[1]}`);
+    if (f[1]?.startsWith(`${SERVERS_DIR}/`) || (f[0] === "overlay" && (f[3] ?? "").includes(`lowerdir=${ROOTFS_CACHE}/`)))
+      left.push(`mount ${f[1]}`);
   }
   for (const l of labLoops()) left.push(`loop device ${l.dev} (${l.file})`);
   for (const ns of namespaces().filter((n) => n.startsWith(LAB_PREFIX))) left.push(`namespace ${ns}`);

@@ -46,7 +46,11 @@ function lab(argv: string[]): number {
   if (command === "clean") {
     cleanLab();
     const left = leftovers();
-    console.log(left.length === 0 ? "lab: clean (no container, mount, loop device, namespace, bridge, nft table or daemon left)" : `lab: still left:\n  ${left.join("\n  ")}`);
+    console.log(
+      left.length === 0
+        ? "lab: clean (no container, mount, loop device, namespace, bridge, nft table or daemon left)"
+        : `lab: still left:\n  ${left.join("\n  ")}`,
+    );
     return left.length === 0 ? 0 : 1;
   }
   if (command === "reconcile") reconcile({ cloudFile: cloudFile() });

@@ -63,7 +63,9 @@ export function removeCpu(serverId?: string): void {
   for (const controller of ["cpu", "cpuacct"]) {
     const parent = path.join(ROOT, controller, PARENT);
     if (!existsSync(parent)) continue;
-    const machines = serverId ? [machineName(serverId)] : readdirSync(parent).filter((e) => existsSync(path.join(parent, e, "cgroup.procs")));
+    const machines = serverId
+      ? [machineName(serverId)]
+      : readdirSync(parent).filter((e) => existsSync(path.join(parent, e, "cgroup.procs")));
     for (const m of machines) {
       try {
         rmdirSync(path.join(parent, m));
@@ -87,7 +89,8 @@ export function cpuLeftovers(): string[] {
   for (const controller of ["cpu", "cpuacct"]) {
     const parent = path.join(ROOT, controller, PARENT);
     if (!existsSync(parent)) continue;
-    for (const e of readdirSync(parent)) if (existsSync(path.join(parent, e, "cgroup.procs"))) left.push(`cgroup ${controller}:/${PARENT}/${e}`);
+    for (const e of readdirSync(parent))
+      if (existsSync(path.join(parent, e, "cgroup.procs"))) left.push(`cgroup ${controller}:/${PARENT}/${e}`);
   }
   return left;
 }

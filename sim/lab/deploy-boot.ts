@@ -28,15 +28,20 @@ export function bootAfterDeploy(env: string, cloudFile: string, outputsFile: str
   const stopped = all.filter((s) => isShutOff(s.id));
   if (stopped.length > 0) console.log(`lab: not waiting for ${stopped.map((s) => s.name).join(", ")}: stopped (SHUTOFF)`);
   const servers = all.filter((s) => !isShutOff(s.id));
-  console.log(`lab: waiting for ${servers.length} server(s) of ${env} (cloud-init done${servers.some((s) => s.waitConditions.length > 0) ? ", Heat wait conditions signalled" : ""}; timeout ${BOOT_TIMEOUT_S} s)`);
+  console.log(
+    `lab: waiting for ${servers.length} server(s) of ${env} (cloud-init done${servers.some((s) => s.waitConditions.length > 0) ? ", Heat wait conditions signalled" : ""}; timeout ${BOOT_TIMEOUT_S} s)`,
+  );
   const report = waitForBoot(servers, BOOT_TIMEOUT_S);
   const outputs = readOutputs(outputsFile, env);
   const appUrl = typeof outputs.app_url === "string" ? outputs.app_url : null;
   if (report.ok && appUrl && !waitForUrl(appUrl, 120)) return 1;
   console.log(`\n${env} outputs:`);
-  for (const [key, value] of Object.entries(outputs)) console.log(`  ${key} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(outputs))
+    console.log(`  ${key} = ${typeof value === "string" ? value : JSON.stringify(value)}`);
   if (!report.ok) {
-    console.error(`\nlab: ${report.failures.length} server(s) of ${env} failed to boot: ${report.failures.map((f) => f.server.name).join(", ")}`);
+    console.error(
+      `\nlab: ${report.failures.length} server(s) of ${env} failed to boot: ${report.failures.map((f) => f.server.name).join(", ")}`,
+    );
     return 1;
   }
   console.log(`\nlab: ${env} booted in ${((Date.now() - started) / 1000).toFixed(0)} s${appUrl ? `; try: curl ${appUrl}` : ""}`);

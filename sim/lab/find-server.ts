@@ -22,5 +22,10 @@ export function findServer(topo: LabTopology, env: string, name: string): LabSer
   const partial = inEnv.filter((s) => s.name.includes(name));
   if (partial.length === 1) return partial[0];
   const names = inEnv.map((s) => s.name).join(", ") || "(none)";
-  return { error: partial.length > 1 ? `"${name}" matches several servers of ${env}: ${partial.map((s) => s.name).join(", ")}` : `no server "${name}" in ${env}; its servers: ${names}` };
+  return {
+    error:
+      partial.length > 1
+        ? `"${name}" matches several servers of ${env}: ${partial.map((s) => s.name).join(", ")}`
+        : `no server "${name}" in ${env}; its servers: ${names}`,
+  };
 }

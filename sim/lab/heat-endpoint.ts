@@ -34,7 +34,10 @@ export const signalFile = (dir: string, stackId: string, handle: string) => path
 export function readSignals(dir: string, stackId: string, handle: string): Signal[] {
   const file = signalFile(dir, stackId, handle);
   if (!existsSync(file)) return [];
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Signal);
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Signal);
 }
 
 /** Heat's engine side, when the endpoint knows the cloud. */
@@ -59,10 +62,18 @@ function resourceType(cloudFile: string, stackId: string, resource: string): str
   }
 }
 
-function handleSignal(dir: string, engine: HeatEngine | undefined, stackId: string, resource: string, signal: Signal): { status: number; body: string } {
+function handleSignal(
+  dir: string,
+  engine: HeatEngine | undefined,
+  stackId: string,
+  resource: string,
+  signal: Signal,
+): { status: number; body: string } {
   if (engine && resourceType(engine.cloudFile, stackId, resource) === "OS::Heat::ScalingPolicy") {
     try {
-      const event = Cloud.transact(engine.cloudFile, (cloud) => signalScalingPolicy(cloud, stackId, resource, { nowMs: Date.now(), timeScale: engine.timeScale }));
+      const event = Cloud.transact(engine.cloudFile, (cloud) =>
+        signalScalingPolicy(cloud, stackId, resource, { nowMs: Date.now(), timeScale: engine.timeScale }),
+      );
       appendFileSync(engine.eventsFile, `${JSON.stringify({ ...event, stack_id: stackId, at: new Date(event.at_ms).toISOString() })}\n`);
       if (event.outcome === "scaled") engine.reconcile();
       return { status: 200, body: "null\n" };
@@ -85,7 +96,10 @@ function finishScalingActions(dir: string, engine: HeatEngine): void {
   };
   const finished = Cloud.transact(engine.cloudFile, (cloud) => finishScaling(cloud, signalled, Date.now()));
   for (const g of finished) {
-    appendFileSync(engine.eventsFile, `${JSON.stringify({ at_ms: Date.now(), at: new Date().toISOString(), stack_id: g.stack_id, group: g.group, outcome: "finished", size: g.members.length })}\n`);
+    appendFileSync(
+      engine.eventsFile,
+      `${JSON.stringify({ at_ms: Date.now(), at: new Date().toISOString(), stack_id: g.stack_id, group: g.group, outcome: "finished", size: g.members.length })}\n`,
+    );
   }
 }
 
@@ -133,7 +147,8 @@ function reconciler(cloudFile: string, timeScale: number, logFile: string): () =
     again = false;
     const out = openSync(logFile, "a");
     const child = spawn(process.execPath, ["-r", require.resolve("tsx/cjs"), path.join(__dirname, "reconcile-run.ts"), cloudFile], {
-      stdio: ["ignore", out, out], env: { ...process.env, FRACTALS_LAB_TIME_SCALE: String(timeScale) },
+      stdio: ["ignore", out, out],
+      env: { ...process.env, FRACTALS_LAB_TIME_SCALE: String(timeScale) },
     });
     closeSync(out);
     child.on("exit", () => {
@@ -154,7 +169,9 @@ if (require.main === module) {
     mkdirSync(telemetry, { recursive: true });
     const scale = Number(timeScale || 1);
     serve(host, Number(port), dir, {
-      cloudFile, timeScale: scale, eventsFile: path.join(telemetry, "scaling.jsonl"),
+      cloudFile,
+      timeScale: scale,
+      eventsFile: path.join(telemetry, "scaling.jsonl"),
       reconcile: reconciler(cloudFile, scale, path.join(path.dirname(dir), "reconcile-run.log")),
     });
   } else {

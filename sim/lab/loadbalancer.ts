@@ -32,14 +32,19 @@ export function haproxyConfig(lb: LabLoadBalancer, dir: string): string {
   ];
   for (const l of lb.listeners) {
     const mode = l.protocol === "TCP" ? "tcp" : "http";
-    lines.push(`frontend listener_${l.id.slice(0, 8)}`, `  mode ${mode}`, `  bind ${lb.vip}:${l.port}`, `  default_backend pool_${l.id.slice(0, 8)}`);
+    lines.push(
+      `frontend listener_${l.id.slice(0, 8)}`,
+      `  mode ${mode}`,
+      `  bind ${lb.vip}:${l.port}`,
+      `  default_backend pool_${l.id.slice(0, 8)}`,
+    );
     lines.push(`backend pool_${l.id.slice(0, 8)}`, `  mode ${mode}`, `  balance ${ALGORITHMS[l.algorithm] ?? "roundrobin"}`);
     const m = l.monitor;
     if (m && (m.type === "HTTP" || m.type === "HTTPS")) {
       lines.push(`  option httpchk ${m.httpMethod} ${m.urlPath}`);
       lines.push(`  http-check expect ${expectStatus(m.expectedCodes)}`);
     }
-    lines.push(`  timeout check ${(m?.timeout ?? 5)}s`);
+    lines.push(`  timeout check ${m?.timeout ?? 5}s`);
     for (const member of l.members) {
       const check = m ? ` check inter ${m.delay}s fall ${m.maxRetriesDown} rise ${m.maxRetries}` : "";
       lines.push(`  server ${serverName(member)} ${member.address}:${member.port} weight ${member.weight}${check}`);
@@ -92,12 +97,18 @@ export function ensureLoadBalancer(lb: LabLoadBalancer): void {
   }
   // Octavia's amphora reloads haproxy when members change: the new process takes the listeners over (-x) and the old
   // one finishes the requests it holds (-sf), so a member joining or leaving fails no client request.
-  const upBefore = new Set(memberHealth(lb.id).filter((m) => m.status.startsWith("UP")).map((m) => `${m.backend}/${m.server}`));
+  const upBefore = new Set(
+    memberHealth(lb.id)
+      .filter((m) => m.status.startsWith("UP"))
+      .map((m) => `${m.backend}/${m.server}`),
+  );
   nsRun(ns, "haproxy", ["-f", file, "-x", path.join(dir, "admin.sock"), "-sf", String(running)]);
   // haproxy starts every server UP until its first check fails; a member that was not UP before (a new one, still
   // booting) starts DOWN instead, so the health monitor decides when it takes traffic, as Octavia's does.
-  const commands = lb.listeners.flatMap((l) => l.members.map((m) => `pool_${l.id.slice(0, 8)}/${serverName(m)}`))
-    .filter((server) => !upBefore.has(server)).map((server) => `set server ${server} health down`);
+  const commands = lb.listeners
+    .flatMap((l) => l.members.map((m) => `pool_${l.id.slice(0, 8)}/${serverName(m)}`))
+    .filter((server) => !upBefore.has(server))
+    .map((server) => `set server ${server} health down`);
   if (commands.length > 0) adminCommand(lb.id, commands.join(";"));
   lastReload.set(lb.id, running);
 }
@@ -136,8 +147,12 @@ export function lbIdsOnDisk(): string[] {
 /** Each member's health as haproxy sees it ("UP", "DOWN", ...), from its stats socket. */
 export function memberHealth(id: string): { backend: string; server: string; status: string }[] {
   const csv = adminCommand(id, "show stat");
-  return csv.split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(","))
-    .filter((f) => f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND").map((f) => ({ backend: f[0], server: f[1], status: f[17] }));
+  return csv
+    .split("\n")
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => l.split(","))
+    .filter((f) => f[1] && f[1] !== "FRONTEND" && f[1] !== "BACKEND")
+    .map((f) => ({ backend: f[0], server: f[1], status: f[17] }));
 }
 
 /** A command on haproxy's admin socket (runtime API; several separated by ";"); its answer, "" when none. */

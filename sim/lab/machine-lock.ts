@@ -37,8 +37,10 @@ export function acquireMachineLab(what: string, timeoutMs = 30 * 60_000, log: (l
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       const current = holder();
-      if (current && !alive(current.pid)) rmSync(LOCK, { force: true }); // its holder died
-      else if (Date.now() - started > timeoutMs) throw new Error(`this machine's lab is held by ${current?.what ?? "?"} (pid ${current?.pid ?? "?"}) for too long`);
+      if (current && !alive(current.pid))
+        rmSync(LOCK, { force: true }); // its holder died
+      else if (Date.now() - started > timeoutMs)
+        throw new Error(`this machine's lab is held by ${current?.what ?? "?"} (pid ${current?.pid ?? "?"}) for too long`);
       else if (!told && current) {
         log(`lab: waiting for this machine's lab, held by ${current.what} (pid ${current.pid})`);
         told = true;

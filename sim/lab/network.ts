@@ -19,7 +19,10 @@ export function linkExists(name: string, ns?: string): boolean {
 }
 
 export function namespaces(): string[] {
-  return tryRun("ip", ["netns", "list"]).stdout.split("\n").map((l) => l.split(" ")[0]).filter(Boolean);
+  return tryRun("ip", ["netns", "list"])
+    .stdout.split("\n")
+    .map((l) => l.split(" ")[0])
+    .filter(Boolean);
 }
 
 export function ensureNamespace(ns: string): void {
@@ -51,7 +54,9 @@ export function ensureLeg(ns: string, pair: { host: string; inside: string }, br
 }
 
 function addressesOf(ns: string, dev: string): string[] {
-  const out = JSON.parse(tryRun("ip", ["-n", ns, "-j", "-4", "addr", "show", "dev", dev]).stdout || "[]") as { addr_info?: { local: string; prefixlen: number }[] }[];
+  const out = JSON.parse(tryRun("ip", ["-n", ns, "-j", "-4", "addr", "show", "dev", dev]).stdout || "[]") as {
+    addr_info?: { local: string; prefixlen: number }[];
+  }[];
   return out.flatMap((l) => l.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
 }
 
@@ -83,9 +88,12 @@ export function ensureExternal(topology: LabTopology): void {
   run("nft", ["-f", "-"], { input: hostSealRules() });
   ensureBridge(EXTERNAL_BRIDGE);
   const present = tryRun("ip", ["-4", "-o", "addr", "show", "dev", EXTERNAL_BRIDGE]).stdout;
-  for (const stale of present.matchAll(/inet (\S+)/g)) if (stale[1] !== `${topology.hostIp}/32`) ip("addr", "del", stale[1], "dev", EXTERNAL_BRIDGE);
+  for (const stale of present.matchAll(/inet (\S+)/g))
+    if (stale[1] !== `${topology.hostIp}/32`) ip("addr", "del", stale[1], "dev", EXTERNAL_BRIDGE);
   if (!present.includes(` ${topology.hostIp}/32 `)) ip("addr", "add", `${topology.hostIp}/32`, "dev", EXTERNAL_BRIDGE);
-  const wanted = new Set(topology.routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]).filter((a): a is string => !!a));
+  const wanted = new Set(
+    topology.routers.flatMap((r) => [r.externalIp, ...r.floatingIps.map((f) => f.address)]).filter((a): a is string => !!a),
+  );
   const routes = JSON.parse(tryRun("ip", ["-j", "-4", "route", "show", "dev", EXTERNAL_BRIDGE]).stdout || "[]") as { dst: string }[];
   for (const route of routes) if (!wanted.has(route.dst)) tryRun("ip", ["route", "del", route.dst, "dev", EXTERNAL_BRIDGE]);
   for (const address of wanted) ip("route", "replace", `${address}/32`, "dev", EXTERNAL_BRIDGE, "src", topology.hostIp);
@@ -97,8 +105,12 @@ export function ensureNetworks(topology: LabTopology): void {
 
 /** The NAT a router applies: DNAT of each floating IP to its fixed IP, SNAT back from it, SNAT of the rest of its subnets. */
 export function routerNatRules(router: LabRouter, externalLeg: string): string {
-  const lines = ["table ip fl_nat", "delete table ip fl_nat", "table ip fl_nat {",
-    "  chain pre { type nat hook prerouting priority dstnat; policy accept;"];
+  const lines = [
+    "table ip fl_nat",
+    "delete table ip fl_nat",
+    "table ip fl_nat {",
+    "  chain pre { type nat hook prerouting priority dstnat; policy accept;",
+  ];
   for (const f of router.floatingIps) lines.push(`    ip daddr ${f.address} dnat to ${f.fixedIp}`);
   lines.push("  }", "  chain post { type nat hook postrouting priority srcnat; policy accept;");
   for (const f of router.floatingIps) lines.push(`    oifname "${externalLeg}" ip saddr ${f.fixedIp} snat to ${f.address}`);

@@ -24,11 +24,22 @@ export interface AutoscalingSeries {
   readonly evaluation_periods: number;
 }
 
-const lines = <T>(file: string): T[] => (existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as T) : []);
+const lines = <T>(file: string): T[] =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as T)
+    : [];
 
 /** The worker group's run from the agent's files (series.jsonl, alarms.jsonl, scaling.jsonl). */
 export function autoscalingSeries(dir: string): AutoscalingSeries {
-  type Poll = { t: number; time_scale: number; groups: { size: number; min: number; max: number; in_progress: boolean }[]; servers: { name: string; group: string | null; cpu_percent: number | null }[] };
+  type Poll = {
+    t: number;
+    time_scale: number;
+    groups: { size: number; min: number; max: number; in_progress: boolean }[];
+    servers: { name: string; group: string | null; cpu_percent: number | null }[];
+  };
   type Alarm = { t: number; alarm: string; state: string; notify: boolean; values: number[]; threshold: number; granularity: number };
   const alarms = lines<Alarm>(path.join(dir, "alarms.jsonl"));
   type Scaling = { at_ms: number; policy?: string; outcome: string; from?: number; to?: number };
@@ -42,16 +53,24 @@ export function autoscalingSeries(dir: string): AutoscalingSeries {
     min: polls[0]?.groups[0].min ?? 0,
     max: polls[0]?.groups[0].max ?? 0,
     polls: polls.map((p) => ({
-      t: rel(p.t), size: p.groups[0].size, in_progress: p.groups[0].in_progress,
+      t: rel(p.t),
+      size: p.groups[0].size,
+      in_progress: p.groups[0].in_progress,
       servers: p.servers.filter((s) => s.group !== null).map((s) => ({ name: s.name, cpu_percent: s.cpu_percent })),
     })),
     evaluation_periods: Math.max(1, ...alarms.map((a) => a.values.length)),
-    alarms: alarms.filter((a) => a.t >= t0).map((a) => ({
-      t: rel(a.t), alarm: a.alarm, state: a.state, notify: a.notify,
-      mean_percent: a.values.length > 0 ? percent(a.values[a.values.length - 1], a.granularity) : null,
-      threshold_percent: percent(a.threshold, a.granularity),
-    })),
-    scaling: lines<Scaling>(path.join(dir, "scaling.jsonl")).filter((e) => e.policy && e.at_ms >= t0)
+    alarms: alarms
+      .filter((a) => a.t >= t0)
+      .map((a) => ({
+        t: rel(a.t),
+        alarm: a.alarm,
+        state: a.state,
+        notify: a.notify,
+        mean_percent: a.values.length > 0 ? percent(a.values[a.values.length - 1], a.granularity) : null,
+        threshold_percent: percent(a.threshold, a.granularity),
+      })),
+    scaling: lines<Scaling>(path.join(dir, "scaling.jsonl"))
+      .filter((e) => e.policy && e.at_ms >= t0)
       .map((e) => ({ t: rel(e.at_ms), policy: e.policy!, outcome: e.outcome, from: e.from ?? 0, to: e.to ?? 0 })),
   };
 }
@@ -71,10 +90,14 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   const maxServers = Math.max(series.max, 1);
   const yN = (n: number) => m.top + ph - (n / (maxServers + 0.5)) * ph;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   out.push(`<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`);
-  out.push(`<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">time scaled ${series.time_scale}×: one lab second is ${series.time_scale} s of the template's (granularity, cooldown, evaluation interval)</text>`);
+  out.push(
+    `<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">time scaled ${series.time_scale}×: one lab second is ${series.time_scale} s of the template's (granularity, cooldown, evaluation interval)</text>`,
+  );
   // Grid and axes.
   for (let v = 0; v <= 120; v += 20) {
     out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${yCpu(v)}" y2="${yCpu(v)}" stroke="#eee"/>`);
@@ -87,7 +110,9 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
     out.push(`<text x="${x(t)}" y="${m.top + ph + 17}" text-anchor="middle">${t}</text>`);
   }
   out.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#000"/>`);
-  out.push(`<text x="${m.left + pw / 2}" y="${m.top + ph + 34}" text-anchor="middle">lab seconds since the first poll (× ${series.time_scale} for the template's time)</text>`);
+  out.push(
+    `<text x="${m.left + pw / 2}" y="${m.top + ph + 34}" text-anchor="middle">lab seconds since the first poll (× ${series.time_scale} for the template's time)</text>`,
+  );
   out.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle">CPU per worker (% of one vCPU)</text>`);
   out.push(`<text transform="translate(${W - 14} ${m.top + ph / 2}) rotate(90)" text-anchor="middle">servers in the group</text>`);
   // Thresholds.
@@ -95,8 +120,12 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   for (const a of series.alarms) thresholds.set(a.alarm, a.threshold_percent);
   for (const [alarm, v] of thresholds) {
     const high = /high/.test(alarm);
-    out.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${yCpu(v)}" y2="${yCpu(v)}" stroke="${high ? "#d62728" : "#2ca02c"}" stroke-dasharray="6 4"/>`);
-    out.push(`<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? `scale out: group mean above ${v}%` : `scale in: group mean below ${v}%`} for ${series.evaluation_periods ?? "the evaluation periods'"} buckets</text>`);
+    out.push(
+      `<line x1="${m.left}" x2="${m.left + pw}" y1="${yCpu(v)}" y2="${yCpu(v)}" stroke="${high ? "#d62728" : "#2ca02c"}" stroke-dasharray="6 4"/>`,
+    );
+    out.push(
+      `<text x="${m.left + pw - 4}" y="${yCpu(v) - 4}" text-anchor="end" fill="${high ? "#d62728" : "#2ca02c"}">${high ? `scale out: group mean above ${v}%` : `scale in: group mean below ${v}%`} for ${series.evaluation_periods ?? "the evaluation periods'"} buckets</text>`,
+    );
   }
   // Scaling actions.
   for (const e of series.scaling.filter((s) => s.outcome === "scaled")) {
@@ -120,7 +149,9 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   // CPU per worker.
   const names = [...new Set(series.polls.flatMap((p) => p.servers.map((s) => s.name)))];
   names.forEach((name, i) => {
-    const pts = series.polls.flatMap((p) => p.servers.filter((s) => s.name === name && s.cpu_percent !== null).map((s) => [p.t, s.cpu_percent!] as const));
+    const pts = series.polls.flatMap((p) =>
+      p.servers.filter((s) => s.name === name && s.cpu_percent !== null).map((s) => [p.t, s.cpu_percent!] as const),
+    );
     if (pts.length === 0) return;
     const d = pts.map(([t, v], j) => `${j === 0 ? "M" : "L"}${x(t).toFixed(1)},${yCpu(v).toFixed(1)}`).join(" ");
     out.push(`<path d="${d}" fill="none" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="1.5"/>`);
@@ -128,13 +159,17 @@ export function renderSvg(series: AutoscalingSeries, title = "Workers autoscalin
   // Legend.
   let lx = m.left;
   const ly = H - 14;
-  out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="#000" stroke-width="2.5"/><text x="${lx + 24}" y="${ly}">servers in the group</text>`);
+  out.push(
+    `<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="#000" stroke-width="2.5"/><text x="${lx + 24}" y="${ly}">servers in the group</text>`,
+  );
   lx += 165;
   out.push(`<circle cx="${lx + 10}" cy="${ly - 4}" r="2.5" fill="#555"/><text x="${lx + 24}" y="${ly}">group mean (Aodh)</text>`);
   lx += 150;
   names.forEach((name, i) => {
     const label = `worker ${/-(\d+)$/.exec(name)?.[1] ?? name} CPU`;
-    out.push(`<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/><text x="${lx + 24}" y="${ly}">${esc(label)}</text>`);
+    out.push(
+      `<line x1="${lx}" x2="${lx + 20}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/><text x="${lx + 24}" y="${ly}">${esc(label)}</text>`,
+    );
     lx += 120;
   });
   out.push("</svg>");
@@ -151,11 +186,14 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return 0;
   }
-  if (positionals.length !== 2) throw new UsageError(`expected <series.json | telemetry dir> <out.svg>, got ${positionals.length} argument(s)`);
+  if (positionals.length !== 2)
+    throw new UsageError(`expected <series.json | telemetry dir> <out.svg>, got ${positionals.length} argument(s)`);
   const [input, output] = positionals;
   const series = input.endsWith(".json") ? (JSON.parse(readFileSync(input, "utf8")) as AutoscalingSeries) : autoscalingSeries(input);
   writeFileSync(output, renderSvg(series));
-  console.log(`wrote ${output} (${series.polls.length} polls, ${series.scaling.filter((s) => s.outcome === "scaled").length} scaling actions)`);
+  console.log(
+    `wrote ${output} (${series.polls.length} polls, ${series.scaling.filter((s) => s.outcome === "scaled").length} scaling actions)`,
+  );
   return 0;
 }
 

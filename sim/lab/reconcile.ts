@@ -21,7 +21,16 @@ import { requireLab } from "./requirements";
 import { ensureRootfs } from "./rootfs";
 import { applySecurityGroups } from "./secgroups";
 import {
-  containerPid, isShutOff, nspawnPid, prepareServer, removeServerDir, serverDir, serverDirs, startServer, stopServers, waitForContainerPid,
+  containerPid,
+  isShutOff,
+  nspawnPid,
+  prepareServer,
+  removeServerDir,
+  serverDir,
+  serverDirs,
+  startServer,
+  stopServers,
+  waitForContainerPid,
 } from "./servers";
 import { alive, sleepMs } from "./sh";
 import { LabTopology, topology } from "./topology";
@@ -62,7 +71,8 @@ function withReconcileLock<T>(fn: () => T): T {
       const holder = Number(readFileSync(lock, "utf8").trim() || 0);
       if (holder === process.pid) return fn(); // reentrant
       if (!holder || !alive(holder)) rmSync(lock, { force: true });
-      else if (Date.now() - started > 15 * 60_000) throw new Error(`the lab's reconcile stayed locked by pid ${holder} for 15 minutes (${lock})`);
+      else if (Date.now() - started > 15 * 60_000)
+        throw new Error(`the lab's reconcile stayed locked by pid ${holder} for 15 minutes (${lock})`);
     }
   }
   try {
@@ -104,12 +114,18 @@ function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) =>
     startServer(server);
     started.push(server.id);
   }
-  if (started.length > 0) log(`lab: booting ${started.length} server(s): ${topo.servers.filter((s) => started.includes(s.id)).map((s) => s.name).join(", ")}`);
+  if (started.length > 0)
+    log(
+      `lab: booting ${started.length} server(s): ${topo.servers
+        .filter((s) => started.includes(s.id))
+        .map((s) => s.name)
+        .join(", ")}`,
+    );
 
   for (const volume of topo.volumes) ensureVolume(volume);
   for (const server of topo.servers) {
     if (nspawnPid(server.id) === null) continue;
-    const pid = started.includes(server.id) ? waitForContainerPid(server.id) : containerPid(server.id) ?? waitForContainerPid(server.id);
+    const pid = started.includes(server.id) ? waitForContainerPid(server.id) : (containerPid(server.id) ?? waitForContainerPid(server.id));
     applySecurityGroups(pid, server.ingress);
     plugVolumes(server.id, pid, topo);
   }

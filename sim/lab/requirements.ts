@@ -3,8 +3,13 @@ import { tryRun } from "./sh";
 
 export const LAB_PACKAGES = "mmdebstrap systemd-container nftables iproute2 haproxy";
 const TOOLS: [string, string][] = [
-  ["systemd-nspawn", "systemd-container"], ["mmdebstrap", "mmdebstrap"], ["nft", "nftables"], ["ip", "iproute2"],
-  ["haproxy", "haproxy"], ["nsenter", "util-linux"], ["losetup", "mount"],
+  ["systemd-nspawn", "systemd-container"],
+  ["mmdebstrap", "mmdebstrap"],
+  ["nft", "nftables"],
+  ["ip", "iproute2"],
+  ["haproxy", "haproxy"],
+  ["nsenter", "util-linux"],
+  ["losetup", "mount"],
 ];
 
 /** Null when the lab can run here; otherwise why not, with what to install. */
@@ -15,8 +20,10 @@ export function labUnavailable(): string | null {
   }
   const missing = TOOLS.filter(([tool]) => tryRun("sh", ["-c", `command -v ${tool}`]).code !== 0);
   if (missing.length > 0) {
-    return `the lab needs ${missing.map(([t]) => t).join(", ")}: apt-get install -y ${[...new Set(missing.map(([, p]) => p))].join(" ")} ` +
-      `(all it uses: ${LAB_PACKAGES})`;
+    return (
+      `the lab needs ${missing.map(([t]) => t).join(", ")}: apt-get install -y ${[...new Set(missing.map(([, p]) => p))].join(" ")} ` +
+      `(all it uses: ${LAB_PACKAGES})`
+    );
   }
   return null;
 }

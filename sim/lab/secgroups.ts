@@ -15,7 +15,7 @@ function ruleLine(rule: LabRule): string | null {
   if (sources.length === 0) return null; // a remote group with no members admits nobody
   const from = sources.includes("0.0.0.0/0") ? "" : `ip saddr { ${sources.join(", ")} } `;
   const comment = rule.description ? ` comment "${rule.description.replace(/["\\]/g, "'").slice(0, 120)}"` : "";
-  const proto = rule.protocol ? PROTOCOLS[rule.protocol.toLowerCase()] ?? rule.protocol : null;
+  const proto = rule.protocol ? (PROTOCOLS[rule.protocol.toLowerCase()] ?? rule.protocol) : null;
   if (proto === null) return `    ${from}accept${comment}`;
   if (proto === "icmp") {
     // For ICMP, Neutron's port_range_min/max are the ICMP type and code.
@@ -24,7 +24,12 @@ function ruleLine(rule: LabRule): string | null {
     return `    ${from}meta l4proto icmp${type}${code} accept${comment}`;
   }
   if (proto !== "tcp" && proto !== "udp") return `    ${from}meta l4proto ${proto} accept${comment}`;
-  const ports = rule.portMin === null ? "" : rule.portMax !== null && rule.portMax !== rule.portMin ? ` dport ${rule.portMin}-${rule.portMax}` : ` dport ${rule.portMin}`;
+  const ports =
+    rule.portMin === null
+      ? ""
+      : rule.portMax !== null && rule.portMax !== rule.portMin
+        ? ` dport ${rule.portMin}-${rule.portMax}`
+        : ` dport ${rule.portMin}`;
   return ports ? `    ${from}${proto}${ports} accept${comment}` : `    ${from}meta l4proto ${proto} accept${comment}`;
 }
 

@@ -9,7 +9,13 @@ export function metaData(server: LabServer): string {
 
 /** A hostname from the server name as Nova derives it (lower case, [a-z0-9-], at most 63 characters). */
 export function hostname(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "server";
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 63) || "server"
+  );
 }
 
 /**

@@ -25,7 +25,9 @@ export function serverDir(id: string): ServerDir {
 }
 
 export function isMounted(target: string): boolean {
-  return readFileSync("/proc/mounts", "utf8").split("\n").some((l) => l.split(" ")[1] === target);
+  return readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .some((l) => l.split(" ")[1] === target);
 }
 
 /** The nspawn process of a server, if it runs (found by its machine name on the command line, not trusted from a file alone). */
@@ -55,7 +57,10 @@ export function nspawnProcesses(): { pid: number; machine: string }[] {
 export function containerPid(serverId: string): number | null {
   const parent = nspawnPid(serverId);
   if (parent === null) return null;
-  const children = tryRun("pgrep", ["-P", String(parent), "-x", "systemd"]).stdout.trim().split("\n").filter(Boolean);
+  const children = tryRun("pgrep", ["-P", String(parent), "-x", "systemd"])
+    .stdout.trim()
+    .split("\n")
+    .filter(Boolean);
   return children.length > 0 ? Number(children[0]) : null;
 }
 
@@ -73,7 +78,14 @@ export function prepareServer(server: LabServer, rootfs: string): ServerDir {
   const d = serverDir(server.id);
   for (const sub of ["upper", "work", "merged"]) mkdirSync(path.join(d.dir, sub), { recursive: true });
   if (!isMounted(d.merged)) {
-    run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${rootfs},upperdir=${path.join(d.dir, "upper")},workdir=${path.join(d.dir, "work")}`, d.merged]);
+    run("mount", [
+      "-t",
+      "overlay",
+      "overlay",
+      "-o",
+      `lowerdir=${rootfs},upperdir=${path.join(d.dir, "upper")},workdir=${path.join(d.dir, "work")}`,
+      d.merged,
+    ]);
   }
   const seed = path.join(d.merged, "var/lib/cloud/seed/nocloud");
   mkdirSync(seed, { recursive: true });
@@ -91,14 +103,22 @@ export function startServer(server: LabServer): void {
   // Into its cgroups (the flavor's vCPUs, and its CPU time) before nspawn starts, so every process of the container is inside.
   const cgroups = prepareCpu(server.id, server.vcpus);
   const nspawn = [
-    "-D", d.merged, "-M", machineName(server.id), "-b",
+    "-D",
+    d.merged,
+    "-M",
+    machineName(server.id),
+    "-b",
     // The host's PID 1 is not systemd: no machined to register with, no scope unit to create.
-    "--register=no", "--keep-unit",
+    "--register=no",
+    "--keep-unit",
     `--network-bridge=${bridgeName(server.networkId)}`,
     // No name servers in the lab; the image's resolv.conf stays as built.
-    "--resolv-conf=off", "--timezone=off",
+    "--resolv-conf=off",
+    "--timezone=off",
   ];
-  const [cmd, args] = cgroups ? ["sh", ["-c", `${cgroups} exec systemd-nspawn "$@"`, "sh", ...nspawn]] as const : ["systemd-nspawn", nspawn] as const;
+  const [cmd, args] = cgroups
+    ? (["sh", ["-c", `${cgroups} exec systemd-nspawn "$@"`, "sh", ...nspawn]] as const)
+    : (["systemd-nspawn", nspawn] as const);
   const child = spawn(cmd, [...args], { detached: true, stdio: ["ignore", out, out] });
   child.unref();
   closeSync(out);
@@ -112,16 +132,22 @@ export function startServer(server: LabServer): void {
  * make it take 10-30 s, for a disk about to be thrown away.)
  */
 export function stopServers(ids: string[], timeoutMs = 10_000): void {
-  killContainers(ids.map((id) => nspawnPid(id)).filter((p): p is number => p !== null), timeoutMs);
+  killContainers(
+    ids.map((id) => nspawnPid(id)).filter((p): p is number => p !== null),
+    timeoutMs,
+  );
 }
 
 export function killContainers(nspawnPids: number[], timeoutMs = 10_000): void {
   for (const pid of nspawnPids) {
-    for (const child of tryRun("pgrep", ["-P", String(pid)]).stdout.split("\n").filter(Boolean)) tryKill(Number(child), "SIGKILL");
+    for (const child of tryRun("pgrep", ["-P", String(pid)])
+      .stdout.split("\n")
+      .filter(Boolean))
+      tryKill(Number(child), "SIGKILL");
   }
-  for (const started = Date.now(); Date.now() - started < timeoutMs && nspawnPids.some(alive); ) sleepMs(100);
+  for (const started = Date.now(); Date.now() - started < timeoutMs && nspawnPids.some(alive);) sleepMs(100);
   for (const pid of nspawnPids.filter(alive)) tryKill(pid, "SIGKILL");
-  for (const started = Date.now(); Date.now() - started < 5000 && nspawnPids.some(alive); ) sleepMs(100);
+  for (const started = Date.now(); Date.now() - started < 5000 && nspawnPids.some(alive);) sleepMs(100);
 }
 
 /** Stops a server and keeps it stopped across reconciles, as Nova's `server stop` (SHUTOFF) does. */

@@ -31,7 +31,13 @@ import { Cloud } from "../openstack/cloud";
 import { INSTANCE } from "../openstack/compute";
 import { scalingGroups, StackAlarm, stackAlarms } from "../openstack/orchestration";
 import {
-  aggregateRateMean, AlarmState, bucketMeans, evaluateThreshold, matchesQuery, Measure, resourceAttributes,
+  aggregateRateMean,
+  AlarmState,
+  bucketMeans,
+  evaluateThreshold,
+  matchesQuery,
+  Measure,
+  resourceAttributes,
 } from "../openstack/telemetry";
 import { cpuUsageNs } from "./cpu";
 import { machineName } from "./paths";
@@ -122,7 +128,11 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
   mkdirSync(dir, { recursive: true });
   const measuresFile = path.join(dir, "measures.jsonl");
   const store: Stored[] = existsSync(measuresFile)
-    ? readFileSync(measuresFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Stored) : [];
+    ? readFileSync(measuresFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Stored)
+    : [];
   const last = new Map<string, Stored>();
   for (const s of store) last.set(s.resource, s);
   const states = new Map<string, AlarmState>();
@@ -143,19 +153,35 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
     for (const server of servers) {
       const measured = (cpuUsageNs(server.id) ?? cpu.get(nspawns.get(machineName(server.id))!)!) * timeScale;
       const prior = last.get(server.id);
-      const metadata = server.state.metadata && typeof server.state.metadata === "object" ? server.state.metadata as Record<string, unknown> : {};
+      const metadata =
+        server.state.metadata && typeof server.state.metadata === "object" ? (server.state.metadata as Record<string, unknown>) : {};
       const stored: Stored = {
-        t: now, resource: server.id, name: String(server.state.name ?? server.id),
-        cpu: Math.max(measured, prior?.cpu ?? 0), attributes: resourceAttributes(server.id, metadata),
+        t: now,
+        resource: server.id,
+        name: String(server.state.name ?? server.id),
+        cpu: Math.max(measured, prior?.cpu ?? 0),
+        attributes: resourceAttributes(server.id, metadata),
       };
       store.push(stored);
       appendFileSync(measuresFile, `${JSON.stringify(stored)}\n`);
       last.set(server.id, stored);
       // % of one vCPU over the interval, in the template's time (the stored counter is scaled, so is the interval).
       const percent = prior ? ((stored.cpu - prior.cpu) / ((now - prior.t) * 1e6 * timeScale)) * 100 : null;
-      row.push({ id: server.id, name: stored.name, group: stored.attributes.server_group ?? null, cpu_percent: percent === null ? null : Math.round(percent * 10) / 10 });
+      row.push({
+        id: server.id,
+        name: stored.name,
+        group: stored.attributes.server_group ?? null,
+        cpu_percent: percent === null ? null : Math.round(percent * 10) / 10,
+      });
     }
-    const groups = scalingGroups(cloud).map((g) => ({ stack: g.stack_name, group: g.group, size: g.members.length, min: g.min, max: g.max, in_progress: g.in_progress !== null }));
+    const groups = scalingGroups(cloud).map((g) => ({
+      stack: g.stack_name,
+      group: g.group,
+      size: g.members.length,
+      min: g.min,
+      max: g.max,
+      in_progress: g.in_progress !== null,
+    }));
     appendFileSync(path.join(dir, "series.jsonl"), `${JSON.stringify({ t: now, time_scale: timeScale, groups, servers: row })}\n`);
   }
 
@@ -165,7 +191,8 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
       if (!alarm.enabled || alarm.metric !== "cpu" || alarm.type !== "OS::Aodh::GnocchiAggregationByResourcesAlarm") continue;
       const evaluation = evaluateAlarm(alarm, store, Date.now(), timeScale, states.get(alarm.id) ?? "insufficient data");
       states.set(alarm.id, evaluation.state);
-      const actions = evaluation.state === "alarm" ? alarm.alarmActions : evaluation.state === "ok" ? alarm.okActions : alarm.insufficientDataActions;
+      const actions =
+        evaluation.state === "alarm" ? alarm.alarmActions : evaluation.state === "ok" ? alarm.okActions : alarm.insufficientDataActions;
       const posted: { url: string; status: number }[] = [];
       if (evaluation.notify) {
         for (const action of actions) {
@@ -173,11 +200,21 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
           posted.push({ url, status: await post(url) });
         }
       }
-      appendFileSync(path.join(dir, "alarms.jsonl"), `${JSON.stringify({
-        t: Date.now(), alarm: alarm.name, stack_id: alarm.stackId, state: evaluation.state, notify: evaluation.notify,
-        values: evaluation.values, threshold: alarm.threshold, granularity: alarm.granularity, reason: evaluation.reason,
-        actions: posted.map((p) => `${p.status} ${p.url.replace(/\?.*/, "")}`),
-      })}\n`);
+      appendFileSync(
+        path.join(dir, "alarms.jsonl"),
+        `${JSON.stringify({
+          t: Date.now(),
+          alarm: alarm.name,
+          stack_id: alarm.stackId,
+          state: evaluation.state,
+          notify: evaluation.notify,
+          values: evaluation.values,
+          threshold: alarm.threshold,
+          granularity: alarm.granularity,
+          reason: evaluation.reason,
+          actions: posted.map((p) => `${p.status} ${p.url.replace(/\?.*/, "")}`),
+        })}\n`,
+      );
     }
   }
 
@@ -195,9 +232,14 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
     }, wait);
   };
   const scheduleEvaluation = () => {
-    setTimeout(() => {
-      evaluate().catch((err) => console.error(`${new Date().toISOString()} evaluation failed: ${(err as Error).message}`)).finally(scheduleEvaluation);
-    }, Math.max(500, (EVALUATION_INTERVAL_S * 1000) / timeScale));
+    setTimeout(
+      () => {
+        evaluate()
+          .catch((err) => console.error(`${new Date().toISOString()} evaluation failed: ${(err as Error).message}`))
+          .finally(scheduleEvaluation);
+      },
+      Math.max(500, (EVALUATION_INTERVAL_S * 1000) / timeScale),
+    );
   };
   schedulePoll();
   scheduleEvaluation();
@@ -218,7 +260,11 @@ export function evaluateAlarm(alarm: StackAlarm, store: readonly Stored[], nowMs
     byResource.set(s.resource, [...(byResource.get(s.resource) ?? []), { t: s.t, value: s.cpu }]);
   }
   const from = Math.floor(nowMs / granularityMs) * granularityMs - granularityMs * (alarm.evaluationPeriods + 1);
-  const points = aggregateRateMean([...byResource.values()].map((m) => bucketMeans(m, granularityMs)), from, nowMs);
+  const points = aggregateRateMean(
+    [...byResource.values()].map((m) => bucketMeans(m, granularityMs)),
+    from,
+    nowMs,
+  );
   return evaluateThreshold(alarm, points, previous);
 }
 

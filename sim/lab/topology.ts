@@ -94,7 +94,16 @@ export interface LabLoadBalancer {
     readonly protocol: string;
     readonly algorithm: string;
     readonly members: { address: string; port: number; weight: number }[];
-    readonly monitor: { type: string; delay: number; timeout: number; maxRetries: number; maxRetriesDown: number; urlPath: string; expectedCodes: string; httpMethod: string } | null;
+    readonly monitor: {
+      type: string;
+      delay: number;
+      timeout: number;
+      maxRetries: number;
+      maxRetriesDown: number;
+      urlPath: string;
+      expectedCodes: string;
+      httpMethod: string;
+    } | null;
   }[];
 }
 
@@ -128,12 +137,18 @@ export function topology(cloud: Cloud): LabTopology {
   const fipOf = (portId: string) => s(fips.find((f) => f.state.port_id === portId)?.state.address) || null;
 
   const routers: LabRouter[] = cloud.list(T.router).map((r) => {
-    const interfaces = cloud.list(T.routerInterface).filter((i) => i.state.router_id === r.id)
-      .map((i) => subnets.find((sn) => sn.id === i.state.subnet_id)).filter((x): x is LabSubnet => x !== undefined);
-    const externalIp = r.state.external_network_id === external.id ? r.neutron?.externalGatewayIp ?? null : null;
-    const floatingIps = externalIp === null ? [] : fips
-      .filter((f) => interfaces.some((sn) => inCidr(s(f.state.fixed_ip), sn.cidr)))
-      .map((f) => ({ address: s(f.state.address), fixedIp: s(f.state.fixed_ip) }));
+    const interfaces = cloud
+      .list(T.routerInterface)
+      .filter((i) => i.state.router_id === r.id)
+      .map((i) => subnets.find((sn) => sn.id === i.state.subnet_id))
+      .filter((x): x is LabSubnet => x !== undefined);
+    const externalIp = r.state.external_network_id === external.id ? (r.neutron?.externalGatewayIp ?? null) : null;
+    const floatingIps =
+      externalIp === null
+        ? []
+        : fips
+            .filter((f) => interfaces.some((sn) => inCidr(s(f.state.fixed_ip), sn.cidr)))
+            .map((f) => ({ address: s(f.state.address), fixedIp: s(f.state.fixed_ip) }));
     return { id: r.id, name: s(r.state.name), externalIp, snat: r.state.enable_snat !== false, interfaces, floatingIps };
   });
 
@@ -143,18 +158,19 @@ export function topology(cloud: Cloud): LabTopology {
     for (const g of list(p.state.all_security_group_ids)) members.set(g, [...(members.get(g) ?? []), ...list(p.state.all_fixed_ips)]);
   }
   const rules = cloud.list(T.rule);
-  const ingressOf = (groupIds: string[]): LabRule[] => rules
-    .filter((r) => groupIds.includes(s(r.state.security_group_id)) && r.state.direction === "ingress")
-    .map((r) => ({
-      protocol: s(r.state.protocol) || null,
-      portMin: n(r.state.port_range_min),
-      portMax: n(r.state.port_range_max),
-      ethertype: s(r.state.ethertype) || "IPv4",
-      description: s(r.state.description),
-      sources: s(r.state.remote_group_id)
-        ? [...new Set(members.get(s(r.state.remote_group_id)) ?? [])].map((ip) => `${ip}/32`)
-        : [s(r.state.remote_ip_prefix) || (s(r.state.ethertype) === "IPv6" ? "::/0" : "0.0.0.0/0")],
-    }));
+  const ingressOf = (groupIds: string[]): LabRule[] =>
+    rules
+      .filter((r) => groupIds.includes(s(r.state.security_group_id)) && r.state.direction === "ingress")
+      .map((r) => ({
+        protocol: s(r.state.protocol) || null,
+        portMin: n(r.state.port_range_min),
+        portMax: n(r.state.port_range_max),
+        ethertype: s(r.state.ethertype) || "IPv4",
+        description: s(r.state.description),
+        sources: s(r.state.remote_group_id)
+          ? [...new Set(members.get(s(r.state.remote_group_id)) ?? [])].map((ip) => `${ip}/32`)
+          : [s(r.state.remote_ip_prefix) || (s(r.state.ethertype) === "IPv6" ? "::/0" : "0.0.0.0/0")],
+      }));
 
   const servers: LabServer[] = [];
   for (const o of cloud.list(T.server)) {
@@ -195,32 +211,43 @@ export function topology(cloud: Cloud): LabTopology {
     const subnet = subnets.find((sn) => sn.id === lb.state.vip_subnet_id) ?? subnetOf(vip, s(lb.state.vip_network_id));
     if (!vip || !subnet) continue;
     const pools = cloud.list(T.pool);
-    const listeners = cloud.list(T.listener).filter((l) => l.state.loadbalancer_id === lb.id).map((l) => {
-      const pool = pools.find((p) => p.state.listener_id === l.id || (s(l.state.default_pool_id) && p.id === l.state.default_pool_id));
-      const monitor = pool && cloud.list(T.monitor).find((m) => m.state.pool_id === pool.id);
-      return {
-        id: l.id,
-        port: Number(l.state.protocol_port),
-        protocol: s(l.state.protocol) || "HTTP",
-        algorithm: s(pool?.state.lb_method) || "ROUND_ROBIN",
-        members: pool ? cloud.list(T.member).filter((m) => m.state.pool_id === pool.id && m.state.admin_state_up !== false)
-          .map((m) => ({ address: s(m.state.address), port: Number(m.state.protocol_port), weight: n(m.state.weight) ?? 1 })) : [],
-        monitor: monitor ? {
-          type: s(monitor.state.type) || "HTTP",
-          delay: n(monitor.state.delay) ?? 5,
-          timeout: n(monitor.state.timeout) ?? 5,
-          maxRetries: n(monitor.state.max_retries) ?? 3,
-          maxRetriesDown: n(monitor.state.max_retries_down) ?? 3,
-          urlPath: s(monitor.state.url_path) || "/",
-          expectedCodes: s(monitor.state.expected_codes) || "200",
-          httpMethod: s(monitor.state.http_method) || "GET",
-        } : null,
-      };
-    });
+    const listeners = cloud
+      .list(T.listener)
+      .filter((l) => l.state.loadbalancer_id === lb.id)
+      .map((l) => {
+        const pool = pools.find((p) => p.state.listener_id === l.id || (s(l.state.default_pool_id) && p.id === l.state.default_pool_id));
+        const monitor = pool && cloud.list(T.monitor).find((m) => m.state.pool_id === pool.id);
+        return {
+          id: l.id,
+          port: Number(l.state.protocol_port),
+          protocol: s(l.state.protocol) || "HTTP",
+          algorithm: s(pool?.state.lb_method) || "ROUND_ROBIN",
+          members: pool
+            ? cloud
+                .list(T.member)
+                .filter((m) => m.state.pool_id === pool.id && m.state.admin_state_up !== false)
+                .map((m) => ({ address: s(m.state.address), port: Number(m.state.protocol_port), weight: n(m.state.weight) ?? 1 }))
+            : [],
+          monitor: monitor
+            ? {
+                type: s(monitor.state.type) || "HTTP",
+                delay: n(monitor.state.delay) ?? 5,
+                timeout: n(monitor.state.timeout) ?? 5,
+                maxRetries: n(monitor.state.max_retries) ?? 3,
+                maxRetriesDown: n(monitor.state.max_retries_down) ?? 3,
+                urlPath: s(monitor.state.url_path) || "/",
+                expectedCodes: s(monitor.state.expected_codes) || "200",
+                httpMethod: s(monitor.state.http_method) || "GET",
+              }
+            : null,
+        };
+      });
     loadBalancers.push({ id: lb.id, name: s(lb.state.name), vip, subnet, floatingIp: fipOf(s(lb.state.vip_port_id)), listeners });
   }
 
-  const networks = cloud.list(T.network).map((o) => ({ id: o.id, name: s(o.state.name), subnets: subnets.filter((sn) => sn.networkId === o.id) }));
+  const networks = cloud
+    .list(T.network)
+    .map((o) => ({ id: o.id, name: s(o.state.name), subnets: subnets.filter((sn) => sn.networkId === o.id) }));
   return { externalCidr: external.cidr, hostIp, networks, routers, servers, volumes, loadBalancers };
 }
 

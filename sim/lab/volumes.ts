@@ -43,8 +43,11 @@ export function loopOf(file: string): string | null {
 
 /** Every loop device backed by a file of the lab's volumes directory. */
 export function labLoops(): { dev: string; file: string }[] {
-  return tryRun("losetup", ["-a", "-O", "NAME,BACK-FILE", "-n", "-l"]).stdout.split("\n").filter(Boolean)
-    .map((l) => l.trim().split(/\s+/)).map(([dev, file]) => ({ dev, file: (file ?? "").replace(/ \(deleted\)$/, "") }))
+  return tryRun("losetup", ["-a", "-O", "NAME,BACK-FILE", "-n", "-l"])
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map((l) => l.trim().split(/\s+/))
+    .map(([dev, file]) => ({ dev, file: (file ?? "").replace(/ \(deleted\)$/, "") }))
     .filter((l) => l.file.startsWith(`${VOLUMES_DIR}/`));
 }
 
@@ -55,7 +58,11 @@ export function releaseVolume(id: string, removeFile: boolean): void {
 }
 
 export function volumeIdsOnDisk(): string[] {
-  return existsSync(VOLUMES_DIR) ? readdirSync(VOLUMES_DIR).filter((f) => f.endsWith(".img")).map((f) => f.slice(0, -4)) : [];
+  return existsSync(VOLUMES_DIR)
+    ? readdirSync(VOLUMES_DIR)
+        .filter((f) => f.endsWith(".img"))
+        .map((f) => f.slice(0, -4))
+    : [];
 }
 
 /**
@@ -64,7 +71,8 @@ export function volumeIdsOnDisk(): string[] {
  */
 export function plugVolume(pid: number, loop: string, device: string, volumeId: string): void {
   const st = statSync(loop);
-  const major = (st.rdev >> 8) & 0xfff, minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00);
+  const major = (st.rdev >> 8) & 0xfff,
+    minor = (st.rdev & 0xff) | ((st.rdev >> 12) & 0xfff00);
   const name = path.basename(device);
   const script = [
     `[ -b /dev/${name} ] || mknod /dev/${name} b ${major} ${minor}`,

@@ -7,7 +7,6 @@ export interface Ipv4Range {
   readonly last: number;
 }
 
-
 /** The host range of an IPv4 CIDR (network and broadcast addresses excluded). */
 export function hostRange(cidr: string): Ipv4Range {
   const [address, prefixText] = cidr.split("/");

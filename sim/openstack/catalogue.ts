@@ -55,8 +55,13 @@ export interface Image {
   readonly createdAt: string;
 }
 
-const image = (name: string, sizeBytes: number, minDiskGb: number, createdAt: string): Image =>
-  ({ id: stableUuid("image", name), name, sizeBytes, minDiskGb, createdAt });
+const image = (name: string, sizeBytes: number, minDiskGb: number, createdAt: string): Image => ({
+  id: stableUuid("image", name),
+  name,
+  sizeBytes,
+  minDiskGb,
+  createdAt,
+});
 
 export const IMAGES: readonly Image[] = [
   image("Ubuntu 22.04", 660_602_880, 10, "2025-10-02T08:15:00Z"),

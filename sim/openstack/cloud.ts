@@ -51,9 +51,14 @@ interface CloudFile {
  * one diagnostic (no stack trace).
  */
 export class CloudFileError extends Error {
-  constructor(readonly file: string, problem: string) {
-    super(`${shownPath(file)}: ${problem}, so the simulated cloud cannot be read; ` +
-      `delete it (rm ${shownPath(file)}) to start from an empty cloud (the next sim:deploy recreates what its state lists), or restore it from a copy`);
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super(
+      `${shownPath(file)}: ${problem}, so the simulated cloud cannot be read; ` +
+        `delete it (rm ${shownPath(file)}) to start from an empty cloud (the next sim:deploy recreates what its state lists), or restore it from a copy`,
+    );
     this.name = "CloudFileError";
     // The message says all there is to say: no stack for the plugin's diagnostic to print.
     this.stack = this.message;
@@ -70,8 +75,16 @@ function shapeProblem(parsed: unknown): string | null {
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "it is not a JSON object";
   const objects = (parsed as { objects?: unknown }).objects;
   if (!Array.isArray(objects)) return `its "objects" is ${objects === undefined ? "missing" : "not a list"}`;
-  const index = objects.findIndex((o) => !o || typeof o !== "object" || typeof o.type !== "string" || typeof o.id !== "string" ||
-    !o.state || typeof o.state !== "object" || Array.isArray(o.state));
+  const index = objects.findIndex(
+    (o) =>
+      !o ||
+      typeof o !== "object" ||
+      typeof o.type !== "string" ||
+      typeof o.id !== "string" ||
+      !o.state ||
+      typeof o.state !== "object" ||
+      Array.isArray(o.state),
+  );
   return index < 0 ? null : `its objects[${index}] is not an object with a string "type", a string "id" and a "state" object`;
 }
 

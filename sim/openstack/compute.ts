@@ -65,7 +65,10 @@ function plugNetworks(ctx: ApplyContext, serverId: string, state: ValueObject): 
 
 function groupNames(ctx: ApplyContext, ports: CloudObject[]): string[] {
   const ids = new Set(ports.flatMap((p) => strings(p.state.all_security_group_ids)));
-  const names = ctx.cloud.list(SECGROUP).filter((g) => ids.has(g.id)).map((g) => String(g.state.name));
+  const names = ctx.cloud
+    .list(SECGROUP)
+    .filter((g) => ids.has(g.id))
+    .map((g) => String(g.state.name));
   return names.length > 0 ? names : ["default"];
 }
 
@@ -81,8 +84,11 @@ function schedule(ctx: ApplyContext, group: CloudObject): void {
   const members = ctx.cloud.list(INSTANCE).filter((i) => objects(i.state.scheduler_hints).some((h) => h.group === group.id)).length;
   const hosts = hypervisorCount();
   if (members >= hosts) {
-    throw new CloudError(500, `No valid host was found. There are not enough hosts available. ` +
-      `(server group ${group.id} has the anti-affinity policy and ${members} members on ${hosts} hypervisors)`);
+    throw new CloudError(
+      500,
+      `No valid host was found. There are not enough hosts available. ` +
+        `(server group ${group.id} has the anti-affinity policy and ${members} members on ${hosts} hypervisors)`,
+    );
   }
 }
 
@@ -163,8 +169,11 @@ const volume: ResourceModel = {
   },
   delete(ctx, state) {
     if (ctx.cloud.list(VOLUME_ATTACH).some((a) => a.state.volume_id === state.id)) {
-      throw new CloudError(400, "Invalid volume: Volume status must be available or error or error_restoring or error_extending " +
-        "or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.");
+      throw new CloudError(
+        400,
+        "Invalid volume: Volume status must be available or error or error_restoring or error_extending " +
+          "or error_managing and must not be migrating, attached, belong to a group, have snapshots or be disassociated from snapshots after volume transfer.",
+      );
     }
   },
 };
@@ -197,7 +206,8 @@ function detach(ctx: ApplyContext, attach: ValueObject): void {
 /** What Nova can fingerprint: a known key type and a base64 blob that starts with that same type. */
 function isOpenSshPublicKey(text: string): boolean {
   const [type, data] = text.trim().split(/\s+/);
-  if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521))$/.test(type ?? "") || !/^[A-Za-z0-9+/]+={0,3}$/.test(data ?? "")) return false;
+  if (!/^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521))$/.test(type ?? "") || !/^[A-Za-z0-9+/]+={0,3}$/.test(data ?? ""))
+    return false;
   const blob = Buffer.from(data, "base64");
   return blob.length > 4 && blob.subarray(4, 4 + blob.readUInt32BE(0)).toString() === type;
 }

@@ -29,18 +29,30 @@ const network: Reader = (ctx, config) => {
   const candidates: ValueObject[] = [
     { id: external.id, name: external.name, external: true, subnets: [external.subnetId], shared: "true", mtu: 1500 },
     ...ctx.cloud.list(NETWORK).map((n): ValueObject => ({
-      id: n.id, name: n.state.name, external: n.state.external === true, shared: String(n.state.shared === true),
-      subnets: subnetsOf(ctx, n.id).map((s) => s.id), mtu: n.state.mtu,
+      id: n.id,
+      name: n.state.name,
+      external: n.state.external === true,
+      shared: String(n.state.shared === true),
+      subnets: subnetsOf(ctx, n.id).map((s) => s.id),
+      mtu: n.state.mtu,
     })),
   ];
-  const found = candidates.filter((c) =>
-    matches(config.name, c.name) && matches(config.network_id, c.id) && matches(config.external, c.external));
-  if (found.length === 0) return `${NO_RESULTS} (no network named ${JSON.stringify(config.name ?? config.network_id)}; the simulated cloud's external network is ${JSON.stringify(external.name)})`;
+  const found = candidates.filter(
+    (c) => matches(config.name, c.name) && matches(config.network_id, c.id) && matches(config.external, c.external),
+  );
+  if (found.length === 0)
+    return `${NO_RESULTS} (no network named ${JSON.stringify(config.name ?? config.network_id)}; the simulated cloud's external network is ${JSON.stringify(external.name)})`;
   if (found.length > 1) return "More than one network found. Please try a more specific search criteria.";
   const [match] = found;
   return withComputed(config, {
-    ...match, status: "ACTIVE", admin_state_up: "true", all_tags: [], availability_zone_hints: [], dns_domain: "",
-    segments: [], region: ctx.region,
+    ...match,
+    status: "ACTIVE",
+    admin_state_up: "true",
+    all_tags: [],
+    availability_zone_hints: [],
+    dns_domain: "",
+    segments: [],
+    region: ctx.region,
   });
 };
 
@@ -56,28 +68,52 @@ const image: Reader = (ctx, config) => {
   }
   const match = [...found].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   return withComputed(config, {
-    id: match.id, name: match.name, region: ctx.region,
+    id: match.id,
+    name: match.name,
+    region: ctx.region,
     checksum: stableUuid("checksum", match.name).replace(/-/g, ""),
-    created_at: match.createdAt, updated_at: match.createdAt,
-    file: `/v2/images/${match.id}/file`, schema: "/v2/schemas/image",
-    metadata: {}, min_disk_gb: match.minDiskGb, min_ram_mb: 0, protected: false,
-    size_bytes: match.sizeBytes, tags: [],
+    created_at: match.createdAt,
+    updated_at: match.createdAt,
+    file: `/v2/images/${match.id}/file`,
+    schema: "/v2/schemas/image",
+    metadata: {},
+    min_disk_gb: match.minDiskGb,
+    min_ram_mb: 0,
+    protected: false,
+    size_bytes: match.sizeBytes,
+    tags: [],
   });
 };
 
 const flavor: Reader = (ctx, config) => {
-  const found = FLAVORS.filter((f) =>
-    matches(config.name, f.name) && matches(config.flavor_id, f.id) && matches(config.vcpus, f.vcpus) &&
-    matches(config.ram, f.ram) && matches(config.disk, f.disk) &&
-    (config.min_ram === null || f.ram >= Number(config.min_ram)) && (config.min_disk === null || f.disk >= Number(config.min_disk)));
+  const found = FLAVORS.filter(
+    (f) =>
+      matches(config.name, f.name) &&
+      matches(config.flavor_id, f.id) &&
+      matches(config.vcpus, f.vcpus) &&
+      matches(config.ram, f.ram) &&
+      matches(config.disk, f.disk) &&
+      (config.min_ram === null || f.ram >= Number(config.min_ram)) &&
+      (config.min_disk === null || f.disk >= Number(config.min_disk)),
+  );
   if (found.length === 0) {
     return `${NO_RESULTS} (no flavor named ${JSON.stringify(config.name ?? config.flavor_id)}; the simulated cloud has ${FLAVORS.map((f) => f.name).join(", ")})`;
   }
   if (found.length > 1) return "Your query returned more than one result. Please try a more specific search criteria.";
   const [match] = found;
   return withComputed(config, {
-    id: match.id, flavor_id: match.id, name: match.name, vcpus: match.vcpus, ram: match.ram, disk: match.disk,
-    swap: 0, rx_tx_factor: 1, is_public: true, description: "", extra_specs: {}, region: ctx.region,
+    id: match.id,
+    flavor_id: match.id,
+    name: match.name,
+    vcpus: match.vcpus,
+    ram: match.ram,
+    disk: match.disk,
+    swap: 0,
+    rx_tx_factor: 1,
+    is_public: true,
+    description: "",
+    extra_specs: {},
+    region: ctx.region,
   });
 };
 
@@ -88,7 +124,11 @@ const READERS: Record<string, Reader> = {
 };
 
 export function readDataSource(
-  cloud: Cloud, region: string, typeName: string, block: SchemaBlock, config: ValueObject,
+  cloud: Cloud,
+  region: string,
+  typeName: string,
+  block: SchemaBlock,
+  config: ValueObject,
 ): { state: ValueObject | null; diagnostics: Diagnostic[] } {
   const ctx = applyContext(cloud, region);
   const reader = READERS[typeName];

@@ -34,7 +34,9 @@ export function parseFaults(spec: string | undefined): Fault[] {
     const parts = entry.trim().split(":");
     const [type, nth, status] = [parts[0], Number(parts[1]), Number(parts[2])];
     if (parts.length !== 3 || !type || !Number.isInteger(nth) || nth < 1 || !(status in MESSAGES)) {
-      throw new Error(`FRACTALS_SIM_FAULTS: '${entry.trim()}' is not <resource type>:<n >= 1>:<status>, status one of ${Object.keys(MESSAGES).join(", ")}`);
+      throw new Error(
+        `FRACTALS_SIM_FAULTS: '${entry.trim()}' is not <resource type>:<n >= 1>:<status>, status one of ${Object.keys(MESSAGES).join(", ")}`,
+      );
     }
     return { type, nth, status };
   });

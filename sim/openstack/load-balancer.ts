@@ -23,14 +23,14 @@ const loadBalancer: ResourceModel = {
     const vipPort = str(state.vip_port_id)
       ? mustFind(ctx, PORT, state.vip_port_id, "Port")
       : createPort(ctx, {
-        networkId: String(subnet.state.network_id),
-        fixedIps: [{ subnetId: subnet.id, ipAddress: str(state.vip_address) }],
-        name: `octavia-lb-${String(state.id)}`,
-        deviceId: `lb-${String(state.id)}`,
-        deviceOwner: "Octavia",
-        securityGroupIds: [],
-        owner: String(state.id),
-      });
+          networkId: String(subnet.state.network_id),
+          fixedIps: [{ subnetId: subnet.id, ipAddress: str(state.vip_address) }],
+          name: `octavia-lb-${String(state.id)}`,
+          deviceId: `lb-${String(state.id)}`,
+          deviceOwner: "Octavia",
+          securityGroupIds: [],
+          owner: String(state.id),
+        });
     fill(state, "vip_port_id", vipPort.id);
     fill(state, "vip_subnet_id", subnet.id);
     fill(state, "vip_network_id", subnet.state.network_id);
@@ -39,7 +39,10 @@ const loadBalancer: ResourceModel = {
     fill(state, "security_group_ids", []);
   },
   delete(ctx, state) {
-    const children = ctx.cloud.list(LISTENER).concat(ctx.cloud.list(POOL)).filter((c) => c.state.loadbalancer_id === state.id);
+    const children = ctx.cloud
+      .list(LISTENER)
+      .concat(ctx.cloud.list(POOL))
+      .filter((c) => c.state.loadbalancer_id === state.id);
     if (children.length > 0) throw new CloudError(400, `Cannot delete Load Balancer ${String(state.id)} - it has children`);
   },
 };
@@ -48,7 +51,8 @@ const listener: ResourceModel = {
   create(ctx, state) {
     const lb = mustFind(ctx, LOADBALANCER, state.loadbalancer_id, "Load Balancer");
     const clash = ctx.cloud.list(LISTENER).some((l) => l.state.loadbalancer_id === lb.id && l.state.protocol_port === state.protocol_port);
-    if (clash) throw new CloudError(409, `Load Balancer ${lb.id} already has a listener with protocol_port of ${String(state.protocol_port)}`);
+    if (clash)
+      throw new CloudError(409, `Load Balancer ${lb.id} already has a listener with protocol_port of ${String(state.protocol_port)}`);
     fill(state, "connection_limit", -1);
     fill(state, "timeout_client_data", 50000);
     fill(state, "timeout_member_connect", 5000);
@@ -95,10 +99,14 @@ const member: ResourceModel = {
   create(ctx: ApplyContext, state) {
     const parent = mustFind(ctx, POOL, state.pool_id, "Pool");
     if (str(state.subnet_id)) mustFind(ctx, SUBNET, state.subnet_id, "Subnet");
-    const clash = ctx.cloud.list(MEMBER).some((m) =>
-      m.state.pool_id === parent.id && m.state.address === state.address && m.state.protocol_port === state.protocol_port);
+    const clash = ctx.cloud
+      .list(MEMBER)
+      .some((m) => m.state.pool_id === parent.id && m.state.address === state.address && m.state.protocol_port === state.protocol_port);
     if (clash) {
-      throw new CloudError(409, `Another member on this pool is already using ip ${String(state.address)} on protocol_port ${String(state.protocol_port)}`);
+      throw new CloudError(
+        409,
+        `Another member on this pool is already using ip ${String(state.address)} on protocol_port ${String(state.protocol_port)}`,
+      );
     }
     fill(state, "weight", 1);
   },

@@ -45,11 +45,18 @@ export function createPort(ctx: ApplyContext, request: PortRequest): CloudObject
 
 /** Neutron's fixed IPs for a new port: those requested, or one from the network's first subnet. */
 function allocateFixedIps(ctx: ApplyContext, networkId: string, fixedIps: PortRequest["fixedIps"]): string[] {
-  const requests = fixedIps ?? subnetsOf(ctx, networkId).slice(0, 1).map((s) => ({ subnetId: s.id, ipAddress: null }));
+  const requests =
+    fixedIps ??
+    subnetsOf(ctx, networkId)
+      .slice(0, 1)
+      .map((s) => ({ subnetId: s.id, ipAddress: null }));
   return requests.map((r) => {
     const subnet = mustFind(ctx, SUBNET, r.subnetId, "Subnet");
     if (subnet.state.network_id !== networkId) {
-      throw new CloudError(400, `Invalid input for operation: Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${subnet.id}.`);
+      throw new CloudError(
+        400,
+        `Invalid input for operation: Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${subnet.id}.`,
+      );
     }
     return allocateIp(ctx, subnet, r.ipAddress ?? null);
   });
@@ -93,13 +100,18 @@ function subnetOfPort(ctx: ApplyContext, port: CloudObject): CloudObject | undef
  */
 function assertReachable(ctx: ApplyContext, port: CloudObject): void {
   const subnet = subnetOfPort(ctx, port);
-  const routed = subnet !== undefined && ctx.cloud.list(ROUTER_INTERFACE).some((i) => {
-    if (i.state.subnet_id !== subnet.id) return false;
-    return ctx.cloud.get(ROUTER, String(i.state.router_id))?.state.external_network_id === ctx.external.id;
-  });
+  const routed =
+    subnet !== undefined &&
+    ctx.cloud.list(ROUTER_INTERFACE).some((i) => {
+      if (i.state.subnet_id !== subnet.id) return false;
+      return ctx.cloud.get(ROUTER, String(i.state.router_id))?.state.external_network_id === ctx.external.id;
+    });
   if (!routed) {
-    throw new CloudError(404, `External network ${ctx.external.id} is not reachable from subnet ${subnet?.id ?? "(none)"}. ` +
-      `Therefore, cannot associate Port ${port.id} with a Floating IP.`);
+    throw new CloudError(
+      404,
+      `External network ${ctx.external.id} is not reachable from subnet ${subnet?.id ?? "(none)"}. ` +
+        `Therefore, cannot associate Port ${port.id} with a Floating IP.`,
+    );
   }
 }
 
@@ -155,7 +167,10 @@ const network: ResourceModel = {
   delete(ctx, state) {
     // Neutron removes its own DHCP ports with the network; any other port blocks the delete.
     if (ctx.cloud.list(PORT).some((p) => p.state.network_id === state.id && p.state.device_owner !== "network:dhcp")) {
-      throw new CloudError(409, `Unable to complete operation on network ${String(state.id)}. There are one or more ports still in use on the network.`);
+      throw new CloudError(
+        409,
+        `Unable to complete operation on network ${String(state.id)}. There are one or more ports still in use on the network.`,
+      );
     }
     for (const subnet of subnetsOf(ctx, String(state.id))) ctx.cloud.remove(SUBNET, subnet.id);
   },
@@ -169,17 +184,24 @@ const subnet: ResourceModel = {
     for (const other of subnetsOf(ctx, String(state.network_id))) {
       const theirs = String(other.state.cidr);
       if (inCidr(cidr.split("/")[0], theirs) || inCidr(theirs.split("/")[0], cidr)) {
-        throw new CloudError(400, `Invalid input for operation: Requested subnet with cidr: ${cidr} for network: ${String(state.network_id)} overlaps with another subnet.`);
+        throw new CloudError(
+          400,
+          `Invalid input for operation: Requested subnet with cidr: ${cidr} for network: ${String(state.network_id)} overlaps with another subnet.`,
+        );
       }
     }
     const range = hostRange(cidr);
-    fill(state, "gateway_ip", state.no_gateway === true ? "" : nextFree(range, new Set()) ?? "");
+    fill(state, "gateway_ip", state.no_gateway === true ? "" : (nextFree(range, new Set()) ?? ""));
     fill(state, "all_tags", state.tags ?? []);
     if (state.enable_dhcp !== false) {
       // The DHCP agent's port takes the first free address of the new subnet, as on a real cloud.
       const dhcpIp = nextFree(range, new Set([String(state.gateway_ip)]));
-      addPort(ctx, { deviceId: `dhcp-${String(state.network_id)}`, deviceOwner: "network:dhcp", securityGroupIds: [], owner: String(state.id) },
-        String(state.network_id), dhcpIp ? [dhcpIp] : []);
+      addPort(
+        ctx,
+        { deviceId: `dhcp-${String(state.network_id)}`, deviceOwner: "network:dhcp", securityGroupIds: [], owner: String(state.id) },
+        String(state.network_id),
+        dhcpIp ? [dhcpIp] : [],
+      );
     }
   },
   update(_ctx, _prior, state) {
@@ -187,10 +209,17 @@ const subnet: ResourceModel = {
   },
   delete(ctx, state) {
     const cidr = String(state.cidr);
-    const inUse = ctx.cloud.list(PORT).some((p) =>
-      p.owner !== state.id && p.state.network_id === state.network_id && strings(p.state.all_fixed_ips).some((ip) => inCidr(ip, cidr)));
+    const inUse = ctx.cloud
+      .list(PORT)
+      .some(
+        (p) =>
+          p.owner !== state.id && p.state.network_id === state.network_id && strings(p.state.all_fixed_ips).some((ip) => inCidr(ip, cidr)),
+      );
     if (inUse) {
-      throw new CloudError(409, `Unable to complete operation on subnet ${String(state.id)}: One or more ports have an IP allocation from this subnet.`);
+      throw new CloudError(
+        409,
+        `Unable to complete operation on subnet ${String(state.id)}: One or more ports have an IP allocation from this subnet.`,
+      );
     }
   },
 };
@@ -269,10 +298,14 @@ const port: ResourceModel = {
     fill(state, "device_id", "");
     fill(state, "device_owner", "");
     fill(state, "all_tags", state.tags ?? []);
-    fill(state, "dns_assignment", ips.map((ip) => {
-      const host = `host-${ip.replace(/\./g, "-")}`;
-      return { hostname: host, ip_address: ip, fqdn: `${host}.openstacklocal.` };
-    }));
+    fill(
+      state,
+      "dns_assignment",
+      ips.map((ip) => {
+        const host = `host-${ip.replace(/\./g, "-")}`;
+        return { hostname: host, ip_address: ip, fqdn: `${host}.openstacklocal.` };
+      }),
+    );
   },
   update(ctx, _prior, state) {
     for (const group of strings(state.security_group_ids)) mustFind(ctx, SECGROUP, group, "Security group");
@@ -298,7 +331,8 @@ const secgroup: ResourceModel = {
   delete(ctx, state) {
     const users = ctx.cloud.list(PORT).filter((p) => strings(p.state.all_security_group_ids).includes(String(state.id)));
     if (users.length > 0) throw new CloudError(409, `Security Group ${String(state.id)} in use.`);
-    for (const rule of ctx.cloud.list(SECGROUP_RULE)) if (rule.state.security_group_id === state.id) ctx.cloud.remove(SECGROUP_RULE, rule.id);
+    for (const rule of ctx.cloud.list(SECGROUP_RULE))
+      if (rule.state.security_group_id === state.id) ctx.cloud.remove(SECGROUP_RULE, rule.id);
   },
 };
 
@@ -316,8 +350,11 @@ const secgroupRule: ResourceModel = {
     fill(state, "remote_group_id", "");
     fill(state, "remote_address_group_id", "");
     const norm = (v: Value | undefined) => (v === null || v === undefined ? "" : v);
-    const duplicate = ctx.cloud.list(SECGROUP_RULE).find((r) =>
-      r.state.security_group_id === state.security_group_id && RULE_IDENTITY.every((k) => norm(r.state[k]) === norm(state[k])));
+    const duplicate = ctx.cloud
+      .list(SECGROUP_RULE)
+      .find(
+        (r) => r.state.security_group_id === state.security_group_id && RULE_IDENTITY.every((k) => norm(r.state[k]) === norm(state[k])),
+      );
     if (duplicate) throw new CloudError(409, `Security group rule already exists. Rule id is ${duplicate.id}.`);
   },
 };
@@ -329,7 +366,8 @@ const floatingIp: ResourceModel = {
     }
     const used = externalUsed(ctx);
     const requested = str(state.address);
-    if (requested && used.has(requested)) throw new CloudError(409, `IP address ${requested} already allocated in subnet ${ctx.external.subnetId}`);
+    if (requested && used.has(requested))
+      throw new CloudError(409, `IP address ${requested} already allocated in subnet ${ctx.external.subnetId}`);
     const address = requested ?? nextFree(hostRange(ctx.external.cidr), used);
     if (!address) throw new CloudError(409, `No more IP addresses available on network ${ctx.external.id}.`);
     fill(state, "address", address);
@@ -359,7 +397,10 @@ const floatingIpAssociate: ResourceModel = {
     const target = mustFind(ctx, PORT, state.port_id, "Port");
     assertReachable(ctx, target);
     if (str(fip.state.port_id) && fip.state.port_id !== target.id) {
-      throw new CloudError(409, `Cannot associate floating IP ${String(fip.state.address)} (${fip.id}) with port ${target.id}: it is already associated with port ${String(fip.state.port_id)}.`);
+      throw new CloudError(
+        409,
+        `Cannot associate floating IP ${String(fip.state.address)} (${fip.id}) with port ${target.id}: it is already associated with port ${String(fip.state.port_id)}.`,
+      );
     }
     const fixedIp = str(state.fixed_ip) ?? strings(target.state.all_fixed_ips)[0] ?? "";
     fill(state, "fixed_ip", fixedIp);

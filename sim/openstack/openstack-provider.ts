@@ -21,7 +21,10 @@ import { NETWORKING_MODELS } from "./networking";
 import { failedCreate, ORCHESTRATION_MODELS, planStackOutputs, STACK } from "./orchestration";
 
 const MODELS: Record<string, ResourceModel> = {
-  ...NETWORKING_MODELS, ...COMPUTE_MODELS, ...LOAD_BALANCER_MODELS, ...ORCHESTRATION_MODELS,
+  ...NETWORKING_MODELS,
+  ...COMPUTE_MODELS,
+  ...LOAD_BALANCER_MODELS,
+  ...ORCHESTRATION_MODELS,
 };
 
 export interface OpenStackProviderOptions {
@@ -78,7 +81,12 @@ export class OpenStackProvider implements SimProvider {
     return plan;
   }
 
-  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null, config?: () => ValueObject | null): ApplyResult {
+  applyResourceChange(
+    typeName: string,
+    prior: ValueObject | null,
+    planned: ValueObject | null,
+    config?: () => ValueObject | null,
+  ): ApplyResult {
     const model = MODELS[typeName] ?? {};
     const action = planned === null ? "deleting" : prior === null ? "creating" : "updating";
     try {
@@ -122,7 +130,16 @@ export class OpenStackProvider implements SimProvider {
   importResource(typeName: string, id: string): { state: ValueObject | null; diagnostics: Diagnostic[] } {
     const found = Cloud.load(this.stateFile).get(typeName, id);
     if (found) return { state: found.state, diagnostics: [] };
-    return { state: null, diagnostics: [{ severity: "ERROR", summary: "Cannot import non-existent remote object", detail: `${typeName} ${id} does not exist in the simulated cloud.` }] };
+    return {
+      state: null,
+      diagnostics: [
+        {
+          severity: "ERROR",
+          summary: "Cannot import non-existent remote object",
+          detail: `${typeName} ${id} does not exist in the simulated cloud.`,
+        },
+      ],
+    };
   }
 
   private failStackCreate(planned: ValueObject, reason: string, config?: () => ValueObject | null): ApplyResult {

@@ -21,22 +21,69 @@ import { createPort, NETWORK, PORT, SUBNET } from "./networking";
 export const STACK = "openstack_orchestration_stack_v1";
 
 const HOT_VERSIONS = [
-  "2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08", "2016-10-14", "2017-02-24", "2017-09-01",
-  "2018-03-02", "2018-08-31", "2021-04-16", "newton", "ocata", "pike", "queens", "rocky", "wallaby",
+  "2013-05-23",
+  "2014-10-16",
+  "2015-04-30",
+  "2015-10-15",
+  "2016-04-08",
+  "2016-10-14",
+  "2017-02-24",
+  "2017-09-01",
+  "2018-03-02",
+  "2018-08-31",
+  "2021-04-16",
+  "newton",
+  "ocata",
+  "pike",
+  "queens",
+  "rocky",
+  "wallaby",
 ];
 
 /** Resource types a stock Heat (Wallaby and later, with Aodh and Octavia) knows; anything else is a typo to Heat. */
 const RESOURCE_TYPES = new Set([
-  "OS::Aodh::Alarm", "OS::Aodh::CompositeAlarm", "OS::Aodh::EventAlarm", "OS::Aodh::GnocchiAggregationByMetricsAlarm",
-  "OS::Aodh::GnocchiAggregationByResourcesAlarm", "OS::Aodh::GnocchiResourcesAlarm", "OS::Cinder::Volume",
-  "OS::Cinder::VolumeAttachment", "OS::Heat::AutoScalingGroup", "OS::Heat::CloudConfig", "OS::Heat::InstanceGroup",
-  "OS::Heat::MultipartMime", "OS::Heat::None", "OS::Heat::RandomString", "OS::Heat::ResourceGroup", "OS::Heat::ScalingPolicy",
-  "OS::Heat::SoftwareConfig", "OS::Heat::SoftwareDeployment", "OS::Heat::Stack", "OS::Heat::TestResource", "OS::Heat::Value",
-  "OS::Heat::WaitCondition", "OS::Heat::WaitConditionHandle", "OS::Neutron::FloatingIP", "OS::Neutron::FloatingIPAssociation",
-  "OS::Neutron::Net", "OS::Neutron::Port", "OS::Neutron::Router", "OS::Neutron::RouterInterface", "OS::Neutron::SecurityGroup",
-  "OS::Neutron::SecurityGroupRule", "OS::Neutron::Subnet", "OS::Nova::Flavor", "OS::Nova::KeyPair", "OS::Nova::Server",
-  "OS::Nova::ServerGroup", "OS::Octavia::HealthMonitor", "OS::Octavia::Listener", "OS::Octavia::LoadBalancer",
-  "OS::Octavia::Pool", "OS::Octavia::PoolMember", "OS::Swift::Container",
+  "OS::Aodh::Alarm",
+  "OS::Aodh::CompositeAlarm",
+  "OS::Aodh::EventAlarm",
+  "OS::Aodh::GnocchiAggregationByMetricsAlarm",
+  "OS::Aodh::GnocchiAggregationByResourcesAlarm",
+  "OS::Aodh::GnocchiResourcesAlarm",
+  "OS::Cinder::Volume",
+  "OS::Cinder::VolumeAttachment",
+  "OS::Heat::AutoScalingGroup",
+  "OS::Heat::CloudConfig",
+  "OS::Heat::InstanceGroup",
+  "OS::Heat::MultipartMime",
+  "OS::Heat::None",
+  "OS::Heat::RandomString",
+  "OS::Heat::ResourceGroup",
+  "OS::Heat::ScalingPolicy",
+  "OS::Heat::SoftwareConfig",
+  "OS::Heat::SoftwareDeployment",
+  "OS::Heat::Stack",
+  "OS::Heat::TestResource",
+  "OS::Heat::Value",
+  "OS::Heat::WaitCondition",
+  "OS::Heat::WaitConditionHandle",
+  "OS::Neutron::FloatingIP",
+  "OS::Neutron::FloatingIPAssociation",
+  "OS::Neutron::Net",
+  "OS::Neutron::Port",
+  "OS::Neutron::Router",
+  "OS::Neutron::RouterInterface",
+  "OS::Neutron::SecurityGroup",
+  "OS::Neutron::SecurityGroupRule",
+  "OS::Neutron::Subnet",
+  "OS::Nova::Flavor",
+  "OS::Nova::KeyPair",
+  "OS::Nova::Server",
+  "OS::Nova::ServerGroup",
+  "OS::Octavia::HealthMonitor",
+  "OS::Octavia::Listener",
+  "OS::Octavia::LoadBalancer",
+  "OS::Octavia::Pool",
+  "OS::Octavia::PoolMember",
+  "OS::Swift::Container",
 ]);
 const ADJUSTMENT_TYPES = ["change_in_capacity", "exact_capacity", "percent_change_in_capacity"];
 
@@ -65,7 +112,7 @@ interface StackScope {
 export function planStackOutputs(prior: ValueObject | null, planned: ValueObject, config: ValueObject | null): boolean {
   const configured = Array.isArray(config?.outputs) && config.outputs.length > 0;
   if (configured) return false;
-  planned.outputs = prior === null ? UNKNOWN : prior.outputs ?? [];
+  planned.outputs = prior === null ? UNKNOWN : (prior.outputs ?? []);
   return true;
 }
 
@@ -90,14 +137,18 @@ function parseTemplateText(body: string): Template {
       throw new CloudError(400, `Error parsing template: ${(err as Error).message}`);
     }
   }
-  if (!template || typeof template !== "object" || Array.isArray(template)) throw new CloudError(400, "Template format is not valid: not a mapping");
+  if (!template || typeof template !== "object" || Array.isArray(template))
+    throw new CloudError(400, "Template format is not valid: not a mapping");
   return template as Template;
 }
 
 function checkTemplate(template: Template, given: Record<string, Json>): void {
   const version = String(template.heat_template_version ?? "");
   if (!HOT_VERSIONS.includes(version)) {
-    throw new CloudError(400, `The template version is invalid: Unknown version (heat_template_version => ${version}). Should be one of: ${HOT_VERSIONS.join(", ")}`);
+    throw new CloudError(
+      400,
+      `The template version is invalid: Unknown version (heat_template_version => ${version}). Should be one of: ${HOT_VERSIONS.join(", ")}`,
+    );
   }
   for (const [name, resource] of Object.entries(template.resources ?? {})) checkResource(name, resource, template);
   const declared = template.parameters ?? {};
@@ -132,7 +183,10 @@ function checkResource(name: string, resource: { type?: string; properties?: Rec
     }
   }
   if (resource.type === "OS::Heat::ScalingPolicy" && !ADJUSTMENT_TYPES.includes(String(props.adjustment_type))) {
-    throw new CloudError(400, `Failed to validate: resources.${name}.properties.adjustment_type: "${String(props.adjustment_type)}" is not an allowed value [${ADJUSTMENT_TYPES.join(", ")}]`);
+    throw new CloudError(
+      400,
+      `Failed to validate: resources.${name}.properties.adjustment_type: "${String(props.adjustment_type)}" is not an allowed value [${ADJUSTMENT_TYPES.join(", ")}]`,
+    );
   }
   if (resource.type === "OS::Heat::AutoScalingGroup") {
     const [min, max] = [Number(props.min_size), Number(props.max_size)];
@@ -151,7 +205,8 @@ function checkResource(name: string, resource: { type?: string; properties?: Rec
 
 /** An OS::Heat::Stack's `template` (a JSON or YAML string), checked as Heat checks a nested stack's template. */
 function nestedTemplate(name: string, props: Record<string, Json>): Template {
-  if (typeof props.template !== "string") throw new CloudError(400, `Failed to validate: resources.${name}.properties.template: a template string is required`);
+  if (typeof props.template !== "string")
+    throw new CloudError(400, `Failed to validate: resources.${name}.properties.template: a template string is required`);
   const template = parseTemplateText(props.template);
   const parameters = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
   try {
@@ -190,7 +245,13 @@ function evaluate(value: Json, scope: StackScope): Json {
       return scope.parameters[name] ?? scope.template.parameters?.[name]?.default ?? null;
     }
     if (fn === "get_resource") return stableUuid(scope.id, String(arg));
-    if (fn === "get_attr" && Array.isArray(arg)) return attribute(scope, String(arg[0]), String(arg[1]), arg.slice(2).map((a) => evaluate(a, scope)));
+    if (fn === "get_attr" && Array.isArray(arg))
+      return attribute(
+        scope,
+        String(arg[0]),
+        String(arg[1]),
+        arg.slice(2).map((a) => evaluate(a, scope)),
+      );
     if (fn === "str_replace" && arg && typeof arg === "object" && !Array.isArray(arg)) {
       let text = String(evaluate(arg.template, scope));
       const params = arg.params && typeof arg.params === "object" && !Array.isArray(arg.params) ? arg.params : {};
@@ -216,7 +277,8 @@ function attribute(scope: StackScope, resourceName: string, name: string, path: 
     if (name === "first_address") return Object.values(networks ?? {})[0]?.[0] ?? "";
     // get_attr's path walks into the attribute: [server, networks, <network id or name>, 0].
     let value: Json = (networks ?? {}) as Json;
-    for (const key of path) value = value !== null && typeof value === "object" ? (value as Record<string, Json>)[String(key)] ?? null : null;
+    for (const key of path)
+      value = value !== null && typeof value === "object" ? ((value as Record<string, Json>)[String(key)] ?? null) : null;
     return value;
   }
   // signal_url: the native API's signal URL, which needs a Keystone token (Aodh's "trust+url" gets one).
@@ -254,7 +316,11 @@ export function waitHandle(scope: { id: string; name: string }, handle: string):
 function outputsOf(scope: StackScope): ValueObject[] {
   return Object.entries(scope.template.outputs ?? {}).map(([key, output]) => {
     const value = evaluate(output?.value ?? null, scope);
-    return { output_key: key, output_value: typeof value === "string" ? value : JSON.stringify(value), description: output?.description ?? "" };
+    return {
+      output_key: key,
+      output_value: typeof value === "string" ? value : JSON.stringify(value),
+      description: output?.description ?? "",
+    };
   });
 }
 
@@ -294,15 +360,25 @@ function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> 
     if (prior === undefined) {
       const size = clamp(Number(props.desired_capacity ?? min));
       record = {
-        stack_id: scope.id, stack_name: scope.name, group: name, definition, min, max,
+        stack_id: scope.id,
+        stack_name: scope.name,
+        group: name,
+        definition,
+        min,
+        max,
         members: Array.from({ length: size }, (_, index) => ({ index, created_ms: nowMs, servers: [] })),
-        next_index: size, cooldown_end_ms: 0, in_progress: null, events: [],
+        next_index: size,
+        cooldown_end_ms: 0,
+        in_progress: null,
+        events: [],
       };
     } else if (prior.definition === definition) {
       record = { ...prior, min, max };
     } else {
       const current = prior.members.length;
-      const size = clamp(props.desired_capacity === undefined || props.desired_capacity === null ? current : Number(props.desired_capacity));
+      const size = clamp(
+        props.desired_capacity === undefined || props.desired_capacity === null ? current : Number(props.desired_capacity),
+      );
       record = { ...prior, definition, min, max };
       resizeMembers(record, size, nowMs);
     }
@@ -314,7 +390,13 @@ function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> 
 }
 
 /** Boots one member of group `name` of the stack; returns its servers' ids and its Octavia pool members' ids. */
-function bootMember(ctx: ApplyContext, scope: StackScope, name: string, index: number, props: Record<string, Json>): Pick<GroupMember, "servers" | "pool_members"> {
+function bootMember(
+  ctx: ApplyContext,
+  scope: StackScope,
+  name: string,
+  index: number,
+  props: Record<string, Json>,
+): Pick<GroupMember, "servers" | "pool_members"> {
   const member = props.resource as { type?: string; properties?: Record<string, Json> } | undefined;
   const memberName = `${scope.name}-${name}-${index}`;
   if (member?.type === "OS::Nova::Server") {
@@ -323,7 +405,12 @@ function bootMember(ctx: ApplyContext, scope: StackScope, name: string, index: n
     return { servers: [id], pool_members: [] };
   }
   if (member?.type === "OS::Heat::Stack") {
-    return bootNestedStack(ctx, scope.id, { id: stableUuid(scope.id, name, String(index), "stack"), name: memberName }, member.properties ?? {});
+    return bootNestedStack(
+      ctx,
+      scope.id,
+      { id: stableUuid(scope.id, name, String(index), "stack"), name: memberName },
+      member.properties ?? {},
+    );
   }
   return { servers: [], pool_members: [] };
 }
@@ -360,7 +447,12 @@ function resizeMembers(record: GroupRecord, size: number, nowMs: number): { adde
  * A nested stack member: its servers boot with the nested template's wait conditions recorded on them, then its
  * OS::Octavia::PoolMember resources join their pools (after the servers, whose addresses they refer to); returns the ids.
  */
-function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; name: string }, props: Record<string, Json>): Pick<GroupMember, "servers" | "pool_members"> {
+function bootNestedStack(
+  ctx: ApplyContext,
+  owner: string,
+  stack: { id: string; name: string },
+  props: Record<string, Json>,
+): Pick<GroupMember, "servers" | "pool_members"> {
   const template = nestedTemplate(stack.name, props);
   const given = props.parameters && typeof props.parameters === "object" && !Array.isArray(props.parameters) ? props.parameters : {};
   const parameters = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
@@ -371,11 +463,13 @@ function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; 
   };
   const nested: StackScope = { id: stack.id, name: stack.name, template, parameters, groupSizes: {}, serverNetworks };
   const resources = Object.entries(template.resources ?? {});
-  const waits: HeatWaitCondition[] = resources.filter(([, r]) => r.type === "OS::Heat::WaitCondition").map(([, r]) => {
-    const p = evaluate(r.properties ?? {}, nested) as Record<string, Json>;
-    const handle = Object.entries(template.resources ?? {}).find(([n]) => stableUuid(stack.id, n) === p.handle)?.[0] ?? String(p.handle);
-    return { stackId: stack.id, stackName: stack.name, handle, timeoutSeconds: Number(p.timeout ?? 600), count: Number(p.count ?? 1) };
-  });
+  const waits: HeatWaitCondition[] = resources
+    .filter(([, r]) => r.type === "OS::Heat::WaitCondition")
+    .map(([, r]) => {
+      const p = evaluate(r.properties ?? {}, nested) as Record<string, Json>;
+      const handle = Object.entries(template.resources ?? {}).find(([n]) => stableUuid(stack.id, n) === p.handle)?.[0] ?? String(p.handle);
+      return { stackId: stack.id, stackName: stack.name, handle, timeoutSeconds: Number(p.timeout ?? 600), count: Number(p.count ?? 1) };
+    });
   const servers = resources.filter(([, r]) => r.type === "OS::Nova::Server");
   const serverIdList = servers.map(([resName, r]) => {
     const name = servers.length === 1 ? stack.name : `${stack.name}-${resName}`;
@@ -384,8 +478,11 @@ function bootNestedStack(ctx: ApplyContext, owner: string, stack: { id: string; 
     serverIds[resName] = id;
     return id;
   });
-  const poolMembers = resources.filter(([, r]) => r.type === "OS::Octavia::PoolMember")
-    .map(([resName, r]) => createPoolMember(ctx, owner, stableUuid(stack.id, resName), evaluate(r.properties ?? {}, nested) as Record<string, Json>));
+  const poolMembers = resources
+    .filter(([, r]) => r.type === "OS::Octavia::PoolMember")
+    .map(([resName, r]) =>
+      createPoolMember(ctx, owner, stableUuid(stack.id, resName), evaluate(r.properties ?? {}, nested) as Record<string, Json>),
+    );
   return { servers: serverIdList, pool_members: poolMembers };
 }
 
@@ -396,7 +493,8 @@ function addressesOf(ctx: ApplyContext, serverId: string): Record<string, string
     const ips = Array.isArray(port.state.all_fixed_ips) ? port.state.all_fixed_ips.map(String) : [];
     const networkId = String(port.state.network_id);
     const networkName = ctx.cloud.get(NETWORK, networkId)?.state.name;
-    for (const key of [networkId, ...(typeof networkName === "string" && networkName ? [networkName] : [])]) out[key] = [...(out[key] ?? []), ...ips];
+    for (const key of [networkId, ...(typeof networkName === "string" && networkName ? [networkName] : [])])
+      out[key] = [...(out[key] ?? []), ...ips];
   }
   return out;
 }
@@ -414,29 +512,54 @@ function createPoolMember(ctx: ApplyContext, owner: string, id: string, props: R
   }
   const address = typeof props.address === "string" ? props.address : "";
   const port = Number(props.protocol_port);
-  if (!address || !Number.isInteger(port)) throw new CloudError(400, `Invalid input for pool member: address '${address}', protocol_port '${String(props.protocol_port)}'`);
-  const clash = ctx.cloud.list(LB_MEMBER).some((m) => m.state.pool_id === pool.id && m.state.address === address && m.state.protocol_port === port);
+  if (!address || !Number.isInteger(port))
+    throw new CloudError(400, `Invalid input for pool member: address '${address}', protocol_port '${String(props.protocol_port)}'`);
+  const clash = ctx.cloud
+    .list(LB_MEMBER)
+    .some((m) => m.state.pool_id === pool.id && m.state.address === address && m.state.protocol_port === port);
   if (clash) throw new CloudError(409, `Another member on this pool is already using ip ${address} on protocol_port ${port}`);
   ctx.cloud.add({
-    type: LB_MEMBER, id, owner,
+    type: LB_MEMBER,
+    id,
+    owner,
     state: {
-      id, name: "", pool_id: pool.id, address, protocol_port: port, subnet_id: props.subnet === undefined ? null : String(props.subnet),
-      weight: props.weight === undefined ? 1 : Number(props.weight), admin_state_up: props.admin_state_up !== false, region: ctx.region,
+      id,
+      name: "",
+      pool_id: pool.id,
+      address,
+      protocol_port: port,
+      subnet_id: props.subnet === undefined ? null : String(props.subnet),
+      weight: props.weight === undefined ? 1 : Number(props.weight),
+      admin_state_up: props.admin_state_up !== false,
+      region: ctx.region,
     },
   });
   return id;
 }
 
 /** One server Heat boots: the instance, its port on the first network, and what Nova keeps (user data). */
-function bootServer(ctx: ApplyContext, owner: string, id: string, name: string, server: Record<string, Json>, waits: HeatWaitCondition[]): void {
+function bootServer(
+  ctx: ApplyContext,
+  owner: string,
+  id: string,
+  name: string,
+  server: Record<string, Json>,
+  waits: HeatWaitCondition[],
+): void {
   const networks = Array.isArray(server.networks) ? server.networks : [];
   const networkId = (networks[0] as Record<string, Json> | undefined)?.network;
   const groups = Array.isArray(server.security_groups) ? server.security_groups.map(String) : undefined;
   const userData = typeof server.user_data === "string" ? server.user_data : "";
   ctx.cloud.add({
-    type: INSTANCE, id, owner,
+    type: INSTANCE,
+    id,
+    owner,
     state: {
-      id, name, image_id: server.image ?? null, flavor_id: server.flavor ?? null, key_pair: server.key_name ?? null,
+      id,
+      name,
+      image_id: server.image ?? null,
+      flavor_id: server.flavor ?? null,
+      key_pair: server.key_name ?? null,
       // Nova's server metadata: `metering.*` keys become Ceilometer's resource metadata, which the alarms query on.
       metadata: metadataOf(server.metadata),
     },
@@ -487,7 +610,9 @@ export function failedCreate(ctx: ApplyContext, state: ValueObject, reason: stri
   const rollback = state.disable_rollback === false;
   const status = rollback ? "ROLLBACK_COMPLETE" : "CREATE_FAILED";
   state.status = status;
-  state.status_reason = rollback ? `Stack ROLLBACK completed successfully (after: Resource CREATE failed: ${reason})` : `Resource CREATE failed: ${reason}`;
+  state.status_reason = rollback
+    ? `Stack ROLLBACK completed successfully (after: Resource CREATE failed: ${reason})`
+    : `Resource CREATE failed: ${reason}`;
   fill(state, "creation_time", ctx.now);
   fill(state, "updated_time", "");
   fill(state, "timeout", 60);
@@ -513,7 +638,6 @@ const stack: ResourceModel = {
     state.updated_time = ctx.now;
   },
 };
-
 
 /** Heat's record of an AutoScalingGroup: its members and scaling state (the group resource's metadata in Heat). Not a Terraform type. */
 export const SCALING_GROUP = "heat_autoscaling_group";
@@ -599,7 +723,8 @@ export function signalScalingPolicy(cloud: Cloud, stackId: string, policy: strin
   const { scope, region } = stackScope(cloud, stackId);
   const resource = scope.template.resources?.[policy];
   if (!resource) throw new CloudError(404, `The Resource (${policy}) could not be found in Stack ${scope.name}.`);
-  if (resource.type !== "OS::Heat::ScalingPolicy") throw new CloudError(400, `Resource ${policy} of type ${resource.type} does not take signals here`);
+  if (resource.type !== "OS::Heat::ScalingPolicy")
+    throw new CloudError(400, `Resource ${policy} of type ${resource.type} does not take signals here`);
   const props = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
   const groupName = Object.keys(scope.template.resources ?? {}).find((n) => stableUuid(scope.id, n) === props.auto_scaling_group_id);
   const record = groupName ? groupRecord(cloud, scope.id, groupName) : undefined;
@@ -733,4 +858,3 @@ function metadataOf(value: Json | undefined): ValueObject {
 }
 
 export const ORCHESTRATION_MODELS: Record<string, ResourceModel> = { [STACK]: stack };
-

@@ -58,7 +58,12 @@ export function aggregateRateMean(series: readonly Point[][], fromMs: number, to
 export type AlarmState = "ok" | "alarm" | "insufficient data";
 
 const COMPARE: Record<string, (a: number, b: number) => boolean> = {
-  gt: (a, b) => a > b, lt: (a, b) => a < b, ge: (a, b) => a >= b, le: (a, b) => a <= b, eq: (a, b) => a === b, ne: (a, b) => a !== b,
+  gt: (a, b) => a > b,
+  lt: (a, b) => a < b,
+  ge: (a, b) => a >= b,
+  le: (a, b) => a <= b,
+  eq: (a, b) => a === b,
+  ne: (a, b) => a !== b,
 };
 
 export interface Evaluation {
@@ -78,8 +83,11 @@ export interface Evaluation {
  * insufficient data). Actions run on a change of state, and with
  * repeat_actions at every evaluation that confirms it.
  */
-export function evaluateThreshold(alarm: Pick<StackAlarm, "evaluationPeriods" | "threshold" | "comparisonOperator" | "repeatActions">,
-  points: readonly Point[], previous: AlarmState): Evaluation {
+export function evaluateThreshold(
+  alarm: Pick<StackAlarm, "evaluationPeriods" | "threshold" | "comparisonOperator" | "repeatActions">,
+  points: readonly Point[],
+  previous: AlarmState,
+): Evaluation {
   const values = points.slice(-alarm.evaluationPeriods).map((p) => p.value);
   if (values.length < alarm.evaluationPeriods) {
     const reason = `${values.length} datapoints are unknown`;

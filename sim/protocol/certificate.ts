@@ -24,10 +24,7 @@ export interface PluginCertificate {
 
 export function generatePluginCertificate(now = new Date()): PluginCertificate {
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  const name = sequence(
-    set(sequence(oid("2.5.4.10"), utf8String("HashiCorp"))),
-    set(sequence(oid("2.5.4.3"), utf8String("localhost"))),
-  );
+  const name = sequence(set(sequence(oid("2.5.4.10"), utf8String("HashiCorp"))), set(sequence(oid("2.5.4.3"), utf8String("localhost"))));
   const ecdsaWithSha256 = sequence(oid("1.2.840.10045.4.3.2"));
   const tbs = sequence(
     explicit(0, integer(Buffer.from([2]))), // v3
@@ -37,13 +34,16 @@ export function generatePluginCertificate(now = new Date()): PluginCertificate {
     sequence(utcTime(new Date(now.getTime() - 30_000)), utcTime(new Date(now.getTime() + 365 * 86_400_000))),
     name,
     publicKey.export({ type: "spki", format: "der" }),
-    explicit(3, sequence(
-      extension("2.5.29.19", true, sequence(boolean(true))), // basicConstraints: CA
-      // keyUsage: digitalSignature, keyEncipherment, keyCertSign (bits 0, 2, 5; 2 unused trailing bits)
-      extension("2.5.29.15", true, tlv(0x03, Buffer.from([0x02, 0xa4]))),
-      extension("2.5.29.37", false, sequence(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))), // serverAuth, clientAuth
-      extension("2.5.29.17", false, sequence(tlv(0x82, Buffer.from("localhost")), tlv(0x87, Buffer.from([127, 0, 0, 1])))),
-    )),
+    explicit(
+      3,
+      sequence(
+        extension("2.5.29.19", true, sequence(boolean(true))), // basicConstraints: CA
+        // keyUsage: digitalSignature, keyEncipherment, keyCertSign (bits 0, 2, 5; 2 unused trailing bits)
+        extension("2.5.29.15", true, tlv(0x03, Buffer.from([0x02, 0xa4]))),
+        extension("2.5.29.37", false, sequence(oid("1.3.6.1.5.5.7.3.1"), oid("1.3.6.1.5.5.7.3.2"))), // serverAuth, clientAuth
+        extension("2.5.29.17", false, sequence(tlv(0x82, Buffer.from("localhost")), tlv(0x87, Buffer.from([127, 0, 0, 1])))),
+      ),
+    ),
   );
   const signature = sign("sha256", tbs, { key: privateKey, dsaEncoding: "der" });
   const der = sequence(tbs, ecdsaWithSha256, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
@@ -105,7 +105,8 @@ function oid(dotted: string): Buffer {
 
 function utcTime(date: Date): Buffer {
   const pad = (n: number) => String(n).padStart(2, "0");
-  const text = `${pad(date.getUTCFullYear() % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}` +
+  const text =
+    `${pad(date.getUTCFullYear() % 100)}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}` +
     `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}Z`;
   return tlv(0x17, Buffer.from(text, "ascii"));
 }

@@ -34,9 +34,19 @@ export interface SimProvider {
   configure(config: ValueObject): Diagnostic[];
   validateResource(typeName: string, config: ValueObject): Diagnostic[];
   validateDataSource(typeName: string, config: ValueObject): Diagnostic[];
-  planResourceChange(typeName: string, prior: ValueObject | null, proposed: ValueObject | null, config: ValueObject | null): Plan & { diagnostics?: Diagnostic[] };
+  planResourceChange(
+    typeName: string,
+    prior: ValueObject | null,
+    proposed: ValueObject | null,
+    config: ValueObject | null,
+  ): Plan & { diagnostics?: Diagnostic[] };
   /** `config` decodes the apply's configuration on demand: only what must keep unplanned values (Nova's user data) pays for it. */
-  applyResourceChange(typeName: string, prior: ValueObject | null, planned: ValueObject | null, config?: () => ValueObject | null): ApplyResult;
+  applyResourceChange(
+    typeName: string,
+    prior: ValueObject | null,
+    planned: ValueObject | null,
+    config?: () => ValueObject | null,
+  ): ApplyResult;
   /** The object as the cloud has it now; null when it is gone (Terraform then plans to create it again). */
   readResource(typeName: string, state: ValueObject): ValueObject | null;
   readDataSource(typeName: string, config: ValueObject): { state: ValueObject | null; diagnostics: Diagnostic[] };
@@ -52,8 +62,10 @@ type DynamicValue = { msgpack?: Buffer; json?: Buffer } | undefined;
  */
 export async function servePlugin(provider: SimProvider, protoDir: string): Promise<void> {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE) {
-    process.stderr.write("This binary is a plugin. These are not meant to be executed directly.\n" +
-      "Please execute the program that consumes these plugins, which will load any plugins automatically.\n");
+    process.stderr.write(
+      "This binary is a plugin. These are not meant to be executed directly.\n" +
+        "Please execute the program that consumes these plugins, which will load any plugins automatically.\n",
+    );
     process.exit(1);
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? "5").split(",").map((v) => v.trim());
@@ -88,9 +100,16 @@ export async function servePlugin(provider: SimProvider, protoDir: string): Prom
  * handshake's server, and (plain gRPC, no handshake) the long-lived provider
  * Terraform reattaches to through TF_REATTACH_PROVIDERS (main.ts `reattach`).
  */
-export async function listen(provider: SimProvider, protoDir: string, credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
+export async function listen(
+  provider: SimProvider,
+  protoDir: string,
+  credentials = grpc.ServerCredentials.createInsecure(),
+): Promise<number> {
   const protos = new protobuf.Root();
-  protos.loadSync(["tfplugin5.proto", "grpc-controller.proto"].map((file) => path.join(protoDir, file)), { keepCase: true });
+  protos.loadSync(
+    ["tfplugin5.proto", "grpc-controller.proto"].map((file) => path.join(protoDir, file)),
+    { keepCase: true },
+  );
   const server = new grpc.Server();
   server.addService(serviceDefinition(protos.lookupService("tfplugin5.Provider")), providerService(provider));
   server.addService(serviceDefinition(protos.lookupService("plugin.GRPCController")), {
@@ -100,7 +119,8 @@ export async function listen(provider: SimProvider, protoDir: string, credential
     },
   });
   return new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", credentials, (err, p) => (err ? reject(err) : resolve(p))));
+    server.bindAsync("127.0.0.1:0", credentials, (err, p) => (err ? reject(err) : resolve(p))),
+  );
 }
 
 /**
@@ -157,19 +177,24 @@ function providerService(provider: SimProvider): grpc.UntypedServiceImplementati
       resources: Object.keys(schemas.resources).map((type_name) => ({ type_name })),
       data_sources: Object.keys(schemas.dataSources).map((type_name) => ({ type_name })),
     }),
-    GetSchema: () => (schemaResponse ??= {
-      provider: toProtoSchema(schemas.provider),
-      resource_schemas: mapValues(schemas.resources, toProtoSchema),
-      data_source_schemas: mapValues(schemas.dataSources, toProtoSchema),
-      server_capabilities: { get_provider_schema_optional: true },
-    }),
+    GetSchema: () =>
+      (schemaResponse ??= {
+        provider: toProtoSchema(schemas.provider),
+        resource_schemas: mapValues(schemas.resources, toProtoSchema),
+        data_source_schemas: mapValues(schemas.dataSources, toProtoSchema),
+        server_capabilities: { get_provider_schema_optional: true },
+      }),
     PrepareProviderConfig: (req) => ({ prepared_config: req.config, diagnostics: [] }),
     Configure: (req) => ({ diagnostics: toProtoDiagnostics(provider.configure(decode(req.config, providerType) as ValueObject)) }),
     ValidateResourceTypeConfig: (req) => ({
-      diagnostics: toProtoDiagnostics(provider.validateResource(req.type_name, decode(req.config, resourceType(req.type_name)) as ValueObject)),
+      diagnostics: toProtoDiagnostics(
+        provider.validateResource(req.type_name, decode(req.config, resourceType(req.type_name)) as ValueObject),
+      ),
     }),
     ValidateDataSourceConfig: (req) => ({
-      diagnostics: toProtoDiagnostics(provider.validateDataSource(req.type_name, decode(req.config, dataSourceType(req.type_name)) as ValueObject)),
+      diagnostics: toProtoDiagnostics(
+        provider.validateDataSource(req.type_name, decode(req.config, dataSourceType(req.type_name)) as ValueObject),
+      ),
     }),
     // The served schemas are the only versions there are, so stored JSON state is already current.
     UpgradeResourceState: (req) => ({ upgraded_state: { json: req.raw_state?.json ?? Buffer.from("null") }, diagnostics: [] }),
@@ -234,7 +259,7 @@ function providerService(provider: SimProvider): grpc.UntypedServiceImplementati
         callback(null, handler(call.request));
       } catch (err) {
         // A bug in the simulator becomes an error diagnostic, not a dead plugin.
-        const detail = err instanceof Error ? err.stack ?? err.message : String(err);
+        const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
         callback(null, { diagnostics: [{ severity: "ERROR", summary: `simulated provider failed in ${name}`, detail }] });
       }
     };

@@ -25,7 +25,10 @@ const REASONS: Record<number, string> = {
 
 /** An error the simulated OpenStack API answered with. */
 export class CloudError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "CloudError";
   }
@@ -35,7 +38,8 @@ export class CloudError extends Error {
     return {
       severity: "ERROR",
       summary: `Error ${action} ${typeName}`,
-      detail: `Expected HTTP response code [200 201 202 204] when accessing [${url}], but got ${this.status} instead: ` +
+      detail:
+        `Expected HTTP response code [200 201 202 204] when accessing [${url}], but got ${this.status} instead: ` +
         `${this.status} ${REASONS[this.status] ?? "Error"}: ${this.message}`,
     };
   }

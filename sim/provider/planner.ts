@@ -75,8 +75,12 @@ function applyStateFunc(kind: string | undefined, value: string): string {
 }
 
 function planBlock(
-  block: SchemaBlock, rules: AttributeBehaviours, prefix: string,
-  proposed: ValueObject, creating: boolean, flags: { legacy: boolean },
+  block: SchemaBlock,
+  rules: AttributeBehaviours,
+  prefix: string,
+  proposed: ValueObject,
+  creating: boolean,
+  flags: { legacy: boolean },
 ): ValueObject {
   const out: ValueObject = { ...proposed };
   for (const [name, attr] of Object.entries(block.attributes ?? {})) {
@@ -98,7 +102,8 @@ function planBlock(
   }
   for (const [name, nested] of Object.entries(block.block_types ?? {})) {
     out[name] = mapElements(out[name] ?? null, nested, (element) =>
-      planBlock(nested.block, rules, `${prefix}${name}.`, element, creating, flags));
+      planBlock(nested.block, rules, `${prefix}${name}.`, element, creating, flags),
+    );
   }
   return out;
 }
@@ -136,8 +141,12 @@ function markFollowersUnknown(block: SchemaBlock, prior: ValueObject, planned: V
 
 /** Paths whose change forces a new resource; a nested block is reported as a whole. */
 function replacePaths(
-  block: SchemaBlock, rules: AttributeBehaviours, prefix: string,
-  prior: ValueObject, planned: ValueObject, path: PathStep[],
+  block: SchemaBlock,
+  rules: AttributeBehaviours,
+  prefix: string,
+  prior: ValueObject,
+  planned: ValueObject,
+  path: PathStep[],
 ): PathStep[][] {
   const paths: PathStep[][] = [];
   for (const [name, attr] of Object.entries(block.attributes ?? {})) {
@@ -184,7 +193,11 @@ function sameProjection(a: Value, b: Value, nested: SchemaNestedBlock): boolean 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }

@@ -11,6 +11,10 @@ import { Diagnostic } from "./diagnostics";
 
 export function validateConfig(block: SchemaBlock, behaviour: ResourceBehaviour | undefined, config: ValueObject): Diagnostic[] {
   if (!behaviour) return [];
-  return validateBody(block, behaviour.attributes, config, { isUnknown: (v) => v === UNKNOWN })
-    .map((f) => ({ severity: "ERROR", summary: f.summary, detail: f.detail, attribute: f.path }));
+  return validateBody(block, behaviour.attributes, config, { isUnknown: (v) => v === UNKNOWN }).map((f) => ({
+    severity: "ERROR",
+    summary: f.summary,
+    detail: f.detail,
+    attribute: f.path,
+  }));
 }

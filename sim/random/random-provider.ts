@@ -80,13 +80,17 @@ export function generate(spec: ValueObject): string {
     { chars: "0123456789", enabled: spec.numeric !== false, min: Number(spec.min_numeric ?? 0) },
     {
       chars: typeof spec.override_special === "string" ? spec.override_special : DEFAULT_SPECIAL,
-      enabled: spec.special !== false, min: Number(spec.min_special ?? 0),
+      enabled: spec.special !== false,
+      min: Number(spec.min_special ?? 0),
     },
   ];
   const pick = (chars: string) => chars[randomInt(chars.length)];
   const chars: string[] = [];
   for (const c of classes) for (let i = 0; i < c.min && c.chars.length > 0; i++) chars.push(pick(c.chars));
-  const pool = classes.filter((c) => c.enabled).map((c) => c.chars).join("");
+  const pool = classes
+    .filter((c) => c.enabled)
+    .map((c) => c.chars)
+    .join("");
   while (chars.length < Number(spec.length)) chars.push(pick(pool));
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);

@@ -28,12 +28,31 @@ const PREFIX = join(ROOT, "node_modules", ".cache", `cdktn-${CDKTN_VERSION}`);
 function install(): string | undefined {
   if (existsSync(join(PREFIX, "node_modules", "cdktn", "package.json"))) return undefined;
   mkdirSync(PREFIX, { recursive: true });
-  const npm = spawnSync("npm", ["install", "--prefix", PREFIX, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `cdktn@${CDKTN_VERSION}`, `constructs@${CONSTRUCTS_VERSION}`], {
-    encoding: "utf8",
-    timeout: 180_000,
-  });
+  const npm = spawnSync(
+    "npm",
+    [
+      "install",
+      "--prefix",
+      PREFIX,
+      "--no-save",
+      "--no-package-lock",
+      "--no-audit",
+      "--no-fund",
+      `cdktn@${CDKTN_VERSION}`,
+      `constructs@${CONSTRUCTS_VERSION}`,
+    ],
+    {
+      encoding: "utf8",
+      timeout: 180_000,
+    },
+  );
   if (npm.status === 0) return undefined;
-  const reason = `${npm.stderr ?? ""}`.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("npm error") || l.startsWith("npm ERR!")).slice(0, 2).join(" / ");
+  const reason = `${npm.stderr ?? ""}`
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("npm error") || l.startsWith("npm ERR!"))
+    .slice(0, 2)
+    .join(" / ");
   return reason || (npm.error ? String(npm.error.message) : `npm install exited with ${npm.status}`);
 }
 
@@ -69,11 +88,15 @@ function main(argv: string[]): number {
     const { stacks, differences } = compareSynthOutputs(join(work, "cdktf"), join(work, "cdktn"));
     if (stacks.length === 0) throw new Error("nothing was synthesized");
     if (differences.length > 0) {
-      console.error(`cdktn check: FAILED: cdktn@${CDKTN_VERSION} synthesizes differently from cdktf:\n${differences.map((d) => `  ${d}`).join("\n")}`);
+      console.error(
+        `cdktn check: FAILED: cdktn@${CDKTN_VERSION} synthesizes differently from cdktf:\n${differences.map((d) => `  ${d}`).join("\n")}`,
+      );
       return 1;
     }
     const cdktf = require(join(ROOT, "node_modules", "cdktf", "package.json")).version as string;
-    console.log(`cdktn check: OK: cdktn@${CDKTN_VERSION} synthesizes ${stacks.join(", ")} identically to cdktf@${cdktf} (only the library version in the metadata differs)`);
+    console.log(
+      `cdktn check: OK: cdktn@${CDKTN_VERSION} synthesizes ${stacks.join(", ")} identically to cdktf@${cdktf} (only the library version in the metadata differs)`,
+    );
     return 0;
   } finally {
     rmSync(work, { recursive: true, force: true });

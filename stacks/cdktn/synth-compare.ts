@@ -19,7 +19,9 @@ export function compareSynthOutputs(a: string, b: string, limit = 20): SynthComp
   const names = [...new Set([...left.keys(), ...right.keys()])].sort();
   const differences: string[] = [];
   for (const stack of names) {
-    diff(left.get(stack), right.get(stack), [], (path, x, y) => differences.push(`${stack}: ${path.join(".") || "(whole stack)"}: ${brief(x)} != ${brief(y)}`));
+    diff(left.get(stack), right.get(stack), [], (path, x, y) =>
+      differences.push(`${stack}: ${path.join(".") || "(whole stack)"}: ${brief(x)} != ${brief(y)}`),
+    );
   }
   return { stacks: names, differences: differences.slice(0, limit) };
 }

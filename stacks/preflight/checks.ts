@@ -43,7 +43,9 @@ export function placeholderProblems(environments: readonly EnvironmentConfig[]):
   for (const config of environments) {
     const key = config.access.publicKey;
     if (key.split(/\s+/)[1] === DEMO_KEY || /replace with your own key/i.test(key)) {
-      problems.push(`${config.env}: access.publicKey is still the placeholder demo key; put your own public key in config/common.ts (PUBLIC_KEY)`);
+      problems.push(
+        `${config.env}: access.publicKey is still the placeholder demo key; put your own public key in config/common.ts (PUBLIC_KEY)`,
+      );
     }
     const documentation = config.access.adminCidrs.filter((cidr) => DOCUMENTATION_CIDRS.some((doc) => cidrsOverlap(cidr, doc)));
     if (documentation.length > 0) {

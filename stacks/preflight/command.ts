@@ -38,7 +38,10 @@ export function parseInvocation(argv: readonly string[]): CdktfInvocation | unde
 }
 
 /** The invocation of the nearest ancestor process that is the cdktf CLI, or undefined. */
-export function findCdktfInvocation(startPid: number = process.ppid, readArgv: (pid: number) => ProcessInfo | undefined = processInfo): CdktfInvocation | undefined {
+export function findCdktfInvocation(
+  startPid: number = process.ppid,
+  readArgv: (pid: number) => ProcessInfo | undefined = processInfo,
+): CdktfInvocation | undefined {
   let pid = startPid;
   for (let depth = 0; depth < MAX_ANCESTORS && pid > 1; depth++) {
     const info = readArgv(pid);
@@ -59,7 +62,9 @@ export interface ProcessInfo {
 function processInfo(pid: number): ProcessInfo | undefined {
   try {
     if (existsSync(`/proc/${pid}/cmdline`)) {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== "");
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8")
+        .split("\0")
+        .filter((a) => a !== "");
       // The command name in field 2 may hold spaces and parentheses: the fields after its closing one are fixed.
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);

@@ -25,7 +25,10 @@ export interface PreflightOptions {
  * Terraform, not the simulator (which sets FRACTALS_SIM_STATE for its
  * provider). FRACTALS_PREFLIGHT=0 turns it off, =1 on whatever the command.
  */
-export function preflightCommand(env: NodeJS.ProcessEnv, find: () => CdktfInvocation | undefined = findCdktfInvocation): CdktfInvocation | undefined {
+export function preflightCommand(
+  env: NodeJS.ProcessEnv,
+  find: () => CdktfInvocation | undefined = findCdktfInvocation,
+): CdktfInvocation | undefined {
   if (env.FRACTALS_PREFLIGHT === "0") return undefined;
   if (env.FRACTALS_PREFLIGHT === "1") return find() ?? { command: "deploy", stacks: [] };
   if (env.FRACTALS_SIM_STATE) return undefined;
@@ -42,7 +45,11 @@ export async function preflight(inputs: readonly unknown[], options: PreflightOp
   if (invocation === undefined) return [];
   const targets = targetEnvironments(loadEnvironments(inputs), invocation.stacks);
   const outdir = resolve(options.cwd ?? process.cwd(), options.env.CDKTF_OUTDIR ?? "cdktf.out");
-  const provider = providerProblem({ env: options.env, stackDirs: targets.map((e) => join(outdir, "stacks", e.env)), probe: options.probe });
+  const provider = providerProblem({
+    env: options.env,
+    stackDirs: targets.map((e) => join(outdir, "stacks", e.env)),
+    probe: options.probe,
+  });
   // Placeholders matter to what is about to be deployed, not to what is being destroyed.
   const placeholders = invocation.command === "destroy" ? [] : placeholderProblems(targets);
   const problems = [...credentialProblems(targets, options.env, options.cwd), ...placeholders];
