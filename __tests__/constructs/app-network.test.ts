@@ -1,13 +1,15 @@
 import { Testing } from "cdktf";
+import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { AppNetwork } from "../../constructs/app-network";
 import { setNamePrefix } from "../../constructs/naming";
-import { synthWith, single } from "../support/synth";
+import { resources, single, synthesized, synthWith } from "../support/synth";
 
 describe("AppNetwork", () => {
   const json = synthWith(() => undefined);
 
   test("subnet carries the configured CIDR and default nameservers", () => {
-    expect(single(json, "openstack_networking_subnet_v2")).toMatchObject({
+    expect(resources(json, "openstack_networking_subnet_v2")).toHaveLength(1);
+    expect(synthesized(json)).toHaveResourceWithProperties(NetworkingSubnetV2, {
       name: "t-test-subnet",
       cidr: "10.0.0.0/24",
       ip_version: 4,

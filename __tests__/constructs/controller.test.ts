@@ -1,6 +1,7 @@
 import { Controller } from "../../constructs/controller";
+import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { ServicesNode } from "../../constructs/services-node";
-import { Fixture, resources, single, synthWith } from "../support/synth";
+import { Fixture, resources, single, synthWith, synthesized } from "../support/synth";
 import { bootEnv, readUserData } from "../support/user-data";
 
 function controller(f: Fixture, extra: Partial<ConstructorParameters<typeof Controller>[2]> = {}): Controller {
@@ -62,7 +63,8 @@ describe("Controller", () => {
       );
       expect(api.scheduler_hints).toEqual([{ group: expect.stringMatching(/openstack_compute_servergroup_v2\./) }]);
     }
-    expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ name: "t-test-api-group", policies: ["anti-affinity"] });
+    expect(resources(json, "openstack_compute_servergroup_v2")).toHaveLength(1);
+    expect(synthesized(json)).toHaveResourceWithProperties(ComputeServergroupV2, { name: "t-test-api-group", policies: ["anti-affinity"] });
   });
 
   test("more than one all-in-one controller is refused", () => {

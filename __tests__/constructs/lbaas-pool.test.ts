@@ -1,4 +1,7 @@
 import * as fs from "fs";
+import { LbListenerV2 } from "../../.gen/providers/openstack/lb-listener-v2";
+import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";
+import { LbPoolV2 } from "../../.gen/providers/openstack/lb-pool-v2";
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { AppNetwork } from "../../constructs/app-network";
@@ -9,7 +12,7 @@ import { ServicesNode } from "../../constructs/services-node";
 import { Instance } from "../../constructs/instance";
 import { LbaasPool } from "../../constructs/lbaas-pool";
 import { SecurityGroup } from "../../constructs/security-group";
-import { addressOf, Fixture, resources, single, synthWith } from "../support/synth";
+import { addressOf, Fixture, resources, single, synthWith, synthesized } from "../support/synth";
 
 function pool(f: Fixture, members = 2, extra: Partial<ConstructorParameters<typeof LbaasPool>[2]> = {}): LbaasPool {
   const sg = new SecurityGroup(f.scope, "sg", { name: "api" });
@@ -36,12 +39,15 @@ describe("LbaasPool", () => {
 
   test("load balancer on the subnet, HTTP listener on 80, ROUND_ROBIN pool", () => {
     expect(single(json, "openstack_lb_loadbalancer_v2").vip_subnet_id).toMatch(/openstack_networking_subnet_v2\./);
-    expect(single(json, "openstack_lb_listener_v2")).toMatchObject({ protocol: "HTTP", protocol_port: 80 });
-    expect(single(json, "openstack_lb_pool_v2")).toMatchObject({ protocol: "HTTP", lb_method: "ROUND_ROBIN" });
+    expect(["openstack_lb_listener_v2", "openstack_lb_pool_v2", "openstack_lb_monitor_v2"].map((t) => resources(json, t).length)).toEqual([
+      1, 1, 1,
+    ]);
+    expect(synthesized(json)).toHaveResourceWithProperties(LbListenerV2, { protocol: "HTTP", protocol_port: 80 });
+    expect(synthesized(json)).toHaveResourceWithProperties(LbPoolV2, { protocol: "HTTP", lb_method: "ROUND_ROBIN" });
   });
 
   test("HTTP GET / health monitor with delay 5, timeout 5, 3 retries by default", () => {
-    expect(single(json, "openstack_lb_monitor_v2")).toMatchObject({
+    expect(synthesized(json)).toHaveResourceWithProperties(LbMonitorV2, {
       type: "HTTP",
       http_method: "GET",
       url_path: "/",
@@ -81,7 +87,7 @@ describe("LbaasPool", () => {
       pool(f, 1, { algorithm: "LEAST_CONNECTIONS", healthCheck: { path: "/health", maxRetries: 5 }, floatingIp: false });
     });
     expect(single(custom, "openstack_lb_pool_v2").lb_method).toBe("LEAST_CONNECTIONS");
-    expect(single(custom, "openstack_lb_monitor_v2")).toMatchObject({ url_path: "/health", max_retries: 5, delay: 5 });
+    expect(synthesized(custom)).toHaveResourceWithProperties(LbMonitorV2, { url_path: "/health", max_retries: 5, delay: 5 });
     expect(resources(custom, "openstack_networking_floatingip_v2")).toHaveLength(0);
   });
 

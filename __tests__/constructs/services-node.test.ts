@@ -1,7 +1,8 @@
 import { Controller } from "../../constructs/controller";
+import { BlockstorageVolumeV3 } from "../../.gen/providers/openstack/blockstorage-volume-v3";
 import { DATA_DIR, DATA_MOUNT } from "../../constructs/fractals-guest";
 import { ServicesNode } from "../../constructs/services-node";
-import { addressOf, Fixture, resources, single, synthWith } from "../support/synth";
+import { addressOf, Fixture, resources, single, synthWith, synthesized } from "../support/synth";
 import { bootEnv, readUserData } from "../support/user-data";
 
 function services(f: Fixture, extra: Partial<ConstructorParameters<typeof ServicesNode>[2]> = {}): ServicesNode {
@@ -24,7 +25,8 @@ describe("ServicesNode", () => {
   const userData: string = server.user_data;
 
   test("a Cinder v3 volume is attached to the server", () => {
-    expect(single(json, "openstack_blockstorage_volume_v3")).toMatchObject({ name: "t-test-services-data", size: 20 });
+    expect(resources(json, "openstack_blockstorage_volume_v3")).toHaveLength(1);
+    expect(synthesized(json)).toHaveResourceWithProperties(BlockstorageVolumeV3, { name: "t-test-services-data", size: 20 });
     expect(single(json, "openstack_compute_volume_attach_v2")).toEqual(
       expect.objectContaining({
         instance_id: `\${${addressOf(json, "openstack_compute_instance_v2")}.id}`,
@@ -70,7 +72,10 @@ describe("ServicesNode", () => {
     const guarded = synthWith((f) => {
       services(f, { preventDestroy: true, volumeType: "ssd" });
     });
-    expect(single(guarded, "openstack_blockstorage_volume_v3")).toMatchObject({ lifecycle: { prevent_destroy: true }, volume_type: "ssd" });
+    expect(synthesized(guarded)).toHaveResourceWithProperties(BlockstorageVolumeV3, {
+      lifecycle: { prevent_destroy: true },
+      volume_type: "ssd",
+    });
   });
 
   test("max_connections reaches the MariaDB drop-in; bad values fail early", () => {

@@ -1,7 +1,8 @@
 import { cpuThresholdNs, HeatTemplate } from "../../constructs/heat-template";
+import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { WorkerGroup } from "../../constructs/worker-group";
 import { WorkerScaling } from "../../constructs/worker-scaling";
-import { Fixture, resources, single, synthWith } from "../support/synth";
+import { Fixture, resources, single, synthWith, synthesized } from "../support/synth";
 import { bootEnv, readUserData } from "../support/user-data";
 
 const AUTOSCALE = WorkerScaling.autoscale({
@@ -45,7 +46,8 @@ describe("WorkerGroup, fixed", () => {
   test("N servers in one soft-anti-affinity group", () => {
     const servers = resources(json, "openstack_compute_instance_v2").map(([, r]) => r);
     expect(servers.map((s) => s.name)).toEqual(["t-test-worker-1", "t-test-worker-2", "t-test-worker-3"]);
-    expect(single(json, "openstack_compute_servergroup_v2")).toMatchObject({ policies: ["soft-anti-affinity"] });
+    expect(resources(json, "openstack_compute_servergroup_v2")).toHaveLength(1);
+    expect(synthesized(json)).toHaveResourceWithProperties(ComputeServergroupV2, { policies: ["soft-anti-affinity"] });
     for (const s of servers) {
       expect(bootEnv(s.user_data)).toEqual({ ROLES: "worker" });
       expect(readUserData(s.user_data).files.get("/etc/fractals/fractals.conf")!.content).toBe(

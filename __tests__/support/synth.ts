@@ -34,6 +34,11 @@ export interface TerraformJson {
   [key: string]: any;
 }
 
+/** The stack as Testing.synth gives it, for cdktf's own matchers (`expect(synthesized(json)).toHaveResourceWithProperties(...)`). */
+export function synthesized(json: TerraformJson): string {
+  return JSON.stringify(json);
+}
+
 /** All resources of one type, as [logical id, body] pairs. */
 export function resources(json: TerraformJson, type: string): [string, Record<string, any>][] {
   return Object.entries(json.resource?.[type] ?? {});
