@@ -32,35 +32,51 @@ const lines = <T>(file: string): T[] =>
         .map((l) => JSON.parse(l) as T)
     : [];
 
-/** The worker group's run from the agent's files (series.jsonl, alarms.jsonl, scaling.jsonl). */
-export function autoscalingSeries(dir: string): AutoscalingSeries {
+/**
+ * One scaling group's run from the agent's files (series.jsonl, alarms.jsonl, scaling.jsonl), by the
+ * group's name in its Heat stack (`workers`, `api`): an environment may scale more than one tier.
+ */
+export function autoscalingSeries(dir: string, groupName = "workers"): AutoscalingSeries {
   type Poll = {
     t: number;
     time_scale: number;
-    groups: { size: number; min: number; max: number; in_progress: boolean }[];
+    groups: { stack_id: string; group: string; size: number; min: number; max: number; in_progress: boolean }[];
     servers: { name: string; group: string | null; cpu_percent: number | null }[];
   };
-  type Alarm = { t: number; alarm: string; state: string; notify: boolean; values: number[]; threshold: number; granularity: number };
+  type Alarm = {
+    t: number;
+    stack_id: string;
+    alarm: string;
+    state: string;
+    notify: boolean;
+    values: number[];
+    threshold: number;
+    granularity: number;
+  };
   const alarms = lines<Alarm>(path.join(dir, "alarms.jsonl"));
-  type Scaling = { at_ms: number; policy?: string; outcome: string; from?: number; to?: number };
-  const polls = lines<Poll>(path.join(dir, "series.jsonl")).filter((p) => p.groups.length > 0);
+  const ofGroup = (record: { stack_id?: string }) => record.stack_id === undefined || record.stack_id === stackId;
+  type Scaling = { at_ms: number; stack_id: string; policy?: string; outcome: string; from?: number; to?: number };
+  const polls = lines<Poll>(path.join(dir, "series.jsonl"))
+    .map((p) => ({ ...p, group: p.groups.find((g) => g.group === groupName) }))
+    .filter((p): p is Poll & { group: Poll["groups"][number] } => p.group !== undefined);
+  const stackId = polls[0]?.group.stack_id;
   const t0 = polls[0]?.t ?? 0;
   const scale = polls[0]?.time_scale ?? 1;
   const rel = (t: number) => Math.round((t - t0) / 100) / 10;
   const percent = (ns: number, granularity: number) => Math.round((ns / (granularity * 1e9)) * 1000) / 10;
   return {
     time_scale: scale,
-    min: polls[0]?.groups[0].min ?? 0,
-    max: polls[0]?.groups[0].max ?? 0,
+    min: polls[0]?.group.min ?? 0,
+    max: polls[0]?.group.max ?? 0,
     polls: polls.map((p) => ({
       t: rel(p.t),
-      size: p.groups[0].size,
-      in_progress: p.groups[0].in_progress,
-      servers: p.servers.filter((s) => s.group !== null).map((s) => ({ name: s.name, cpu_percent: s.cpu_percent })),
+      size: p.group.size,
+      in_progress: p.group.in_progress,
+      servers: p.servers.filter((s) => s.group === stackId).map((s) => ({ name: s.name, cpu_percent: s.cpu_percent })),
     })),
-    evaluation_periods: Math.max(1, ...alarms.map((a) => a.values.length)),
+    evaluation_periods: Math.max(1, ...alarms.filter(ofGroup).map((a) => a.values.length)),
     alarms: alarms
-      .filter((a) => a.t >= t0)
+      .filter((a) => a.t >= t0 && ofGroup(a))
       .map((a) => ({
         t: rel(a.t),
         alarm: a.alarm,
@@ -70,7 +86,7 @@ export function autoscalingSeries(dir: string): AutoscalingSeries {
         threshold_percent: percent(a.threshold, a.granularity),
       })),
     scaling: lines<Scaling>(path.join(dir, "scaling.jsonl"))
-      .filter((e) => e.policy && e.at_ms >= t0)
+      .filter((e) => e.policy && e.at_ms >= t0 && ofGroup(e))
       .map((e) => ({ t: rel(e.at_ms), policy: e.policy!, outcome: e.outcome, from: e.from ?? 0, to: e.to ?? 0 })),
   };
 }

@@ -176,6 +176,7 @@ export function runAgent(cloudFile: string, dir: string, timeScale: number): voi
     }
     const groups = scalingGroups(cloud).map((g) => ({
       stack: g.stack_name,
+      stack_id: g.stack_id,
       group: g.group,
       size: g.members.length,
       min: g.min,
