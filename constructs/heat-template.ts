@@ -227,10 +227,55 @@ function scalingResources(group: string, one: string, props: ScalingTimingProps)
   };
 }
 
+const param = (name: string): GetParam => ({ get_param: name });
+const string = (description: string): HeatParameter => ({ type: "string", description });
+
+/**
+ * What every member stack holds (workers' and API servers'): the server, booted from the user data
+ * template with `params` and the wait-condition handle filled in, and the wait condition its boot
+ * script signals. The member template declares the parameters it reads (image, flavor, key_name,
+ * network, security_group, server_group).
+ */
+function bootedServer(
+  userDataTemplate: string,
+  params: Record<string, HeatValue>,
+  props: { readonly bootTimeoutSeconds?: number },
+  placeholders: { readonly waitEndpoint: string; readonly waitToken: string },
+): Record<string, HeatResource> {
+  return {
+    boot_handle: { type: "OS::Heat::WaitConditionHandle" },
+    server: {
+      type: "OS::Nova::Server",
+      properties: {
+        image: param("image"),
+        flavor: param("flavor"),
+        key_name: param("key_name"),
+        networks: [{ network: param("network") }],
+        security_groups: [param("security_group")],
+        metadata: { "metering.server_group": param("server_group") },
+        user_data_format: "RAW",
+        user_data: {
+          str_replace: {
+            template: userDataTemplate,
+            params: {
+              ...params,
+              [placeholders.waitEndpoint]: { get_attr: ["boot_handle", "endpoint"] },
+              [placeholders.waitToken]: { get_attr: ["boot_handle", "token"] },
+            },
+          },
+        },
+      },
+    },
+    boot_complete: {
+      type: "OS::Heat::WaitCondition",
+      depends_on: ["server"],
+      properties: { handle: { get_resource: "boot_handle" }, count: 1, timeout: props.bootTimeoutSeconds ?? 1200 },
+    },
+  };
+}
+
 /** One worker: its server, and the wait condition its boot script signals. */
 function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
-  const param = (name: string): GetParam => ({ get_param: name });
-  const string = (description: string): HeatParameter => ({ type: "string", description });
   const p = WORKER_USER_DATA_PLACEHOLDERS;
   return {
     heat_template_version: HOT_VERSION,
@@ -245,37 +290,7 @@ function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
       amqp_url: string("AMQP URL of the queue"),
       server_group: string("Id of the scaling stack, which the alarms query on"),
     },
-    resources: {
-      boot_handle: { type: "OS::Heat::WaitConditionHandle" },
-      server: {
-        type: "OS::Nova::Server",
-        properties: {
-          image: param("image"),
-          flavor: param("flavor"),
-          key_name: param("key_name"),
-          networks: [{ network: param("network") }],
-          security_groups: [param("security_group")],
-          metadata: { "metering.server_group": param("server_group") },
-          user_data_format: "RAW",
-          user_data: {
-            str_replace: {
-              template: props.userDataTemplate,
-              params: {
-                [p.apiUrl]: param("api_url"),
-                [p.amqpUrl]: param("amqp_url"),
-                [p.waitEndpoint]: { get_attr: ["boot_handle", "endpoint"] },
-                [p.waitToken]: { get_attr: ["boot_handle", "token"] },
-              },
-            },
-          },
-        },
-      },
-      boot_complete: {
-        type: "OS::Heat::WaitCondition",
-        depends_on: ["server"],
-        properties: { handle: { get_resource: "boot_handle" }, count: 1, timeout: props.bootTimeoutSeconds ?? 1200 },
-      },
-    },
+    resources: bootedServer(props.userDataTemplate, { [p.apiUrl]: param("api_url"), [p.amqpUrl]: param("amqp_url") }, props, p),
   };
 }
 
@@ -392,8 +407,6 @@ export function apiScalingTemplate(props: ApiScalingTemplateProps): HeatTemplate
  * deletes it before the server: the load balancer stops sending to a server before it stops.
  */
 function apiMemberTemplate(props: ApiScalingTemplateProps): HeatTemplate {
-  const param = (name: string): GetParam => ({ get_param: name });
-  const string = (description: string): HeatParameter => ({ type: "string", description });
   const p = API_USER_DATA_PLACEHOLDERS;
   return {
     heat_template_version: HOT_VERSION,
@@ -412,35 +425,7 @@ function apiMemberTemplate(props: ApiScalingTemplateProps): HeatTemplate {
       server_group: string("Id of the scaling stack, which the alarms query on"),
     },
     resources: {
-      boot_handle: { type: "OS::Heat::WaitConditionHandle" },
-      server: {
-        type: "OS::Nova::Server",
-        properties: {
-          image: param("image"),
-          flavor: param("flavor"),
-          key_name: param("key_name"),
-          networks: [{ network: param("network") }],
-          security_groups: [param("security_group")],
-          metadata: { "metering.server_group": param("server_group") },
-          user_data_format: "RAW",
-          user_data: {
-            str_replace: {
-              template: props.userDataTemplate,
-              params: {
-                [p.databaseUrl]: param("database_url"),
-                [p.amqpUrl]: param("amqp_url"),
-                [p.waitEndpoint]: { get_attr: ["boot_handle", "endpoint"] },
-                [p.waitToken]: { get_attr: ["boot_handle", "token"] },
-              },
-            },
-          },
-        },
-      },
-      boot_complete: {
-        type: "OS::Heat::WaitCondition",
-        depends_on: ["server"],
-        properties: { handle: { get_resource: "boot_handle" }, count: 1, timeout: props.bootTimeoutSeconds ?? 1200 },
-      },
+      ...bootedServer(props.userDataTemplate, { [p.databaseUrl]: param("database_url"), [p.amqpUrl]: param("amqp_url") }, props, p),
       pool_member: {
         type: "OS::Octavia::PoolMember",
         properties: {
