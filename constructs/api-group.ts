@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Fn, Op, Token } from "cdktf";
 import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
 import { AppNetwork } from "./app-network";
 import { ComputeCatalog } from "./compute-catalog";
@@ -10,14 +9,13 @@ import {
   API_USER_DATA_PLACEHOLDERS,
   apiScalingTemplate,
   ApiTemplateParameter,
-  cpuThresholdNs,
   SCALE_DOWN_URL_OUTPUT,
   SCALE_UP_URL_OUTPUT,
 } from "./heat-template";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
 import type { ILoadBalancerTarget, LbaasPool } from "./lbaas-pool";
-import { openstackName } from "./naming";
+import { cpuThresholdParameters, scalingHeatStack, scalingTiming } from "./scaling-stack";
 import { IPeer } from "./peer";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
@@ -82,19 +80,13 @@ export class ApiGroup extends Construct implements IConnectable, ILoadBalancerTa
 
     const p = API_USER_DATA_PLACEHOLDERS;
     const template = apiScalingTemplate({
-      minSize: scaling.min,
-      desiredSize: scaling.desired,
-      maxSize: scaling.max,
-      cooldownSeconds: scaling.cooldownSeconds,
-      granularitySeconds: scaling.granularitySeconds,
-      evaluationPeriods: scaling.evaluationPeriods,
+      ...scalingTiming(scaling),
       userDataTemplate: fractalsUserData({
         api: { port: this.apiPort, databaseUrl: p.databaseUrl, amqpUrl: p.amqpUrl },
         waitCondition: { endpoint: p.waitEndpoint, token: p.waitToken },
       }),
     });
     const flavor = props.catalog.flavor(scaling.flavor);
-    const threshold = (percent: number) => Token.asString(Op.mul(flavor.vcpus, cpuThresholdNs(percent, 1, scaling.granularitySeconds)));
     const parameters: Record<ApiTemplateParameter, string> = {
       image: props.catalog.image(props.image).id,
       flavor: flavor.id,
@@ -106,20 +98,10 @@ export class ApiGroup extends Construct implements IConnectable, ILoadBalancerTa
       api_port: String(this.apiPort),
       database_url: props.services.databaseUrl,
       amqp_url: props.services.amqpUrl,
-      cpu_high_threshold: threshold(scaling.scaleUpCpuPercent),
-      cpu_low_threshold: threshold(scaling.scaleDownCpuPercent),
+      ...cpuThresholdParameters(scaling, flavor),
     };
-    this.heatStack = new OrchestrationStackV1(this, "stack", {
-      // A suffix from the plan's time, as the workers' stack has it (worker-group.ts says why).
-      name: `${openstackName(this, "api")}-${Fn.formatdate("YYYYMMDDhhmmss", Fn.plantimestamp())}`,
-      lifecycle: { ignoreChanges: ["name"] },
-      templateOpts: { Bin: JSON.stringify(template) },
-      parameters,
-      disableRollback: false,
-      timeout: 30,
-      // Wait conditions signal through the router; Octavia takes one change at a time, so members come after the monitor.
-      dependsOn: [props.network.internetGateway, props.loadBalancer.monitor],
-    });
+    // Wait conditions signal through the router; Octavia takes one change at a time, so members come after the monitor.
+    this.heatStack = scalingHeatStack(this, "api", template, parameters, [props.network.internetGateway, props.loadBalancer.monitor]);
   }
 
   /** None: the members are Heat's (each member stack's OS::Octavia::PoolMember). */

@@ -1,12 +1,10 @@
 import { Construct } from "constructs";
-import { Fn, Op, Token } from "cdktf";
 import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-stack-v1";
 import { AppNetwork } from "./app-network";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
 import { fractalsUserData } from "./fractals-guest";
 import {
-  cpuThresholdNs,
   SCALE_DOWN_URL_OUTPUT,
   SCALE_UP_URL_OUTPUT,
   WORKER_USER_DATA_PLACEHOLDERS,
@@ -15,7 +13,7 @@ import {
 } from "./heat-template";
 import { Instance } from "./instance";
 import { KeyPair } from "./key-pair";
-import { openstackName } from "./naming";
+import { cpuThresholdParameters, scalingHeatStack, scalingTiming } from "./scaling-stack";
 import { SecurityGroup } from "./security-group";
 import { ServerGroup } from "./server-group";
 import { nested, throwIfInvalid } from "./validation";
@@ -80,20 +78,13 @@ export class WorkerGroup extends Construct implements IConnectable {
     if (!(scaling instanceof AutoscaleScaling))
       throw new Error(`${this.node.path}: scaling must come from WorkerScaling.fixed() or WorkerScaling.autoscale()`);
     const template = workerScalingTemplate({
-      minSize: scaling.min,
-      desiredSize: scaling.desired,
-      maxSize: scaling.max,
-      cooldownSeconds: scaling.cooldownSeconds,
-      granularitySeconds: scaling.granularitySeconds,
-      evaluationPeriods: scaling.evaluationPeriods,
+      ...scalingTiming(scaling),
       userDataTemplate: fractalsUserData({
         worker: { apiUrl: WORKER_USER_DATA_PLACEHOLDERS.apiUrl, amqpUrl: WORKER_USER_DATA_PLACEHOLDERS.amqpUrl },
         waitCondition: { endpoint: WORKER_USER_DATA_PLACEHOLDERS.waitEndpoint, token: WORKER_USER_DATA_PLACEHOLDERS.waitToken },
       }),
     });
     const flavor = props.catalog.flavor(scaling.flavor);
-    // The thresholds scale with the flavor's vCPUs, known only once Terraform reads the flavor.
-    const threshold = (percent: number) => Token.asString(Op.mul(flavor.vcpus, cpuThresholdNs(percent, 1, scaling.granularitySeconds)));
     const parameters: Record<WorkerTemplateParameter, string> = {
       image: props.catalog.image(props.image).id,
       flavor: flavor.id,
@@ -102,24 +93,10 @@ export class WorkerGroup extends Construct implements IConnectable {
       security_group: this.securityGroup.securityGroupId,
       api_url: props.apiUrl,
       amqp_url: props.amqpUrl,
-      cpu_high_threshold: threshold(scaling.scaleUpCpuPercent),
-      cpu_low_threshold: threshold(scaling.scaleDownCpuPercent),
+      ...cpuThresholdParameters(scaling, flavor),
     };
-    this.heatStack = new OrchestrationStackV1(this, "stack", {
-      // A suffix from the plan's time: provider 3.4.0 records a stack's id only once it is CREATE_COMPLETE, so a create
-      // that fails leaves the named stack in Heat (ROLLBACK_COMPLETE) but not in the state, and a create under the same
-      // name would collide with it ("The Stack (…) already exists"); the next attempt plans a new name. Once the stack
-      // exists the name is ignored, so later plans change nothing (Heat cannot rename a stack anyway). A stack left by
-      // a failed create stays until deleted: `openstack stack list` shows it, `openstack stack delete <id>` removes it.
-      name: `${openstackName(this, "workers")}-${Fn.formatdate("YYYYMMDDhhmmss", Fn.plantimestamp())}`,
-      lifecycle: { ignoreChanges: ["name"] },
-      templateOpts: { Bin: JSON.stringify(template) },
-      parameters,
-      disableRollback: false,
-      timeout: 30,
-      // The subnet must route before workers boot: their wait condition signals reach Heat through the router.
-      dependsOn: [props.network.internetGateway],
-    });
+    // The subnet must route before workers boot: their wait condition signals reach Heat through the router.
+    this.heatStack = scalingHeatStack(this, "workers", template, parameters, [props.network.internetGateway]);
   }
 
   /** Pre-signed URL (the policy's alarm_url, no token needed) that adds one worker (autoscale mode). */
