@@ -73,26 +73,24 @@ export const serverSchema = z
   })
   .strict();
 
+/** Scaling.autoscale's options, for the workers and the API tier alike (constructs/worker-scaling.ts documents each and its default). */
+const AUTOSCALE_OPTIONS = {
+  mode: z.literal("autoscale"),
+  min: z.number(),
+  desired: z.number().optional(),
+  max: z.number(),
+  scaleUpCpuPercent: z.number().optional(),
+  scaleDownCpuPercent: z.number().optional(),
+  granularitySeconds: z.number().optional(),
+  archivePolicy: name("archivePolicy").optional(),
+  evaluationPeriods: z.number().optional(),
+  cooldownSeconds: z.number().optional(),
+};
+
 /** How many API servers: a fixed count (Controller), or a Heat group (ApiGroup) with Scaling.autoscale's options; the flavor is `api.flavor`. */
 const apiScalingSchema = z.discriminatedUnion(
   "mode",
-  [
-    z.object({ mode: z.literal("fixed"), count: z.number() }).strict(),
-    z
-      .object({
-        mode: z.literal("autoscale"),
-        min: z.number(),
-        desired: z.number().optional(),
-        max: z.number(),
-        scaleUpCpuPercent: z.number().optional(),
-        scaleDownCpuPercent: z.number().optional(),
-        granularitySeconds: z.number().optional(),
-        archivePolicy: name("archivePolicy").optional(),
-        evaluationPeriods: z.number().optional(),
-        cooldownSeconds: z.number().optional(),
-      })
-      .strict(),
-  ],
+  [z.object({ mode: z.literal("fixed"), count: z.number() }).strict(), z.object(AUTOSCALE_OPTIONS).strict()],
   {
     errorMap: (issue, ctx) =>
       issue.code === "invalid_union_discriminator" ? { message: "mode must be 'fixed' or 'autoscale'" } : { message: ctx.defaultError },
@@ -135,21 +133,8 @@ const fixedWorkersSchema = serverSchema
   })
   .strict();
 
-/** WorkerScaling.autoscale's options (constructs/worker-scaling.ts documents each and its default). */
-const autoscaleWorkersSchema = serverSchema
-  .extend({
-    mode: z.literal("autoscale"),
-    min: z.number(),
-    desired: z.number().optional(),
-    max: z.number(),
-    scaleUpCpuPercent: z.number().optional(),
-    scaleDownCpuPercent: z.number().optional(),
-    granularitySeconds: z.number().optional(),
-    archivePolicy: name("archivePolicy").optional(),
-    evaluationPeriods: z.number().optional(),
-    cooldownSeconds: z.number().optional(),
-  })
-  .strict();
+/** The workers' autoscaled group: a server's settings and AUTOSCALE_OPTIONS. */
+const autoscaleWorkersSchema = serverSchema.extend(AUTOSCALE_OPTIONS).strict();
 
 export const workersSchema = z.discriminatedUnion("mode", [fixedWorkersSchema, autoscaleWorkersSchema], {
   errorMap: (issue, ctx) =>
