@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { buildPlugin } from "../../sim/cli/install";
 import { DIAGRAM_DIR } from "../../stacks/write-diagrams";
 
 const ROOT = join(__dirname, "..", "..");
@@ -55,7 +56,12 @@ function changed(before: Map<string, number>, after: Map<string, number>): strin
 }
 
 let work: string;
-beforeAll(() => (work = mkdtempSync(join(tmpdir(), "fractals-cli-help-"))));
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "fractals-cli-help-"));
+  // The simulator suites build dist/sim/ while this file runs; on a fresh checkout that made "dist" appear
+  // at the top in the middle of a --help run (CI, stop 18). Built first, it is there before and after.
+  buildPlugin();
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Runs a command as its npm script would, with a temporary and a simulator directory of its own; says what it wrote. */
