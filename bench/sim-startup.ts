@@ -15,9 +15,8 @@
 import * as esbuild from "esbuild";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS } from "../config/environments";
 import { buildPlugin, installSimulator } from "../sim/cli/install";
-import { buildApp } from "../stacks/app";
 import { BenchCase } from "./lib/benchmark";
 import { ROOT, runTimed, tempDir } from "./lib/child";
 
@@ -50,6 +49,8 @@ async function prepare(): Promise<Record<Variant, Workspace>> {
     bundle_cached: launcher,
   };
   const dev = ENVIRONMENTS.find((e) => e.env === "dev")!;
+  // Loaded when the case runs: the app brings cdktf and the bindings, which `bench --help` does without.
+  const { buildApp } = await import("../stacks/app");
   const workspaces = {} as Record<Variant, Workspace>;
   for (const variant of VARIANTS) {
     const dir = tempDir(`sim-plan-${variant}`);

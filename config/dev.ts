@@ -1,4 +1,4 @@
-import { EnvironmentInput } from "./schema";
+import type { EnvironmentInput } from "./schema";
 import { APP, IMAGE, PUBLIC_KEY } from "./common";
 
 /** Small topology: one controller runs the API, MySQL and RabbitMQ; one worker. */

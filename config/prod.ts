@@ -1,4 +1,4 @@
-import { EnvironmentInput } from "./schema";
+import type { EnvironmentInput } from "./schema";
 import { APP, PINNED_IMAGE, PUBLIC_KEY } from "./common";
 
 /** Three API instances on separate hypervisors, a protected database volume, SSH only from the admin network. */

@@ -1,4 +1,4 @@
-import { EnvironmentInput } from "./schema";
+import type { EnvironmentInput } from "./schema";
 import { APP, IMAGE, PUBLIC_KEY } from "./common";
 
 /** Production's shape at a smaller size: services node, autoscaled API servers (2..4) behind Octavia, autoscaled workers. */

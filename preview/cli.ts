@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCommandLine, usageLine, UsageError } from "../cli-args";
-import { ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS } from "../config/environments";
 import { renderFailure } from "./failure";
 import { labelsFile, PLAN_LABELS, planLabels } from "./labels";
 import { readPlanDir, readSynthDir } from "./load-inputs";

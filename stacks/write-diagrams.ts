@@ -2,8 +2,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseCommandLine, runCommand } from "../cli-args";
-import { ENVIRONMENTS, loadEnvironments } from "../config";
-import { architectureSvg } from "./architecture-diagram";
 
 export const DIAGRAM_DIR = path.join(__dirname, "diagrams");
 
@@ -11,11 +9,14 @@ const USAGE = `Usage: npm run diagrams
   Rewrites stacks/diagrams/<env>.svg (the README's pictures) from the environments in config/;
   a test fails while they are stale. No options but --help.`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   if (parseCommandLine(argv, {}).values.help) {
     console.log(USAGE);
     return 0;
   }
+  // Loaded after the arguments: the config's checks bring cdktf and the bindings, which --help does without.
+  const { ENVIRONMENTS, loadEnvironments } = await import("../config");
+  const { architectureSvg } = await import("./architecture-diagram");
   for (const config of loadEnvironments(ENVIRONMENTS)) {
     const file = path.join(DIAGRAM_DIR, `${config.env}.svg`);
     fs.writeFileSync(file, architectureSvg(config));

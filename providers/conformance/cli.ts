@@ -8,17 +8,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseCommandLine, runCommand, UsageError } from "../../cli-args";
-import { ConfigError, ENVIRONMENTS } from "../../config";
-import { buildApp } from "../../stacks/app";
-import { checkSynthesizedApp } from "./check-app";
-import { formatFinding, RULES } from "./findings";
 
 const USAGE = `Usage: npm run check [-- <cdktf.out directory>]
   Checks every synthesized stack against the vendored provider schemas (providers/); without a
   directory it synthesizes every environment of config/ into a temporary one first.
   Exits 1 when there is a finding or the configuration is invalid.`;
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const { values, positionals: args } = parseCommandLine(argv, {}, true);
   if (values.help) {
     console.log(USAGE);
@@ -29,6 +25,12 @@ function main(argv: string[]): number {
     console.error(`${args[0]}: no manifest.json; pass a directory written by 'cdktf synth'`);
     return 2;
   }
+  // Loaded after the arguments: the config, the app and the checker bring cdktf, the bindings and the
+  // schemas, which --help and a refused argument do without.
+  const { ConfigError, ENVIRONMENTS } = await import("../../config");
+  const { buildApp } = await import("../../stacks/app");
+  const { checkSynthesizedApp } = await import("./check-app");
+  const { formatFinding, RULES } = await import("./findings");
   const temporary = args[0] === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "fractals-check-")) : undefined;
   const outdir = args[0] ?? temporary!;
   try {

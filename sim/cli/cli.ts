@@ -6,7 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { parseCommandLine, usageLine, UsageError } from "../../cli-args";
-import { EnvironmentConfig, ENVIRONMENTS, parseEnvironment } from "../../config";
+import type { EnvironmentConfig } from "../../config";
+import { ENVIRONMENTS } from "../../config/environments";
 import { preventDestroyProblem } from "./destroy-guard";
 import { installSimulator } from "./install";
 import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "../lab/deploy-boot";
@@ -215,7 +216,10 @@ async function main(argv: string[]): Promise<number> {
   const shown = (p: string) => path.relative(process.cwd(), p) || ".";
   const envStateFile = path.join(stateDir, `terraform.${env}.tfstate`);
   // Destroy only: what prevent_destroy protects before it runs, what the state does not track after.
-  const destroying = command === "destroy" ? parseEnvironment(ENVIRONMENTS.find((e) => e.env === env)) : null;
+  // Loaded here, not at the top: the config's checks bring cdktf and the bindings (0.4 s), which --help
+  // and a refused argument do without.
+  const destroying =
+    command === "destroy" ? (await import("../../config")).parseEnvironment(ENVIRONMENTS.find((e) => e.env === env)) : null;
   if (destroying) {
     const problem = preventDestroyProblem(destroying, envStateFile, `${shown(SIM_WORK_DIR)}/`);
     if (problem) {

@@ -3,7 +3,7 @@
  * `npm run sim:exec -- <env> <server> -- <command...>`.
  */
 import { parseCommandLine, usageLine, UsageError } from "../../cli-args";
-import { ENVIRONMENTS } from "../../config";
+import { ENVIRONMENTS } from "../../config/environments";
 import { Cloud } from "../openstack/cloud";
 import { DEFAULT_CLOUD_STATE } from "../cli/paths";
 import { cleanLab, leftovers } from "./clean";

@@ -1,5 +1,5 @@
 /** `sim:lab -- status`: what runs, where, and how far it got. */
-import { ENVIRONMENTS } from "../../config";
+import { ENVIRONMENTS } from "../../config/environments";
 import { cloudInitStatus, signalState } from "./boot";
 import { envOf } from "./find-server";
 import { haproxyPid, memberHealth } from "./loadbalancer";
