@@ -50,7 +50,7 @@ async function prepare(): Promise<Record<Variant, Workspace>> {
   };
   const dev = ENVIRONMENTS.find((e) => e.env === "dev")!;
   // Loaded when the case runs: the app brings cdktf and the bindings, which `bench --help` does without.
-  const { buildApp } = await import("../stacks/app");
+  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
   const workspaces = {} as Record<Variant, Workspace>;
   for (const variant of VARIANTS) {
     const dir = tempDir(`sim-plan-${variant}`);

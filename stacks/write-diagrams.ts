@@ -9,14 +9,14 @@ const USAGE = `Usage: npm run diagrams
   Rewrites stacks/diagrams/<env>.svg (the README's pictures) from the environments in config/;
   a test fails while they are stale. No options but --help.`;
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   if (parseCommandLine(argv, {}).values.help) {
     console.log(USAGE);
     return 0;
   }
   // Loaded after the arguments: the config's checks bring cdktf and the bindings, which --help does without.
-  const { ENVIRONMENTS, loadEnvironments } = await import("../config");
-  const { architectureSvg } = await import("./architecture-diagram");
+  const { ENVIRONMENTS, loadEnvironments } = require("../config") as typeof import("../config");
+  const { architectureSvg } = require("./architecture-diagram") as typeof import("./architecture-diagram");
   for (const config of loadEnvironments(ENVIRONMENTS)) {
     const file = path.join(DIAGRAM_DIR, `${config.env}.svg`);
     fs.writeFileSync(file, architectureSvg(config));

@@ -1,10 +1,11 @@
 /**
  * Issue 13.10: Ctrl-C during `sim:deploy` lets Terraform stop gracefully
- * (everything the cloud made is in the state), and `sim:destroy` reports
- * objects with the environment's name prefix that the state does not track.
+ * (everything the cloud made is in the state). That `sim:destroy` reports
+ * objects with the environment's name prefix that the state does not track is
+ * shown by sim/cli.test.ts's destroy.
  */
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
@@ -52,25 +53,5 @@ describeWithTerraform("Ctrl-C during npm run sim:deploy -- dev", () => {
       .map((o) => `${o.type} ${o.id}`);
     expect({ untracked, out: untracked.length > 0 ? out : "" }).toEqual({ untracked: [], out: "" });
     expect(made().length).toBeGreaterThan(0);
-  });
-
-  test("sim:destroy reports what carries the environment's prefix but is not in its state, and leaves it", () => {
-    Cloud.transact(cloudFile, (cloud) =>
-      cloud.add({
-        type: "openstack_compute_keypair_v2",
-        id: "fractals-dev-orphan",
-        state: { id: "fractals-dev-orphan", name: "fractals-dev-orphan" },
-      }),
-    );
-    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", "destroy", "dev"], { cwd: ROOT, encoding: "utf8", env });
-    expect(`exit ${run.status}\n${run.status === 0 ? "" : run.stderr}`).toBe("exit 0\n");
-    expect(run.stdout).toContain("1 object(s) named fractals-dev-… that the Terraform state does not track");
-    expect(run.stdout).toContain("  openstack_compute_keypair_v2 fractals-dev-orphan (id fractals-dev-orphan)");
-    expect(
-      Cloud.load(cloudFile)
-        .all()
-        .map((o) => o.id),
-    ).toEqual(["fractals-dev-orphan"]);
-    expect(readFileSync(stateFile, "utf8")).not.toContain("fractals-dev-orphan");
   });
 });

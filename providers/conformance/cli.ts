@@ -14,7 +14,7 @@ const USAGE = `Usage: npm run check [-- <cdktf.out directory>]
   directory it synthesizes every environment of config/ into a temporary one first.
   Exits 1 when there is a finding or the configuration is invalid.`;
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): number {
   const { values, positionals: args } = parseCommandLine(argv, {}, true);
   if (values.help) {
     console.log(USAGE);
@@ -27,10 +27,10 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded after the arguments: the config, the app and the checker bring cdktf, the bindings and the
   // schemas, which --help and a refused argument do without.
-  const { ConfigError, ENVIRONMENTS } = await import("../../config");
-  const { buildApp } = await import("../../stacks/app");
-  const { checkSynthesizedApp } = await import("./check-app");
-  const { formatFinding, RULES } = await import("./findings");
+  const { ConfigError, ENVIRONMENTS } = require("../../config") as typeof import("../../config");
+  const { buildApp } = require("../../stacks/app") as typeof import("../../stacks/app");
+  const { checkSynthesizedApp } = require("./check-app") as typeof import("./check-app");
+  const { formatFinding, RULES } = require("./findings") as typeof import("./findings");
   const temporary = args[0] === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "fractals-check-")) : undefined;
   const outdir = args[0] ?? temporary!;
   try {

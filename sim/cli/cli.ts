@@ -14,7 +14,7 @@ import { bootAfterDeploy, reconcileAfterDestroy, reconcileIfRunning } from "../l
 import { labUnavailable } from "../lab/requirements";
 import { Cloud, CloudFileError } from "../openstack/cloud";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT, SIM_WORK_DIR } from "./paths";
-import { trackedIds, untracked, untrackedReport } from "./untracked";
+import { cloudLeftLine, trackedIds, untracked, untrackedReport } from "./untracked";
 
 const COMMANDS = {
   deploy: ["deploy", "--auto-approve"],
@@ -112,20 +112,22 @@ function runCdktf(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
-/** Objects named with the environment's prefix that its state does not track: said after every destroy. */
-function reportUntracked(config: EnvironmentConfig, cloudFile: string, stateFile: string): void {
+/** Objects named with the environment's prefix that its state does not track: said after every destroy. Returns how many. */
+function reportUntracked(config: EnvironmentConfig, cloudFile: string, stateFile: string): number {
   const prefix = `${config.app}-${config.env}`;
   const objects = Cloud.load(cloudFile)
     .all()
     .filter((o) => !o.owner)
     .map((o) => ({ type: o.type, id: o.id, name: typeof o.state.name === "string" ? o.state.name : "" }));
+  const found = untracked(objects, trackedIds(stateFile), prefix);
   const report = untrackedReport(
-    untracked(objects, trackedIds(stateFile), prefix),
+    found,
     prefix,
     `They stay in the simulated cloud (${path.relative(process.cwd(), cloudFile) || cloudFile}); on a real cloud, import them ` +
       '(terraform import) or delete them by name: README.md, "Deploying to a real cloud".',
   );
   if (report) console.log(`\n${report}`);
+  return found.length;
 }
 
 const USAGE = `Usage: npm run sim:deploy -- <env> [--boot]   cdktf deploy <env> against the simulated OpenStack; prints the outputs
@@ -219,7 +221,9 @@ async function main(argv: string[]): Promise<number> {
   // Loaded here, not at the top: the config's checks bring cdktf and the bindings (0.4 s), which --help
   // and a refused argument do without.
   const destroying =
-    command === "destroy" ? (await import("../../config")).parseEnvironment(ENVIRONMENTS.find((e) => e.env === env)) : null;
+    command === "destroy"
+      ? (require("../../config") as typeof import("../../config")).parseEnvironment(ENVIRONMENTS.find((e) => e.env === env))
+      : null;
   if (destroying) {
     const problem = preventDestroyProblem(destroying, envStateFile, `${shown(SIM_WORK_DIR)}/`);
     if (problem) {
@@ -241,12 +245,11 @@ async function main(argv: string[]): Promise<number> {
     FRACTALS_SIM_STATE: stateFile,
     FRACTALS_LOCAL_STATE_DIR: stateDir,
   });
-  if (destroying) reportUntracked(destroying, stateFile, envStateFile);
+  const listed = destroying ? reportUntracked(destroying, stateFile, envStateFile) : 0;
   if (status !== 0) return status;
 
   if (command === "destroy") {
-    const left = Cloud.load(stateFile).all().length;
-    console.log(`\nsimulated cloud: ${left === 0 ? "empty" : `${left} object(s) left (other environments)`}`);
+    console.log(`\n${cloudLeftLine(Cloud.load(stateFile).all().length, listed)}`);
     return reconcileAfterDestroy(stateFile);
   }
   if (boot) return bootAfterDeploy(env, stateFile, outputsFile);

@@ -40,3 +40,11 @@ export function untrackedReport(found: readonly NamedObject[], prefix: string, w
     wayOut,
   ].join("\n");
 }
+
+/** The line that ends a destroy: what the simulated cloud still holds, counting the untracked objects listed above. */
+export function cloudLeftLine(left: number, listedAbove: number): string {
+  if (left === 0) return "simulated cloud: empty";
+  const others = left - listedAbove;
+  const parts = [listedAbove > 0 ? `the ${listedAbove} listed above` : "", others > 0 ? `${others} of other environments` : ""];
+  return `simulated cloud: ${left} object(s) left (${parts.filter((p) => p !== "").join(", ")})`;
+}
