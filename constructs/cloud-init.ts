@@ -31,6 +31,22 @@ export interface UserDataProps {
 }
 
 /**
+ * Contents already compressed, by content: the same app archive and scripts go to every server of every
+ * environment, and level 9 is the dearest part of a synth's user data. Bounded, for apps that make many.
+ */
+const compressed = new Map<string, string>();
+
+function gzipBase64(content: string): string {
+  let encoded = compressed.get(content);
+  if (encoded === undefined) {
+    encoded = gzipSync(Buffer.from(content), { level: 9 }).toString("base64");
+    if (compressed.size >= 64) compressed.clear();
+    compressed.set(content, encoded);
+  }
+  return encoded;
+}
+
+/**
  * Renders `#cloud-config` user data.
  *
  * User data is ForceNew on servers: the output depends only on the input,
@@ -43,9 +59,7 @@ export function renderUserData(props: UserDataProps): string {
     write_files: props.files.map((f) => ({
       path: f.path,
       permissions: f.permissions ?? "0644",
-      ...(f.compress
-        ? { encoding: "gz+b64", content: gzipSync(Buffer.from(f.content), { level: 9 }).toString("base64") }
-        : { content: f.content }),
+      ...(f.compress ? { encoding: "gz+b64", content: gzipBase64(f.content) } : { content: f.content }),
     })),
     runcmd: [...props.runcmd],
   };

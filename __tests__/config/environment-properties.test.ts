@@ -8,9 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import fc from "fast-check";
-import { TerraformStack, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { cidrsOverlap, ConfigError, EnvironmentConfig, loadEnvironments } from "../../config";
 import { buildApp } from "../../stacks/app";
+import { FractalsStack } from "../../stacks/fractals-stack";
 import { checkStack } from "../../providers/conformance/check-stack";
 import { formatFinding } from "../../providers/conformance/findings";
 import { SchemaIndex } from "../../providers/conformance/schema-index";
@@ -120,8 +121,8 @@ describe("environment configurations (property-based)", () => {
           return;
         }
         outcomes.synthesized++;
-        const config = loadEnvironments([input])[0];
-        const stack = app.node.children.find((c): c is TerraformStack => c instanceof TerraformStack)!;
+        const stack = app.node.children.find((c): c is FractalsStack => c instanceof FractalsStack)!;
+        const config = stack.config; // as loadEnvironments made it for buildApp
         const text = Testing.synth(stack);
         const json = JSON.parse(text) as StackJson;
         const env = stack.node.id;
