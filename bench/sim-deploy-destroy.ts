@@ -18,10 +18,7 @@ import { ENVIRONMENTS } from "../config/environments";
 import { installSimulator } from "../sim/cli/install";
 import { REPO_ROOT } from "../sim/cli/paths";
 import { buildApp } from "../stacks/app";
-
-const quick = process.argv.includes("--quick");
-const withCli = process.argv.includes("--with-cli");
-const runs = quick ? 1 : 3;
+import { parseCommandLine, runCommand } from "../cli-args";
 
 function timed(label: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): number {
   const start = process.hrtime.bigint();
@@ -62,7 +59,18 @@ function destroyable(): EnvironmentInput[] {
     .map((input) => (input.services ? { ...input, services: { ...input.services, preventDestroy: false } } : input));
 }
 
-function main(): void {
+const USAGE = `Usage: node -r tsx/cjs bench/sim-deploy-destroy.ts [--quick] [--with-cli]
+  Times terraform init + apply + destroy of dev and prod against the simulator, median of 3.
+  --quick     one run instead of 3
+  --with-cli  also time npm run sim:deploy + sim:destroy -- dev (uses cdktf.out and .sim/ in the checkout)`;
+
+function main(argv: string[]): number {
+  const { values } = parseCommandLine(argv, { quick: { type: "boolean" }, "with-cli": { type: "boolean" } });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const runs = values.quick ? 1 : 3;
   const outdir = mkdtempSync(path.join(tmpdir(), "fractals-sim-bench-out-"));
   try {
     const inputs = destroyable();
@@ -72,7 +80,7 @@ function main(): void {
       const seconds = Array.from({ length: runs }, () => deployDestroy(env, stackDir));
       console.log(summary(`sim_deploy_destroy_${env}_s`, seconds, "terraform init + apply + destroy of the synthesized stack"));
     }
-    if (withCli) {
+    if (values["with-cli"]) {
       const options = { cwd: REPO_ROOT, env: process.env };
       const seconds = Array.from(
         { length: runs },
@@ -87,6 +95,7 @@ function main(): void {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+  return 0;
 }
 
-main();
+runCommand("sim-deploy-destroy", () => main(process.argv.slice(2)));

@@ -3,7 +3,7 @@ import { OrchestrationStackV1 } from "../.gen/providers/openstack/orchestration-
 import { AppNetwork } from "./app-network";
 import { ComputeCatalog } from "./compute-catalog";
 import { Connections, IConnectable } from "./connections";
-import { DEFAULT_API_PORT, RESERVED_PORTS } from "./controller";
+import { apiPortIssues, DEFAULT_API_PORT } from "./controller";
 import { fractalsUserData, HEALTH_PATH } from "./fractals-guest";
 import {
   API_USER_DATA_PLACEHOLDERS,
@@ -20,7 +20,7 @@ import { IPeer } from "./peer";
 import { Port } from "./port";
 import { SecurityGroup } from "./security-group";
 import { ServicesNode } from "./services-node";
-import { integerIssues, nested, PropIssue, throwIfInvalid } from "./validation";
+import { nested, PropIssue, throwIfInvalid } from "./validation";
 import { AutoscaleScaling, WorkerScaling } from "./worker-scaling";
 
 export interface ApiGroupProps {
@@ -144,12 +144,5 @@ export function apiGroupIssues(props: Pick<ApiGroupProps, "scaling" | "apiPort">
     if (issues.length === 0 && props.scaling.min < 1)
       issues.push({ prop: "scaling.min", message: `must be at least 1 (an API tier of none serves nothing), got ${props.scaling.min}` });
   }
-  const port = integerIssues("apiPort", props.apiPort, 1, 65535);
-  if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
-    port.push({
-      prop: "apiPort",
-      message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports), got ${props.apiPort}`,
-    });
-  }
-  return [...issues, ...port];
+  return [...issues, ...apiPortIssues(props.apiPort)];
 }

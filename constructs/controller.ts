@@ -199,12 +199,17 @@ export function controllerIssues(
   if (issues.length === 0 && props.antiAffinity && count < 2) {
     issues.push({ prop: "antiAffinity", message: `needs a count of at least 2 (a server group of one spreads nothing), got ${count}` });
   }
-  const port = integerIssues("apiPort", props.apiPort, 1, 65535);
-  if (port.length === 0 && props.apiPort !== undefined && RESERVED_PORTS.includes(props.apiPort)) {
+  return [...issues, ...apiPortIssues(props.apiPort)];
+}
+
+/** The API's port, for the Controller and the ApiGroup alike: 1 to 65535 and none of RESERVED_PORTS. */
+export function apiPortIssues(apiPort: number | undefined): PropIssue[] {
+  const port = integerIssues("apiPort", apiPort, 1, 65535);
+  if (port.length === 0 && apiPort !== undefined && RESERVED_PORTS.includes(apiPort)) {
     port.push({
       prop: "apiPort",
-      message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${props.apiPort}`,
+      message: `must not be one of ${RESERVED_PORTS.join(", ")} (SSH, MariaDB and RabbitMQ's ports, which must never be public), got ${apiPort}`,
     });
   }
-  return [...issues, ...port];
+  return port;
 }

@@ -29,6 +29,11 @@ const COMMANDS: [string, string, string[]][] = [
     return match && !(name in EXEMPT) ? [[`npm run ${name}`, match[1], match[2].split(" ").filter((w) => w !== "")]] : [];
   }),
   ["cdktn check", "stacks/cdktn/cdktn-check.ts", []],
+  // Not npm scripts, but the READMEs tell people to run them.
+  ["the simulator's installer", "sim/cli/install.ts", []],
+  ["the deploy/destroy benchmark", "bench/sim-deploy-destroy.ts", []],
+  ["the preview fixtures' recorder", "preview/fixtures/record.ts", []],
+  ["the autoscaling plot", "sim/lab/plot-autoscaling.ts", []],
 ];
 
 /**

@@ -20,6 +20,7 @@ import {
   BastionProps,
   ControllerProps,
   HealthCheckProps,
+  LbaasPoolProps,
   ServicesNodeProps,
 } from "../../constructs";
 import { Fixture, synthWith } from "../support/synth";
@@ -70,7 +71,8 @@ const workers = (scaling: WorkerScaling) => (f: Fixture) => {
   });
 };
 const autoscale = (options: Partial<AutoscaleOptions>) => workers(WorkerScaling.autoscale({ min: 2, max: 10, flavor: "f", ...options }));
-const pool = (healthCheck: HealthCheckProps) => (f: Fixture) => {
+const pool = (healthCheck: HealthCheckProps) => poolWith({ healthCheck });
+const poolWith = (props: Partial<LbaasPoolProps>) => (f: Fixture) => {
   const sg = new SecurityGroup(f.scope, "sg", { name: "api" });
   const member = new Instance(f.scope, "api", {
     name: "api",
@@ -81,7 +83,7 @@ const pool = (healthCheck: HealthCheckProps) => (f: Fixture) => {
     flavor: "f",
     securityGroups: [sg],
   });
-  new LbaasPool(f.scope, "lb", { network: f.network, members: [member], memberPort: 80, healthCheck });
+  new LbaasPool(f.scope, "lb", { network: f.network, members: [member], memberPort: 80, ...props });
 };
 
 interface Case {
@@ -444,6 +446,23 @@ describe("Peer.ipv4", () => {
     );
     expect(() => Peer.ipv4("192.0.2.7")).toThrow('the mask is missing in "192.0.2.7". Did you mean "192.0.2.7/32"?');
     expect(Peer.ipv4("192.0.2.7/32").peerLabel).toBe("192.0.2.7/32");
+  });
+});
+
+/** Props no config field carries (the stack derives them), so only the construct can be told them wrong. */
+describe("LbaasPool's ports and members, composed directly", () => {
+  test.each([
+    ["listenerPort 70000", { listenerPort: 70000 }, "stack/lb: listenerPort: must be an integer between 1 and 65535, got 70000"],
+    ["listenerPort 0.5", { listenerPort: 0.5 }, "stack/lb: listenerPort: must be an integer between 1 and 65535, got 0.5"],
+    ["memberPort 0", { memberPort: 0 }, "stack/lb: memberPort: must be an integer between 1 and 65535, got 0"],
+    [
+      "members without a memberPort",
+      { memberPort: undefined },
+      "stack/lb: memberPort: is required with members: the port the members listen on",
+    ],
+    ["no members", { members: [] }, "stack/lb: members: must list at least one instance (or leave it out and call addTargets())"],
+  ] as [string, Partial<LbaasPoolProps>, string][])("%s", (_, props, message) => {
+    expect(() => synthWith(poolWith(props))).toThrow(message);
   });
 });
 

@@ -4,7 +4,7 @@
  * are small launchers, and a CLI config that takes these two providers from
  * the mirror.
  *
- *   node -r tsx/cjs sim/install.ts [dir]   (default: .sim/)
+ *   node -r tsx/cjs sim/cli/install.ts [dir]   (default: .sim/, or $FRACTALS_SIM_DIR)
  *
  * Terraform starts a provider several times per command, so the plugin runs
  * prebuilt (a TypeScript runner would add its start-up to every one of them).
@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { OPENSTACK, RANDOM } from "../../providers/vendored";
 import { withLockFile } from "../provider/lock-file";
 import { REPO_ROOT, SIM_WORK_DIR } from "./paths";
+import { parseCommandLine, runCommand, UsageError } from "../../cli-args";
 
 const SIM_DIR = path.join(REPO_ROOT, "sim");
 const BUILD_DIR = path.join(REPO_ROOT, "dist", "sim");
@@ -153,7 +154,20 @@ function writeIfChanged(file: string, content: string, mode?: number): void {
   writeFileSync(file, content, { mode });
 }
 
+const USAGE = `Usage: node -r tsx/cjs sim/cli/install.ts [directory]
+  Installs the simulated providers as a Terraform filesystem mirror in <directory> (default .sim/, or $FRACTALS_SIM_DIR)
+  and prints the TF_CLI_CONFIG_FILE to export for terraform to use it.`;
+
 if (require.main === module) {
-  const installation = installSimulator(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
-  console.log(`simulator installed: export TF_CLI_CONFIG_FILE=${installation.cliConfigFile} CHECKPOINT_DISABLE=1`);
+  runCommand("install", () => {
+    const { values, positionals } = parseCommandLine(process.argv.slice(2), {}, true);
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`one directory at most, got ${positionals.length}: ${positionals.join(" ")}`);
+    const installation = installSimulator(positionals[0] ? path.resolve(positionals[0]) : undefined);
+    console.log(`simulator installed: export TF_CLI_CONFIG_FILE=${installation.cliConfigFile} CHECKPOINT_DISABLE=1`);
+    return 0;
+  });
 }
