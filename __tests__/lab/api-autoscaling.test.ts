@@ -4,7 +4,7 @@
  * load balancer's floating IP push the API servers' CPU over the scale-up alarm, Heat adds members,
  * haproxy (Octavia's amphora) takes them in once the health monitor passes them, and each takes
  * requests; when the load stops the group scales back in, each leaving member dropped from the pool
- * before its server stops. A steady client loop runs throughout and no request of it fails.
+ * before its server stops. A steady client loop runs throughout, the load loops beside it, and no request of either fails.
  *
  * The API's alarms are lowered for the run (25 % up, 8 % down, FRACTALS_CONFIG): on a 2-core machine
  * the load generator, haproxy and MariaDB share the cores with the API servers, and 80 % mean CPU
@@ -14,7 +14,7 @@
 import "./lab-env";
 process.env.FRACTALS_LAB_TIME_SCALE ||= "30";
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { DEFAULT_CLOUD_STATE, REPO_ROOT } from "../../sim/cli/paths";
@@ -22,6 +22,7 @@ import { Cloud } from "../../sim/openstack/cloud";
 import { GroupRecord, scalingGroups } from "../../sim/openstack/orchestration";
 import { cleanLab } from "../../sim/lab/clean";
 import { lbDir, memberHealth } from "../../sim/lab/loadbalancer";
+import { LAB_DIR } from "../../sim/lab/paths";
 import { nspawnPid } from "../../sim/lab/servers";
 import { sleepMs } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
@@ -125,18 +126,23 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
         );
     }
 
-    // Per address: when it was first/last seen in haproxy's pool and running, from one poll a second.
-    const seen = new Map<string, { inPool: number[]; running: number[] }>();
+    // Per address: its server's id, when it was seen in haproxy's pool and running (one poll a second), and the
+    // modification time of the first haproxy.cfg seen without it (when it left the pool, to the millisecond).
+    const seen = new Map<string, { id?: string; inPool: number[]; running: number[]; leftPoolAt?: number }>();
     const observe = () => {
       const now = Date.now();
       const pool = pooled(lb.id);
+      const poolWritten = statSync(path.join(lbDir(lb.id), "haproxy.cfg")).mtimeMs;
       for (const s of apiServers()) {
         const rec = seen.get(s.fixedIp) ?? { inPool: [], running: [] };
+        rec.id = s.id;
         if (pool.has(s.fixedIp)) rec.inPool.push(now);
         if (s.running) rec.running.push(now);
         seen.set(s.fixedIp, rec);
       }
       for (const ip of pool) if (!seen.has(ip)) seen.set(ip, { inPool: [now], running: [] });
+      for (const [ip, rec] of seen)
+        if (rec.inPool.length > 0 && rec.leftPoolAt === undefined && !pool.has(ip)) rec.leftPoolAt = poolWritten;
     };
 
     // Scale out: a new member joins, the monitor passes it, and it answers load requests.
@@ -207,21 +213,28 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
       `api-autoscaling: steady client ${final.steady.ok} ok, ${final.steady.failed} failed; load ${final.load.ok} ok, ${final.load.failed} failed ${final.load.failures.slice(0, 3).join("; ")}`,
     );
 
-    // Every member that left: out of haproxy's pool no later than its server stopped.
-    const left = [...seen].filter(([ip]) => !pooled(lb.id).has(ip) && seen.get(ip)!.inPool.length > 0);
+    // Every member that left: out of haproxy's pool (the config without it written) before the lab began to stop
+    // its server (reconcile-run.log's stamped "stopping" line naming it), to the millisecond; a poll a second
+    // could not tell the two apart.
+    const stops = new Map<string, number>();
+    for (const line of readFileSync(path.join(LAB_DIR, "reconcile-run.log"), "utf8").split("\n")) {
+      const m = /^(\S+) lab: stopping \d+ server\(s\) the cloud no longer has: (.*)$/.exec(line);
+      if (m) for (const id of m[2].split(" ")) stops.set(id, Date.parse(m[1]));
+    }
+    const left = [...seen].filter(([ip, r]) => !pooled(lb.id).has(ip) && r.inPool.length > 0);
     expect(left.length).toBeGreaterThan(0);
     const order = left.map(([ip, r]) => {
-      const leftPool = Math.max(...r.inPool);
-      const stopped = Math.max(...r.running);
-      return { ip, leftPoolBeforeStop: leftPool <= stopped, drainMs: stopped - leftPool };
+      const stopping = stops.get(r.id ?? "") ?? NaN;
+      return { ip, leftPoolBeforeStop: r.leftPoolAt !== undefined && r.leftPoolAt < stopping, drainMs: stopping - (r.leftPoolAt ?? NaN) };
     });
     console.log(
-      `api-autoscaling: members that left (last seen in the pool vs running): ${order.map((o) => `${o.ip} ${o.drainMs} ms`).join("; ")}`,
+      `api-autoscaling: members that left (pool config without them written, then their stop begun): ${order.map((o) => `${o.ip} ${Math.round(o.drainMs)} ms before`).join("; ")}`,
     );
     for (const o of order) expect({ ip: o.ip, leftPoolBeforeStop: o.leftPoolBeforeStop }).toEqual({ ip: o.ip, leftPoolBeforeStop: true });
 
-    expect(final.steady.failures).toEqual([]);
-    expect(final.steady.failed).toBe(0);
+    // No request fails, the steady client's nor the load's (a load request waits up to 30 s for its answer).
+    expect({ steady: final.steady.failures, load: final.load.failures }).toEqual({ steady: [], load: [] });
+    expect([final.steady.failed, final.load.failed]).toEqual([0, 0]);
     expect(final.steady.ok).toBeGreaterThan(20);
     const events = apiGroup().events;
     expect(events.some((e) => e.policy === "scale_up_policy" && e.outcome === "scaled")).toBe(true);

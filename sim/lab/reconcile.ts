@@ -102,7 +102,7 @@ function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) =>
     // (Heat deletes a member stack's OS::Octavia::PoolMember before its server, and Octavia's delete waits for the amphora).
     for (const lb of topo.loadBalancers) ensureLoadBalancer(lb);
     drainReloads();
-    log(`lab: stopping ${removed.length} server(s) the cloud no longer has`);
+    log(`lab: stopping ${removed.length} server(s) the cloud no longer has: ${removed.join(" ")}`);
     stopServers(removed);
     for (const id of removed) removeServerDir(id);
   }
