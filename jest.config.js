@@ -8,7 +8,7 @@ module.exports = {
   // Transpiling only keeps each file fast; __tests__/typecheck.test.ts type-checks the project in a worker of its own.
   transform: { "^.+\\.ts$": "ts-jest" },
   // creation-stacks: cdktf's per-token stack traces left unmapped; npm test 176 s -> 106 s (bench/README.md).
-  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts", "<rootDir>/__tests__/support/creation-stacks.ts"],
+  setupFilesAfterEnv: ["<rootDir>/__tests__/support/creation-stacks.ts"],
   // Jest's default, one worker fewer than the cores, is a single worker on a 2-core machine; the sim suites
   // wait on terraform much of the time, so a worker per core keeps both busy (npm test 72.6 s -> 56.2 s, bench/README.md).
   maxWorkers: "100%",

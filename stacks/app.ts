@@ -23,10 +23,10 @@ export interface BuildAppOptions {
   readonly forceLocalState?: boolean;
   /**
    * Leaves out cdktf's validations at `app.synth()`. They run `terraform version` once for every
-   * terraform_data resource (one per server) and once per stack for its moved blocks (13 runs for the three
+   * terraform_data resource (one per server) and once per stack for its moved blocks (11 runs for the three
    * environments, about 0.4 CPU s a synth). For callers that run Terraform on the output straight away
    * (the test harnesses): Terraform refuses a version too old for the configuration itself.
-   * `cdktf synth` and main.ts always validate.
+   * `cdktf synth` and main.ts validate, unless FRACTALS_SKIP_VALIDATION=1 (which `npm run sim:*` sets).
    * @default false
    */
   readonly skipValidation?: boolean;

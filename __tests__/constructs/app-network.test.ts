@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { Testing } from "cdktf";
 import { NetworkingSubnetV2 } from "../../.gen/providers/openstack/networking-subnet-v2";
 import { AppNetwork } from "../../constructs/app-network";

@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { Controller } from "../../constructs/controller";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { ServicesNode } from "../../constructs/services-node";

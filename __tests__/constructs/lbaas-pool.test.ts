@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import * as fs from "fs";
 import { LbListenerV2 } from "../../.gen/providers/openstack/lb-listener-v2";
 import { LbMonitorV2 } from "../../.gen/providers/openstack/lb-monitor-v2";

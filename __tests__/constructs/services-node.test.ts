@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { Controller } from "../../constructs/controller";
 import { BlockstorageVolumeV3 } from "../../.gen/providers/openstack/blockstorage-volume-v3";
 import { DATA_DIR, DATA_MOUNT } from "../../constructs/fractals-guest";

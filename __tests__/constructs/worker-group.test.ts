@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import { cpuThresholdNs, HeatTemplate } from "../../constructs/heat-template";
 import { ComputeServergroupV2 } from "../../.gen/providers/openstack/compute-servergroup-v2";
 import { WorkerGroup } from "../../constructs/worker-group";

@@ -1,3 +1,4 @@
+import "../support/cdktf-matchers";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";

@@ -244,6 +244,8 @@ async function main(argv: string[]): Promise<number> {
     ...installation.env,
     FRACTALS_SIM_STATE: stateFile,
     FRACTALS_LOCAL_STATE_DIR: stateDir,
+    // cdktf's `terraform version` checks of the synth (11 runs); the terraform that runs next checks its own version.
+    FRACTALS_SKIP_VALIDATION: "1",
   });
   const listed = destroying ? reportUntracked(destroying, stateFile, envStateFile) : 0;
   if (status !== 0) return status;
