@@ -1,7 +1,7 @@
 /**
  * Issue 13.11, the command line's edges: extra arguments and a damaged cloud
- * file. Two `sim:*` runs for different environments at once are planned in
- * sim/cli.test.ts, beside its `sim:plan -- dev` (one cdktf run fewer).
+ * file. Two `sim:*` runs for different environments at once are in
+ * sim/cli.test.ts: its `sim:deploy -- dev` with a `sim:plan -- staging` beside it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
