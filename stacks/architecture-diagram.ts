@@ -15,6 +15,7 @@ import { EnvironmentConfig } from "../config";
 import { DEFAULT_BASTION_FLAVOR, SSH_PORT } from "../constructs/bastion";
 import { AMQP_PORT, MYSQL_PORT } from "../constructs/service-credentials";
 import { DATA_DIR } from "../constructs/fractals-guest";
+import { DEFAULT_LISTENER_PORT } from "../constructs/lbaas-pool";
 
 export interface Rect {
   readonly x: number;
@@ -227,7 +228,7 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
         "lb",
         "lb",
         "Octavia load balancer",
-        [`VIP on the subnet, floating IP`, `HTTP :80, ${lb.algorithm}`, `health check GET ${lb.healthCheck.path}`],
+        [`VIP on the subnet, floating IP`, `HTTP :${DEFAULT_LISTENER_PORT}, ${lb.algorithm}`, `health check GET ${lb.healthCheck.path}`],
         0,
         subnetY + 34,
         220,
@@ -320,7 +321,7 @@ export function architectureLayout(config: EnvironmentConfig): Layout {
       [cx(entry), cy(internet)],
       [cx(entry), entry.y],
     ],
-    label: lbPlaced ? "HTTP :80 to the floating IP" : `HTTP :${config.fractals.apiPort} to the floating IP`,
+    label: lbPlaced ? `HTTP :${DEFAULT_LISTENER_PORT} to the floating IP` : `HTTP :${config.fractals.apiPort} to the floating IP`,
   });
   if (lbPlaced) {
     // The load balancer to each member: down to a bus, across, down.
