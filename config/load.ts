@@ -19,7 +19,7 @@ import { isIpv4Cidr, prefixOf } from "../constructs/peer";
 import { DEFAULT_MAX_CONNECTIONS, servicesNodeIssues } from "../constructs/services-node";
 import { PropIssue } from "../constructs/validation";
 import { WorkerScaling } from "../constructs/worker-scaling";
-import { cidrsOverlap, environmentSchema, ParsedEnvironment } from "./schema";
+import { cidrsOverlap, ENVIRONMENT_KEYS, environmentSchema, ParsedEnvironment } from "./schema";
 
 /** A valid environment, every construct default filled in. */
 export type EnvironmentConfig = ReturnType<typeof withConstructDefaults>;
@@ -51,10 +51,12 @@ interface CheckedEnvironment {
 }
 
 function checkEnvironment(input: unknown, label?: string): CheckedEnvironment {
-  const expressions = terraformExpressions(input);
-  if (expressions.length > 0) return { issues: expressions.map((i) => `${envLabel(input, label)}: ${i}`) };
   const result = environmentSchema.safeParse(input);
-  if (!result.success) return { issues: formatIssues(result.error, envLabel(input, label)) };
+  // Expressions are refused in every field of the config's own, whatever else is wrong there; a top-level key
+  // the schema does not know is reported as unknown (a misspelt 'wokers'), not by the path of what it holds.
+  const expressions = terraformExpressions(knownKeys(input)).map((i) => `${envLabel(input, label)}: ${i}`);
+  if (!result.success) return { issues: [...expressions, ...formatIssues(result.error, envLabel(input, label))] };
+  if (expressions.length > 0) return { issues: expressions };
   const shaped = result.data;
   const issues = constructIssues(shaped);
   if (issues.length > 0) return { shaped, issues: issues.map((i) => `${shaped.env}: ${i.prop}: ${i.message}`) };
@@ -212,6 +214,12 @@ function terraformExpressions(value: unknown, path: string[] = []): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => terraformExpressions(v, [...path, String(i)]));
   if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => terraformExpressions(v, [...path, k]));
   return [];
+}
+
+/** An environment's top-level fields the schema knows (the rest are refused as unknown keys). */
+function knownKeys(input: unknown): unknown {
+  if (!input || typeof input !== "object" || Array.isArray(input)) return input;
+  return Object.fromEntries(Object.entries(input).filter(([key]) => ENVIRONMENT_KEYS.includes(key)));
 }
 
 /**

@@ -185,7 +185,7 @@ export const backendSchema = z.discriminatedUnion(
   },
 );
 
-export const environmentSchema = z
+const environmentObject = z
   .object({
     /** Application name: the first part of every OpenStack name, `<app>-<env>-...`. */
     app: z
@@ -226,8 +226,12 @@ export const environmentSchema = z
     loadBalancer: loadBalancerSchema.optional(),
     backend: backendSchema.default({ type: "local" }),
   })
-  .strict()
-  .superRefine(checkCrossFields);
+  .strict();
+
+export const environmentSchema = environmentObject.superRefine(checkCrossFields);
+
+/** The keys an environment may have at its top (any other is refused as unknown). */
+export const ENVIRONMENT_KEYS: readonly string[] = Object.keys(environmentObject.shape);
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** An environment as its files say it, before the constructs' defaults are filled in (see `load.ts`). */

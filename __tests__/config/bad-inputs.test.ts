@@ -868,4 +868,16 @@ describe("Terraform expressions in config strings are refused, never evaluated",
       );
     },
   );
+
+  // Found by the property test (a seed of CI's): the expression was reported at 'wokers.image', a field that
+  // does not exist, and the misspelt key itself not at all.
+  test("an expression under a misspelt top-level key: the key is reported as unknown, the expressions of the real fields too", () => {
+    const envs = full();
+    envs[STAGING].workers.image = 'x${file("/etc/passwd")}';
+    envs[STAGING].wokers = envs[STAGING].workers;
+    expect(rejection(envs).issues).toEqual([
+      `staging: workers.image: must not contain '\${' or '%{' (Terraform would evaluate it as an expression), got "x\${file(\\"/etc/passwd\\")}"`,
+      "staging: (root): unknown key(s) 'wokers'; check the spelling against config/schema.ts",
+    ]);
+  });
 });
