@@ -52,10 +52,11 @@ interface CheckedEnvironment {
 
 function checkEnvironment(input: unknown, label?: string): CheckedEnvironment {
   const result = environmentSchema.safeParse(input);
+  const env = envLabel(input, label);
   // Expressions are refused in every field of the config's own, whatever else is wrong there; a top-level key
   // the schema does not know is reported as unknown (a misspelt 'wokers'), not by the path of what it holds.
-  const expressions = terraformExpressions(knownKeys(input)).map((i) => `${envLabel(input, label)}: ${i}`);
-  if (!result.success) return { issues: [...expressions, ...formatIssues(result.error, envLabel(input, label))] };
+  const expressions = terraformExpressions(knownKeys(input)).map((i) => `${env}: ${i}`);
+  if (!result.success) return { issues: [...expressions, ...formatIssues(result.error, env)] };
   if (expressions.length > 0) return { issues: expressions };
   const shaped = result.data;
   const issues = constructIssues(shaped);

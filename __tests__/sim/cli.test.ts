@@ -51,8 +51,6 @@ describeWithTerraform("npm run sim:deploy and sim:destroy -- dev, with sim:plan 
   const rootState = path.join(ROOT, "terraform.dev.tfstate");
   const rootStateBefore = existsSync(rootState) ? statSync(rootState).mtimeMs : null;
   const env = { ...process.env, FRACTALS_SIM_DIR: simDir, FRACTALS_SIM_STATE: "", CI: "true" };
-  const sim = (command: string) =>
-    spawnSync(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, "dev"], { cwd: ROOT, encoding: "utf8", env });
   interface Run {
     readonly status: number;
     readonly stdout: string;
@@ -60,8 +58,8 @@ describeWithTerraform("npm run sim:deploy and sim:destroy -- dev, with sim:plan 
     /** stdout and stderr as they came. */
     readonly out: string;
   }
-  /** Without waiting: for two commands at once. */
-  const simAsync = (command: string, environment: string) =>
+  /** Runs `npm run sim:<command> -- <environment>`'s script; without waiting, so two can run at once. */
+  const sim = (command: string, environment: string) =>
     new Promise<Run>((resolve) => {
       const child = spawn(process.execPath, ["-r", "tsx/cjs", "sim/cli/cli.ts", command, environment], { cwd: ROOT, env });
       let [stdout, stderr, out] = ["", "", ""];
@@ -76,7 +74,7 @@ describeWithTerraform("npm run sim:deploy and sim:destroy -- dev, with sim:plan 
    */
   let runs: Promise<[Run, Run]>;
   beforeAll(() => {
-    runs = Promise.all([simAsync("deploy", "dev"), simAsync("plan", "staging")]);
+    runs = Promise.all([sim("deploy", "dev"), sim("plan", "staging")]);
   });
 
   afterAll(() => rmSync(simDir, { recursive: true, force: true }));
@@ -111,7 +109,7 @@ describeWithTerraform("npm run sim:deploy and sim:destroy -- dev, with sim:plan 
    * interrupted run leaves, interrupt.test.ts) are reported and left; the rest goes. (Moved here from
    * interrupt.test.ts, whose own destroy was one cdktf run more.)
    */
-  test("destroy empties the simulated cloud of what the state tracks, and reports and leaves what carries dev's prefix but is untracked; a lock file recorded for older simulator packages does not stop it", () => {
+  test("destroy empties the simulated cloud of what the state tracks, and reports and leaves what carries dev's prefix but is untracked; a lock file recorded for older simulator packages does not stop it", async () => {
     const lock = path.join(simDir, "cdktf.out", "dev", "stacks", "dev", ".terraform.lock.hcl");
     writeFileSync(lock, readFileSync(lock, "utf8").replace(/"h1:[^"]+"/g, `"h1:${"A".repeat(43)}="`));
     const cloudFile = path.join(simDir, "cloud.json");
@@ -122,7 +120,7 @@ describeWithTerraform("npm run sim:deploy and sim:destroy -- dev, with sim:plan 
         state: { id: "fractals-dev-orphan", name: "fractals-dev-orphan" },
       }),
     );
-    const run = sim("destroy");
+    const run = await sim("destroy", "dev");
     expect(`exit ${run.status}\n${run.status === 0 ? "" : run.stderr}`).toBe("exit 0\n");
     expect(run.stdout).toContain("1 object(s) named fractals-dev-… that the Terraform state does not track");
     expect(run.stdout).toContain("  openstack_compute_keypair_v2 fractals-dev-orphan (id fractals-dev-orphan)");
