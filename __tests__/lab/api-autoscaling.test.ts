@@ -126,23 +126,19 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
         );
     }
 
-    // Per address: its server's id, when it was seen in haproxy's pool and running (one poll a second), and the
-    // modification time of the first haproxy.cfg seen without it (when it left the pool, to the millisecond).
-    const seen = new Map<string, { id?: string; inPool: number[]; running: number[]; leftPoolAt?: number }>();
+    // Per address (one poll a second): its server's id, whether it was ever in haproxy's pool, and the modification
+    // time of the first haproxy.cfg seen without it (when it left the pool, to the millisecond; taken after the
+    // file is read, so never earlier than the version read).
+    const seen = new Map<string, { id?: string; inPool: boolean; leftPoolAt?: number }>();
     const observe = () => {
-      const now = Date.now();
       const pool = pooled(lb.id);
       const poolWritten = statSync(path.join(lbDir(lb.id), "haproxy.cfg")).mtimeMs;
-      for (const s of apiServers()) {
-        const rec = seen.get(s.fixedIp) ?? { inPool: [], running: [] };
-        rec.id = s.id;
-        if (pool.has(s.fixedIp)) rec.inPool.push(now);
-        if (s.running) rec.running.push(now);
-        seen.set(s.fixedIp, rec);
+      for (const s of apiServers()) seen.set(s.fixedIp, { inPool: false, ...seen.get(s.fixedIp), id: s.id });
+      for (const ip of pool) if (!seen.has(ip)) seen.set(ip, { inPool: false });
+      for (const [ip, rec] of seen) {
+        if (pool.has(ip)) rec.inPool = true;
+        else if (rec.inPool && rec.leftPoolAt === undefined) rec.leftPoolAt = poolWritten;
       }
-      for (const ip of pool) if (!seen.has(ip)) seen.set(ip, { inPool: [now], running: [] });
-      for (const [ip, rec] of seen)
-        if (rec.inPool.length > 0 && rec.leftPoolAt === undefined && !pool.has(ip)) rec.leftPoolAt = poolWritten;
     };
 
     // Scale out: a new member joins, the monitor passes it, and it answers load requests.
@@ -221,7 +217,8 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
       const m = /^(\S+) lab: stopping \d+ server\(s\) the cloud no longer has: (.*)$/.exec(line);
       if (m) for (const id of m[2].split(" ")) stops.set(id, Date.parse(m[1]));
     }
-    const left = [...seen].filter(([ip, r]) => !pooled(lb.id).has(ip) && r.inPool.length > 0);
+    const finalPool = pooled(lb.id);
+    const left = [...seen].filter(([ip, r]) => !finalPool.has(ip) && r.inPool);
     expect(left.length).toBeGreaterThan(0);
     const order = left.map(([ip, r]) => {
       const stopping = stops.get(r.id ?? "") ?? NaN;
