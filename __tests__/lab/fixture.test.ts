@@ -6,12 +6,12 @@
  */
 import "./lab-env";
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { Cloud } from "../../sim/openstack/cloud";
 import { waitForBoot } from "../../sim/lab/boot";
 import { cleanLab, leftovers } from "../../sim/lab/clean";
-import { LAB_DIR, routerNamespace } from "../../sim/lab/paths";
+import { LAB_DIR, LAB_PREFIX, routerNamespace } from "../../sim/lab/paths";
 import { reconcile } from "../../sim/lab/reconcile";
 import { nspawnPid, nspawnProcesses, stopServers } from "../../sim/lab/servers";
 import { sleepMs, tryRun } from "../../sim/lab/sh";
@@ -232,6 +232,32 @@ describeLab("the lab on a fixture cloud", () => {
     for (const started = Date.now(); Date.now() - started < 60_000 && nspawnProcesses().length < 2;) sleepMs(100);
     child.kill("SIGKILL");
     expect(nspawnProcesses().length).toBeGreaterThan(0);
+  });
+
+  test("clean stops a container launcher that has not yet started nspawn (a killed run's last start)", () => {
+    // startServer's launcher, `sh -c '... exec systemd-nspawn "$@"'`, with a stand-in nspawn (bash under that name) that
+    // execs 3 s after it starts: found by nspawn's name alone, it would run on after clean (seen in CI).
+    const fakeBin = path.join(dir, "fake-bin");
+    mkdirSync(fakeBin, { recursive: true });
+    rmSync(path.join(fakeBin, "systemd-nspawn"), { force: true });
+    symlinkSync("/bin/bash", path.join(fakeBin, "systemd-nspawn"));
+    const launcher = spawn(
+      "sh",
+      ["-c", 'sleep 3 && exec systemd-nspawn "$@"', "sh", "-c", "sleep 60; :", "-M", `${LAB_PREFIX}s0launcher`],
+      {
+        env: { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` },
+        detached: true,
+        stdio: "ignore",
+      },
+    );
+    launcher.unref();
+    const running = () => tryRun("pgrep", ["-f", `${LAB_PREFIX}s0launcher`]).stdout.trim();
+    for (const started = Date.now(); Date.now() - started < 2000 && running() === "";) sleepMs(50);
+    expect(running()).toBe(String(launcher.pid));
+    cleanLab({ log: logger });
+    sleepMs(3500);
+    expect(running()).toBe("");
+    expect(leftovers()).toEqual([]);
   });
 
   test("clean removes everything the lab made, and is safe to run again", () => {

@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { cpuLeftovers, removeCpu } from "./cpu";
+import { cgroupPids, cpuLeftovers, removeCpu } from "./cpu";
 import { anyHeatEndpointPids, anyTelemetryAgentPids, processesWith, stopDaemons } from "./daemons";
 import { withMachineLab } from "./machine-lock";
 import { labLinks, namespaces } from "./network";
 import { LAB_DIR, LAB_NFT_TABLE, LAB_PREFIX, LB_DIR, ROOTFS_CACHE, SERVERS_DIR } from "./paths";
-import { killContainers, nspawnProcesses } from "./servers";
-import { tryRun } from "./sh";
+import { killContainers, labProcesses } from "./servers";
+import { alive, sleepMs, tryKill, tryRun } from "./sh";
 import { labLoops, releaseVolume, volumeIdsOnDisk } from "./volumes";
 
 export interface CleanOptions {
@@ -27,9 +27,7 @@ export function cleanLab(options: CleanOptions = {}): void {
 
 function cleanLocked(options: CleanOptions): void {
   const log = options.log ?? ((line: string) => console.log(line));
-  const containers = nspawnProcesses();
-  if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);
-  killContainers(containers.map((c) => c.pid));
+  stopContainers(log);
 
   stopDaemons([...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()]);
 
@@ -57,10 +55,32 @@ function cleanLocked(options: CleanOptions): void {
   }
 }
 
+/**
+ * Stops every container, and what a killed run left about to become one: a
+ * launcher that execs nspawn after a first look would otherwise boot a
+ * container once clean has finished (seen in CI). Launchers and anything
+ * left in the lab's cgroups are killed outright; the search repeats until a
+ * look finds nothing.
+ */
+function stopContainers(log: (line: string) => void): void {
+  for (let round = 0; round < 10; round++) {
+    const found = labProcesses();
+    const strays = cgroupPids();
+    if (found.length === 0 && strays.length === 0) return;
+    const containers = found.filter((p) => !p.launcher);
+    if (containers.length > 0) log(`lab: stopping ${containers.length} container(s)`);
+    for (const p of found.filter((p) => p.launcher)) tryKill(p.pid, "SIGKILL");
+    killContainers(containers.map((c) => c.pid));
+    for (const pid of cgroupPids()) tryKill(pid, "SIGKILL");
+    for (const started = Date.now(); Date.now() - started < 5000 && cgroupPids().some(alive);) sleepMs(100);
+  }
+}
+
 /** What of the lab is still on the machine (empty when clean). */
 export function leftovers(): string[] {
   const left: string[] = [];
-  for (const c of nspawnProcesses()) left.push(`container process ${c.pid} (${c.machine})`);
+  for (const c of labProcesses()) left.push(`${c.launcher ? "container launcher" : "container"} process ${c.pid} (${c.machine})`);
+  for (const pid of cgroupPids()) left.push(`process ${pid} in the lab's cgroups`);
   for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()])
     left.push(`daemon process ${pid}`);
   for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {

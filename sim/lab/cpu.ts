@@ -83,6 +83,26 @@ export function removeCpu(serverId?: string): void {
   }
 }
 
+/** Every process in any of the lab's cgroups: containers, their nspawn, and a launcher between its move into them and its exec of nspawn. */
+export function cgroupPids(): number[] {
+  const pids = new Set<number>();
+  for (const controller of ["cpu", "cpuacct"]) {
+    const parent = path.join(ROOT, controller, PARENT);
+    if (!existsSync(parent)) continue;
+    for (const e of readdirSync(parent)) {
+      try {
+        for (const pid of readFileSync(path.join(parent, e, "cgroup.procs"), "utf8")
+          .split("\n")
+          .filter(Boolean))
+          pids.add(Number(pid));
+      } catch {
+        // not a cgroup, or removed meanwhile
+      }
+    }
+  }
+  return [...pids];
+}
+
 /** The lab's cgroups still on the machine. */
 export function cpuLeftovers(): string[] {
   const left: string[] = [];

@@ -37,7 +37,17 @@ export function nspawnPid(serverId: string): number | null {
 
 /** Every systemd-nspawn process whose machine name is the lab's. */
 export function nspawnProcesses(): { pid: number; machine: string }[] {
-  const found: { pid: number; machine: string }[] = [];
+  return labProcesses().filter((p) => !p.launcher);
+}
+
+/**
+ * Every process that is or is about to become a lab container's nspawn: with
+ * cgroups, `startServer` runs `sh -c '<into its cgroups> exec systemd-nspawn ...'`,
+ * and a run killed half-way can leave that shell between its start and its
+ * exec, invisible to a search for nspawn alone (`launcher: true`).
+ */
+export function labProcesses(): { pid: number; machine: string; launcher: boolean }[] {
+  const found: { pid: number; machine: string; launcher: boolean }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let argv: string[];
@@ -46,9 +56,10 @@ export function nspawnProcesses(): { pid: number; machine: string }[] {
     } catch {
       continue;
     }
-    if (!argv[0]?.endsWith("systemd-nspawn")) continue;
+    const launcher = argv[0] === "sh" && argv[1] === "-c" && (argv[2] ?? "").includes("exec systemd-nspawn");
+    if (!launcher && !argv[0]?.endsWith("systemd-nspawn")) continue;
     const machine = argv[argv.indexOf("-M") + 1];
-    if (argv.includes("-M") && machine?.startsWith(`${LAB_PREFIX}s`)) found.push({ pid: Number(entry), machine });
+    if (argv.includes("-M") && machine?.startsWith(`${LAB_PREFIX}s`)) found.push({ pid: Number(entry), machine, launcher });
   }
   return found;
 }
