@@ -164,11 +164,13 @@ export function workerScalingTemplate(props: WorkerScalingTemplateProps): HeatTe
               parameters: {
                 ...Object.fromEntries(passed.map((p) => [p, param(p)])),
                 server_group: stackId,
+                placement_group: { get_resource: "placement" },
               },
             },
           },
         },
       },
+      placement: PLACEMENT,
       ...scalingResources("workers", "a worker", props),
     },
     outputs: {
@@ -227,6 +229,15 @@ function scalingResources(group: string, one: string, props: ScalingTimingProps)
   };
 }
 
+/**
+ * The group's members in one Nova server group, so that Nova spreads them over hypervisors
+ * where it can, as the fixed workers' group does: one host's failure then takes one member, not
+ * the tier. Soft, not hard, anti-affinity: a hard policy fails a scale-out ("No valid host") once
+ * the members outnumber the hosts, and a group that cannot grow under load is worse than two
+ * members sharing a host. The member template's server names it in `scheduler_hints`.
+ */
+const PLACEMENT: HeatResource = { type: "OS::Nova::ServerGroup", properties: { policies: ["soft-anti-affinity"] } };
+
 const param = (name: string): GetParam => ({ get_param: name });
 const string = (description: string): HeatParameter => ({ type: "string", description });
 
@@ -234,7 +245,7 @@ const string = (description: string): HeatParameter => ({ type: "string", descri
  * What every member stack holds (workers' and API servers'): the server, booted from the user data
  * template with `params` and the wait-condition handle filled in, and the wait condition its boot
  * script signals. The member template declares the parameters it reads (image, flavor, key_name,
- * network, security_group, server_group).
+ * network, security_group, server_group, placement_group).
  */
 function bootedServer(
   userDataTemplate: string,
@@ -253,6 +264,7 @@ function bootedServer(
         networks: [{ network: param("network") }],
         security_groups: [param("security_group")],
         metadata: { "metering.server_group": param("server_group") },
+        scheduler_hints: { group: param("placement_group") },
         user_data_format: "RAW",
         user_data: {
           str_replace: {
@@ -289,6 +301,7 @@ function workerMemberTemplate(props: WorkerScalingTemplateProps): HeatTemplate {
       api_url: string("Fractals API endpoint"),
       amqp_url: string("AMQP URL of the queue"),
       server_group: string("Id of the scaling stack, which the alarms query on"),
+      placement_group: string("Nova server group the server is placed by"),
     },
     resources: bootedServer(props.userDataTemplate, { [p.apiUrl]: param("api_url"), [p.amqpUrl]: param("amqp_url") }, props, p),
   };
@@ -387,11 +400,13 @@ export function apiScalingTemplate(props: ApiScalingTemplateProps): HeatTemplate
               parameters: {
                 ...Object.fromEntries(passed.map((p) => [p, param(p)])),
                 server_group: { get_param: "OS::stack_id" },
+                placement_group: { get_resource: "placement" },
               },
             },
           },
         },
       },
+      placement: PLACEMENT,
       ...scalingResources("api", "an API server", props),
     },
     outputs: {
@@ -423,6 +438,7 @@ function apiMemberTemplate(props: ApiScalingTemplateProps): HeatTemplate {
       database_url: string("Database URL"),
       amqp_url: string("AMQP URL of the queue"),
       server_group: string("Id of the scaling stack, which the alarms query on"),
+      placement_group: string("Nova server group the server is placed by"),
     },
     resources: {
       ...bootedServer(props.userDataTemplate, { [p.databaseUrl]: param("database_url"), [p.amqpUrl]: param("amqp_url") }, props, p),

@@ -40,9 +40,18 @@ describe("ApiGroup", () => {
       "api",
       "cpu_alarm_high",
       "cpu_alarm_low",
+      "placement",
       "scale_down_policy",
       "scale_up_policy",
     ]);
+  });
+
+  test("its servers share a soft-anti-affinity server group: one hypervisor's failure takes one member, not the tier", () => {
+    const { resources: parent } = template();
+    expect(parent.placement).toEqual({ type: "OS::Nova::ServerGroup", properties: { policies: ["soft-anti-affinity"] } });
+    const stack = parent.api.properties.resource.properties;
+    expect(stack.parameters.placement_group).toEqual({ get_resource: "placement" });
+    expect(JSON.parse(stack.template).resources.server.properties.scheduler_hints).toEqual({ group: { get_param: "placement_group" } });
   });
 
   test("the pool gets no Terraform members; the stack gets the pool, subnet and port, after the monitor", () => {

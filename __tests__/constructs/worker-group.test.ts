@@ -94,6 +94,18 @@ describe("WorkerGroup, autoscale", () => {
     expect(member.properties.parameters.amqp_url).toEqual({ get_param: "amqp_url" });
   });
 
+  test("the workers share a soft-anti-affinity server group, as the fixed workers do: spread where hosts allow, never refused", () => {
+    expect(byType("OS::Nova::ServerGroup")).toEqual([
+      ["placement", { type: "OS::Nova::ServerGroup", properties: { policies: ["soft-anti-affinity"] } }],
+    ]);
+    const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
+    const member = asg.properties!.resource as any;
+    expect(member.properties.parameters.placement_group).toEqual({ get_resource: "placement" });
+    const nested: HeatTemplate = JSON.parse(member.properties.template);
+    expect(nested.parameters.placement_group.type).toBe("string");
+    expect((nested.resources.server.properties as any).scheduler_hints).toEqual({ group: { get_param: "placement_group" } });
+  });
+
   test("each worker is a server whose boot script signals a wait condition", () => {
     const [[, asg]] = byType("OS::Heat::AutoScalingGroup");
     const nested: HeatTemplate = JSON.parse((asg.properties!.resource as any).properties.template);

@@ -3,14 +3,15 @@
  * tier's template, constructs/heat-template.ts), in process: each member stack's pool member joins the
  * Terraform-made pool at its server's address, the group's resizes add and remove them, a scale-in
  * deletes the pool member before the server (Heat's reverse dependency order), the lab's topology
- * (what haproxy is configured from) follows, and the members go with the stack.
+ * (what haproxy is configured from) follows, the servers are placed by the stack's server group, and
+ * the members go with the stack.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { apiScalingTemplate, cpuThresholdNs } from "../../constructs/heat-template";
 import { Cloud } from "../../sim/openstack/cloud";
-import { INSTANCE } from "../../sim/openstack/compute";
+import { INSTANCE, SERVER_GROUP } from "../../sim/openstack/compute";
 import { LB_MEMBER } from "../../sim/openstack/load-balancer";
 import { PORT } from "../../sim/openstack/networking";
 import { finishScaling, scalingGroups, signalScalingPolicy, STACK } from "../../sim/openstack/orchestration";
@@ -129,11 +130,29 @@ describe("the simulated Heat's pool members in an API group", () => {
     expect(poolView().members).toEqual(poolView().servers);
   });
 
+  test("every server, scaled out or not, names the stack's soft-anti-affinity server group, which Heat made", () => {
+    const c = cloud();
+    const groups = c.list(SERVER_GROUP);
+    expect(groups.map((g) => [g.owner, g.state.policies])).toEqual([[stack.id, ["soft-anti-affinity"]]]);
+    const servers = group().members.flatMap((m) => m.servers);
+    expect(servers.map((id) => c.get(INSTANCE, id)!.state.scheduler_hints)).toEqual(servers.map(() => [{ group: groups[0].id }]));
+  });
+
+  test("a hard anti-affinity group fails the create once its members outnumber the hypervisors, as Nova's scheduler does", () => {
+    const hard = JSON.parse(JSON.stringify(template));
+    hard.resources.placement.properties.policies = ["anti-affinity"];
+    Object.assign(hard.resources.api.properties, { min_size: 5, desired_capacity: 5, max_size: 5 });
+    expect(() =>
+      fixture.create(STACK, { ...stack, id: null, name: "api-hard", template_opts: { Bin: JSON.stringify(hard) }, outputs: null }),
+    ).toThrow(/No valid host was found.*anti-affinity policy and 4 members on 4 hypervisors/);
+  });
+
   test("Terraform's monitor and pool are untouched by Heat's members, and the members go with the stack", () => {
     expect(cloud().get("openstack_lb_monitor_v2", String(monitor.id))).toBeDefined();
     fixture.destroy(STACK, stack);
     expect(cloud().list(LB_MEMBER)).toEqual([]);
     expect(cloud().list(INSTANCE)).toEqual([]);
+    expect(cloud().list(SERVER_GROUP)).toEqual([]);
     expect(cloud().get("openstack_lb_pool_v2", String(pool.id))).toBeDefined();
   });
 });

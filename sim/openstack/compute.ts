@@ -3,7 +3,7 @@
  * their attachments.
  */
 import { createHash, generateKeyPairSync } from "node:crypto";
-import { isObject, ValueObject } from "../protocol/cty";
+import { isObject, Value, ValueObject } from "../protocol/cty";
 import { CloudError } from "../provider/diagnostics";
 import { FLAVORS, imagesOf } from "./catalogue";
 import { CloudObject } from "./cloud";
@@ -12,7 +12,7 @@ import { createPort, NETWORK, PORT, SECGROUP } from "./networking";
 
 export const INSTANCE = "openstack_compute_instance_v2";
 const KEYPAIR = "openstack_compute_keypair_v2";
-const SERVER_GROUP = "openstack_compute_servergroup_v2";
+export const SERVER_GROUP = "openstack_compute_servergroup_v2";
 const VOLUME = "openstack_blockstorage_volume_v3";
 const VOLUME_ATTACH = "openstack_compute_volume_attach_v2";
 
@@ -90,6 +90,11 @@ function schedule(ctx: ApplyContext, group: CloudObject): void {
         `(server group ${group.id} has the anti-affinity policy and ${members} members on ${hosts} hypervisors)`,
     );
   }
+}
+
+/** Nova's scheduler for a server that names `groupId` in its scheduler hints (a Heat member's, say). */
+export function scheduleInGroup(ctx: ApplyContext, groupId: Value | undefined): void {
+  schedule(ctx, mustFind(ctx, SERVER_GROUP, groupId, "Server group"));
 }
 
 const instance: ResourceModel = {

@@ -13,7 +13,7 @@ import { isObject, UNKNOWN, Value, ValueObject } from "../protocol/cty";
 import { CloudError } from "../provider/diagnostics";
 import { HEAT_API_PORT, heatApiHost, PROJECT_ID, stableUuid } from "./catalogue";
 import { Cloud, HeatWaitCondition } from "./cloud";
-import { INSTANCE } from "./compute";
+import { INSTANCE, scheduleInGroup, SERVER_GROUP } from "./compute";
 import { ApplyContext, applyContext, fill, ResourceModel } from "./model";
 import { LB_MEMBER, LB_POOL } from "./load-balancer";
 import { createPort, NETWORK, PORT, SUBNET } from "./networking";
@@ -346,6 +346,7 @@ function parametersOf(state: ValueObject): Record<string, string> {
 function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> {
   for (const member of ctx.cloud.list(LB_MEMBER)) if (member.owner === scope.id) ctx.cloud.remove(LB_MEMBER, member.id);
   for (const server of ctx.cloud.list(INSTANCE)) if (server.owner === scope.id) ctx.cloud.remove(INSTANCE, server.id);
+  createServerGroups(ctx, scope);
   const sizes: Record<string, number> = {};
   const nowMs = Date.parse(ctx.now) || Date.now();
   for (const [name, resource] of Object.entries(scope.template.resources ?? {})) {
@@ -387,6 +388,22 @@ function converge(ctx: ApplyContext, scope: StackScope): Record<string, number> 
     sizes[name] = record.members.length;
   }
   return sizes;
+}
+
+/**
+ * The stack's OS::Nova::ServerGroup resources, made once and kept across updates (owned by the stack, so
+ * they go with it): the members boot after them and name them in their scheduler hints. Heat's default
+ * policy is anti-affinity.
+ */
+function createServerGroups(ctx: ApplyContext, scope: StackScope): void {
+  for (const [name, resource] of Object.entries(scope.template.resources ?? {})) {
+    const id = stableUuid(scope.id, name);
+    if (resource.type !== "OS::Nova::ServerGroup" || ctx.cloud.get(SERVER_GROUP, id)) continue;
+    const props = evaluate(resource.properties ?? {}, scope) as Record<string, Json>;
+    const policies = Array.isArray(props.policies) ? props.policies.map(String) : ["anti-affinity"];
+    const groupName = typeof props.name === "string" ? props.name : `${scope.name}-${name}`;
+    ctx.cloud.add({ type: SERVER_GROUP, id, owner: scope.id, state: { id, name: groupName, policies, members: [] } });
+  }
 }
 
 /** Boots one member of group `name` of the stack; returns its servers' ids and its Octavia pool members' ids. */
@@ -550,6 +567,8 @@ function bootServer(
   const networkId = (networks[0] as Record<string, Json> | undefined)?.network;
   const groups = Array.isArray(server.security_groups) ? server.security_groups.map(String) : undefined;
   const userData = typeof server.user_data === "string" ? server.user_data : "";
+  const hints = isObject(server.scheduler_hints) ? server.scheduler_hints : {};
+  if (hints.group !== undefined) scheduleInGroup(ctx, hints.group);
   ctx.cloud.add({
     type: INSTANCE,
     id,
@@ -562,6 +581,8 @@ function bootServer(
       key_pair: server.key_name ?? null,
       // Nova's server metadata: `metering.*` keys become Ceilometer's resource metadata, which the alarms query on.
       metadata: metadataOf(server.metadata),
+      // As a Terraform-made server records them (a list of one block), so the scheduler counts both kinds alike.
+      ...(hints.group !== undefined ? { scheduler_hints: [{ group: hints.group }] } : {}),
     },
     ...(userData ? { nova: { userData } } : {}),
     ...(waits.length > 0 ? { heat: { waitConditions: waits } } : {}),
