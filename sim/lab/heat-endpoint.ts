@@ -8,6 +8,12 @@
  * in the simulated cloud and reconciles the lab in a child process; a wait
  * condition signal from a new member ends the scaling action, which starts
  * the cooldown.
+ * As Heat's API does, it refuses a signal without the right credentials (401):
+ * a wait condition handle's carries the handle's own token, which only the
+ * member's user data was given; a scaling policy's native signal URL is
+ * Aodh's, which holds a Keystone trust: in the lab the control plane is the
+ * host, so only a request from the host's own address is taken (a server's
+ * arrives from its router's address).
  * Run as a script: `node -r tsx/cjs sim/lab/heat-endpoint.ts <host> <port> <dir> [<cloud file> <time scale>]`.
  */
 import { spawn } from "node:child_process";
@@ -15,7 +21,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSyn
 import * as http from "node:http";
 import * as path from "node:path";
 import { Cloud } from "../openstack/cloud";
-import { finishScaling, scalingGroups, signalScalingPolicy, STACK } from "../openstack/orchestration";
+import { finishScaling, scalingGroups, signalScalingPolicy, STACK, waitHandle } from "../openstack/orchestration";
 import { CloudError } from "../provider/diagnostics";
 
 export interface Signal {
@@ -60,6 +66,22 @@ function resourceType(cloudFile: string, stackId: string, resource: string): str
   } catch {
     return null;
   }
+}
+
+/** Why a signal is refused (null: it is taken): see the header. */
+function unauthorized(
+  req: http.IncomingMessage,
+  host: string,
+  engine: HeatEngine | undefined,
+  stack: { name: string; id: string },
+  resource: string,
+): string | null {
+  if (engine && resourceType(engine.cloudFile, stack.id, resource) === "OS::Heat::ScalingPolicy") {
+    if (req.socket.remoteAddress === host) return null;
+    return `${resource} is signalled by Aodh through its trust (the lab's host, ${host}), not from ${req.socket.remoteAddress}`;
+  }
+  if (req.headers["x-auth-token"] === waitHandle(stack, resource).token) return null;
+  return "The request you have made requires authentication.";
 }
 
 function handleSignal(
@@ -115,6 +137,11 @@ export function serve(host: string, port: number, dir: string, engine?: HeatEngi
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
+      const refused = unauthorized(req, host, engine, { name: match[1], id: match[2] }, match[3]);
+      if (refused) {
+        res.writeHead(401, { "content-type": "application/json" }).end(`${JSON.stringify({ error: refused })}\n`);
+        return;
+      }
       let parsed: Record<string, unknown> = {};
       try {
         parsed = body.trim() ? (JSON.parse(body) as Record<string, unknown>) : {};
