@@ -26,7 +26,7 @@ function environments(): readonly unknown[] {
 const localStateDir = process.env.FRACTALS_LOCAL_STATE_DIR;
 /**
  * FRACTALS_SKIP_VALIDATION=1 leaves out cdktf's validations (BuildAppOptions.skipValidation: one
- * `terraform version` per server and per stack's moved blocks, 11 for the three environments). `npm run sim:*`
+ * `terraform version` per server and per stack's moved blocks). `npm run sim:*`
  * sets it: Terraform runs on the output straight away and refuses a version too old for it itself.
  */
 const skipValidation = process.env.FRACTALS_SKIP_VALIDATION === "1";

@@ -24,7 +24,7 @@ export interface BuildAppOptions {
   /**
    * Leaves out cdktf's validations at `app.synth()`. They run `terraform version` once for every
    * terraform_data resource (one per server) and once per stack for its moved blocks (11 runs for the three
-   * environments, about 0.4 CPU s a synth). For callers that run Terraform on the output straight away
+   * environments as configured, about 0.4 CPU s a synth; the figure is written here only). For callers that run Terraform on the output straight away
    * (the test harnesses): Terraform refuses a version too old for the configuration itself.
    * `cdktf synth` and main.ts validate, unless FRACTALS_SKIP_VALIDATION=1 (which `npm run sim:*` sets).
    * @default false

@@ -22,7 +22,8 @@ import { Cloud } from "../../sim/openstack/cloud";
 import { GroupRecord, scalingGroups } from "../../sim/openstack/orchestration";
 import { cleanLab } from "../../sim/lab/clean";
 import { lbDir, memberHealth } from "../../sim/lab/loadbalancer";
-import { LAB_DIR } from "../../sim/lab/paths";
+import { reconcileRunLog, SIGNALS_DIR } from "../../sim/lab/paths";
+import { stoppingIds } from "../../sim/lab/reconcile";
 import { nspawnPid } from "../../sim/lab/servers";
 import { sleepMs } from "../../sim/lab/sh";
 import { topology } from "../../sim/lab/topology";
@@ -213,9 +214,9 @@ module.exports = { ENVIRONMENTS: ENVIRONMENTS.map((e) => e.env === "staging"
     // its server (reconcile-run.log's stamped "stopping" line naming it), to the millisecond; a poll a second
     // could not tell the two apart.
     const stops = new Map<string, number>();
-    for (const line of readFileSync(path.join(LAB_DIR, "reconcile-run.log"), "utf8").split("\n")) {
-      const m = /^(\S+) lab: stopping \d+ server\(s\) the cloud no longer has: (.*)$/.exec(line);
-      if (m) for (const id of m[2].split(" ")) stops.set(id, Date.parse(m[1]));
+    for (const line of readFileSync(reconcileRunLog(SIGNALS_DIR), "utf8").split("\n")) {
+      // reconcile-run.ts stamps each line with its time.
+      for (const id of stoppingIds(line) ?? []) stops.set(id, Date.parse(line.split(" ")[0]));
     }
     const finalPool = pooled(lb.id);
     const left = [...seen].filter(([ip, r]) => !finalPool.has(ip) && r.inPool);

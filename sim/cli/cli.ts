@@ -244,7 +244,7 @@ async function main(argv: string[]): Promise<number> {
     ...installation.env,
     FRACTALS_SIM_STATE: stateFile,
     FRACTALS_LOCAL_STATE_DIR: stateDir,
-    // cdktf's `terraform version` checks of the synth (11 runs); the terraform that runs next checks its own version.
+    // cdktf's `terraform version` checks of the synth (BuildAppOptions.skipValidation); the terraform that runs next checks its own.
     FRACTALS_SKIP_VALIDATION: "1",
   });
   const listed = destroying ? reportUntracked(destroying, stateFile, envStateFile) : 0;

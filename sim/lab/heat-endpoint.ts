@@ -23,6 +23,7 @@ import * as path from "node:path";
 import { Cloud } from "../openstack/cloud";
 import { finishScaling, scalingGroups, signalScalingPolicy, STACK, waitHandle } from "../openstack/orchestration";
 import { CloudError } from "../provider/diagnostics";
+import { reconcileRunLog } from "./paths";
 
 export interface Signal {
   readonly status: string;
@@ -199,7 +200,7 @@ if (require.main === module) {
       cloudFile,
       timeScale: scale,
       eventsFile: path.join(telemetry, "scaling.jsonl"),
-      reconcile: reconciler(cloudFile, scale, path.join(path.dirname(dir), "reconcile-run.log")),
+      reconcile: reconciler(cloudFile, scale, reconcileRunLog(dir)),
     });
   } else {
     serve(host, Number(port), dir);

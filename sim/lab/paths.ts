@@ -16,6 +16,8 @@ export const VOLUMES_DIR = path.join(LAB_DIR, "volumes");
 export const LOGS_DIR = path.join(LAB_DIR, "logs");
 export const LB_DIR = path.join(LAB_DIR, "lb");
 export const SIGNALS_DIR = path.join(LAB_DIR, "signals");
+/** Where the Heat endpoint's reconciles (after a scaling signal) log, beside the signals directory. */
+export const reconcileRunLog = (signalsDir: string) => path.join(path.dirname(signalsDir), "reconcile-run.log");
 /** The telemetry agent's Gnocchi store, Aodh's alarm history, Heat's scaling events and the time series for plots. */
 export const TELEMETRY_DIR = path.join(LAB_DIR, "telemetry");
 

@@ -102,7 +102,7 @@ function reconcileLocked(cloud: Cloud, cloudFile: string, log: (line: string) =>
     // (Heat deletes a member stack's OS::Octavia::PoolMember before its server, and Octavia's delete waits for the amphora).
     for (const lb of topo.loadBalancers) ensureLoadBalancer(lb);
     drainReloads();
-    log(`lab: stopping ${removed.length} server(s) the cloud no longer has: ${removed.join(" ")}`);
+    log(stoppingLine(removed));
     stopServers(removed);
     for (const id of removed) removeServerDir(id);
   }
@@ -150,4 +150,15 @@ function plugVolumes(serverId: string, pid: number, topo: LabTopology): void {
   for (const old of before) if (!now.some((v) => v.id === old.id && v.device === old.device)) unplugVolume(pid, old.device, old.id);
   for (const v of now) plugVolume(pid, ensureVolume(topo.volumes.find((x) => x.id === v.id)!), v.device, v.id);
   writeFileSync(record, JSON.stringify(now));
+}
+
+/** What a reconcile logs just before it stops the servers the cloud no longer has (the API autoscaling test times it). */
+export function stoppingLine(ids: readonly string[]): string {
+  return `lab: stopping ${ids.length} server(s) the cloud no longer has: ${ids.join(" ")}`;
+}
+
+/** The ids a `stoppingLine` names, wherever it sits in a log line (null: not such a line). */
+export function stoppingIds(line: string): string[] | null {
+  const m = /lab: stopping \d+ server\(s\) the cloud no longer has: (.*)$/.exec(line);
+  return m ? m[1].split(" ").filter(Boolean) : null;
 }
