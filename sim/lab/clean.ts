@@ -80,7 +80,6 @@ function stopContainers(log: (line: string) => void): void {
 export function leftovers(): string[] {
   const left: string[] = [];
   for (const c of labProcesses()) left.push(`${c.launcher ? "container launcher" : "container"} process ${c.pid} (${c.machine})`);
-  for (const pid of cgroupPids()) left.push(`process ${pid} in the lab's cgroups`);
   for (const pid of [...processesWith("haproxy", `${LB_DIR}/`), ...anyHeatEndpointPids(), ...anyTelemetryAgentPids()])
     left.push(`daemon process ${pid}`);
   for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {

@@ -89,28 +89,34 @@ export function cgroupPids(): number[] {
   for (const controller of ["cpu", "cpuacct"]) {
     const parent = path.join(ROOT, controller, PARENT);
     if (!existsSync(parent)) continue;
-    for (const e of readdirSync(parent)) {
-      try {
-        for (const pid of readFileSync(path.join(parent, e, "cgroup.procs"), "utf8")
-          .split("\n")
-          .filter(Boolean))
-          pids.add(Number(pid));
-      } catch {
-        // not a cgroup, or removed meanwhile
-      }
-    }
+    for (const e of readdirSync(parent)) for (const pid of procsOf(path.join(parent, e))) pids.add(pid);
   }
   return [...pids];
 }
 
-/** The lab's cgroups still on the machine. */
+/** The processes in one cgroup directory (none when it is not a cgroup, or went meanwhile). */
+function procsOf(cgroup: string): number[] {
+  try {
+    return readFileSync(path.join(cgroup, "cgroup.procs"), "utf8").split("\n").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The lab's cgroups still on the machine, with how many processes each holds: a cgroup cannot be
+ * removed while it holds any, so this also covers every process left in one (a launcher not yet nspawn).
+ */
 export function cpuLeftovers(): string[] {
   const left: string[] = [];
   for (const controller of ["cpu", "cpuacct"]) {
     const parent = path.join(ROOT, controller, PARENT);
     if (!existsSync(parent)) continue;
-    for (const e of readdirSync(parent))
-      if (existsSync(path.join(parent, e, "cgroup.procs"))) left.push(`cgroup ${controller}:/${PARENT}/${e}`);
+    for (const e of readdirSync(parent)) {
+      if (!existsSync(path.join(parent, e, "cgroup.procs"))) continue;
+      const count = procsOf(path.join(parent, e)).length;
+      left.push(`cgroup ${controller}:/${PARENT}/${e}${count > 0 ? ` (${count} process(es))` : ""}`);
+    }
   }
   return left;
 }

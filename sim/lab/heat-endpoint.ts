@@ -69,15 +69,15 @@ function resourceType(cloudFile: string, stackId: string, resource: string): str
   }
 }
 
-/** Why a signal is refused (null: it is taken): see the header. */
+/** Why a signal is refused (null: it is taken): see the header. `policy`: the resource is a scaling policy. */
 function unauthorized(
   req: http.IncomingMessage,
   host: string,
-  engine: HeatEngine | undefined,
+  policy: boolean,
   stack: { name: string; id: string },
   resource: string,
 ): string | null {
-  if (engine && resourceType(engine.cloudFile, stack.id, resource) === "OS::Heat::ScalingPolicy") {
+  if (policy) {
     if (req.socket.remoteAddress === host) return null;
     return `${resource} is signalled by Aodh through its trust (the lab's host, ${host}), not from ${req.socket.remoteAddress}`;
   }
@@ -88,11 +88,12 @@ function unauthorized(
 function handleSignal(
   dir: string,
   engine: HeatEngine | undefined,
+  policy: boolean,
   stackId: string,
   resource: string,
   signal: Signal,
 ): { status: number; body: string } {
-  if (engine && resourceType(engine.cloudFile, stackId, resource) === "OS::Heat::ScalingPolicy") {
+  if (engine && policy) {
     try {
       const event = Cloud.transact(engine.cloudFile, (cloud) =>
         signalScalingPolicy(cloud, stackId, resource, { nowMs: Date.now(), timeScale: engine.timeScale }),
@@ -138,7 +139,9 @@ export function serve(host: string, port: number, dir: string, engine?: HeatEngi
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      const refused = unauthorized(req, host, engine, { name: match[1], id: match[2] }, match[3]);
+      // Read from the cloud file once per signal: both the check and Heat's engine depend on it.
+      const policy = engine !== undefined && resourceType(engine.cloudFile, match[2], match[3]) === "OS::Heat::ScalingPolicy";
+      const refused = unauthorized(req, host, policy, { name: match[1], id: match[2] }, match[3]);
       if (refused) {
         res.writeHead(401, { "content-type": "application/json" }).end(`${JSON.stringify({ error: refused })}\n`);
         return;
@@ -158,7 +161,7 @@ export function serve(host: string, port: number, dir: string, engine?: HeatEngi
         id: String(parsed.id ?? ""),
         at: new Date().toISOString(),
       };
-      const answer = handleSignal(dir, engine, match[2], match[3], signal);
+      const answer = handleSignal(dir, engine, policy, match[2], match[3], signal);
       res.writeHead(answer.status, { "content-type": "application/json" }).end(answer.body);
     });
   });

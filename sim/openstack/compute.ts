@@ -92,7 +92,7 @@ function schedule(ctx: ApplyContext, group: CloudObject): void {
   }
 }
 
-/** Nova's scheduler for a server that names `groupId` in its scheduler hints (a Heat member's, say). */
+/** Nova's scheduler for a server that names `groupId` in its scheduler hints (Terraform's or a Heat member's). */
 export function scheduleInGroup(ctx: ApplyContext, groupId: Value | undefined): void {
   schedule(ctx, mustFind(ctx, SERVER_GROUP, groupId, "Server group"));
 }
@@ -108,7 +108,7 @@ const instance: ResourceModel = {
       }
     }
     const hints = objects(state.scheduler_hints)[0];
-    if (hints && str(hints.group)) schedule(ctx, mustFind(ctx, SERVER_GROUP, hints.group, "Server group"));
+    if (hints && str(hints.group)) scheduleInGroup(ctx, hints.group);
     const ports = plugNetworks(ctx, String(state.id), state);
     const nics = objects(state.network);
     const access = nics.find((n) => n.access_network === true) ?? nics[0];
